@@ -1,0 +1,41 @@
+# The two set-up commands are `make run` and `make test`; both create .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+
+.PHONY: venv node run test lint bench soak clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+venv: $(STAMP)
+
+node: $(NODE_STAMP)
+
+run: venv
+	$(PY) -m devhost start
+
+test: venv node
+	$(PY) -m pytest -m "not soak"
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m mypy .
+
+bench: venv
+	$(PY) -m bench
+
+soak: venv node
+	$(PY) -m pytest -m soak
+
+clean:
+	rm -rf $(VENV) node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
