@@ -1,0 +1,132 @@
+"""Fill a tool's arguments from a user's text, guided by the tool's JSON schema."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# String parameters that take the user's words as they are (a search query, a question).
+FREE_TEXT_PARAMETERS = frozenset(
+    {"query", "q", "question", "text", "message", "prompt", "keywords"}
+)
+_EDGE = r"(?<![A-Za-z0-9]){}(?![A-Za-z0-9])"
+
+
+@dataclass(frozen=True)
+class FilledArguments:
+    """Arguments for one tool call, and how many were found in the text by a schema
+    `pattern` or a mentioned `enum` value (evidence the tool fits the text)."""
+
+    values: dict[str, Any]
+    matched: int
+
+
+def fill_arguments(parameters: dict[str, Any], text: str) -> FilledArguments | None:
+    """Arguments for a tool whose JSON schema is `parameters`, taken from `text`.
+
+    Each property gets, in order: a match of its `pattern`, the `enum` value mentioned
+    first, the whole text for a free-text string (`query`, `question`, ...), or its
+    `default`. Returns None when a required property gets nothing.
+    """
+    required = set(parameters.get("required", []))
+    values: dict[str, Any] = {}
+    matched = 0
+    for name, raw in parameters.get("properties", {}).items():
+        schema = _resolve(raw, parameters)
+        value = _match(schema, parameters, text)
+        if value is not None:
+            values[name] = value
+            matched += 1
+        elif name in FREE_TEXT_PARAMETERS and schema.get("type") == "string" and text.strip():
+            values[name] = text.strip()
+        elif "default" in schema:
+            values[name] = schema["default"]
+        elif name in required:
+            return None
+    return FilledArguments(values, matched)
+
+
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """The schema with a local `$ref` followed and an optional (`anyOf` with null) unwrapped."""
+    merged = dict(schema)
+    ref = merged.pop("$ref", None)
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        merged = {**_resolve(target, root), **merged}
+    for key in ("anyOf", "oneOf"):
+        branches = merged.pop(key, None)
+        if branches:
+            usable = [b for b in branches if b.get("type") != "null"]
+            if usable:
+                merged = {**_resolve(usable[0], root), **merged}
+    return merged
+
+
+def _match(schema: dict[str, Any], root: dict[str, Any], text: str) -> Any:
+    """The value the text gives this property, or None."""
+    if schema.get("type") == "array":
+        items = _resolve(schema.get("items", {}), root)
+        found = _all_pattern_matches(items, text) or _mentioned_enum_values(items, text)
+        return found or None
+    if "pattern" in schema:
+        matches = _all_pattern_matches(schema, text)
+        if matches:
+            return matches[0]
+    mentioned = _mentioned_enum_values(schema, text)
+    return mentioned[0] if mentioned else None
+
+
+def _all_pattern_matches(schema: dict[str, Any], text: str) -> list[Any]:
+    pattern = schema.get("pattern")
+    if not isinstance(pattern, str):
+        return []
+    # The schema anchors the whole value; in free text the value is one word among many.
+    body = pattern.removeprefix("^")
+    if body.endswith("$") and not body.endswith("\\$"):
+        body = body[:-1]
+    try:
+        regex = re.compile(_EDGE.format(f"(?:{body})"))
+    except re.error:
+        return []
+    found: list[Any] = []
+    for match in regex.finditer(text):
+        value = _coerce(match.group(0), schema.get("type"))
+        if value is not None and value not in found:
+            found.append(value)
+    return found
+
+
+def _coerce(value: str, json_type: Any) -> Any:
+    try:
+        if json_type == "integer":
+            return int(value)
+        if json_type == "number":
+            return float(value)
+    except ValueError:
+        return None
+    return value
+
+
+def _mentioned_enum_values(schema: dict[str, Any], text: str) -> list[Any]:
+    """Enum values the text mentions, in the order they appear in it."""
+    positions: list[tuple[int, int, Any]] = []
+    for order, value in enumerate(schema.get("enum", [])):
+        position = _position(str(value), text)
+        if position is not None:
+            positions.append((position, order, value))
+    return [value for _, _, value in sorted(positions)]
+
+
+def _position(value: str, text: str) -> int | None:
+    if not value:
+        return None
+    if not value.isascii():
+        index = text.find(value)
+        return None if index < 0 else index
+    # "in_progress" is also mentioned as "in progress" or "in-progress".
+    words = r"[\s_-]".join(re.escape(part) for part in re.split(r"[\s_-]+", value))
+    match = re.search(_EDGE.format(words), text, re.IGNORECASE)
+    return None if match is None else match.start()

@@ -1,0 +1,65 @@
+"""Deterministic text measures of the offline model: keywords (English and Japanese),
+language detection and token estimates."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = re.compile(r"[a-z0-9]+")
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]+")
+_KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3005]+")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# Characters a tokenizer spends about one token on: kana, kanji, full-width forms.
+_WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_STOPWORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from",
+        "get", "give", "how", "i", "in", "is", "it", "me", "my", "of", "on", "or", "please",
+        "show", "tell", "that", "the", "this", "to", "what", "which", "with", "you",
+    }
+)
+
+
+def keywords(text: str) -> set[str]:
+    """The text's keywords: English words lower-cased with a plural 's' dropped, and
+    Japanese katakana and kanji words together with their two-character pieces."""
+    spaced = _CAMEL.sub(" ", text).lower()
+    found = {_singular(w) for w in _WORD.findall(spaced) if w not in _STOPWORDS}
+    for run in _KATAKANA_RUN.findall(text) + _KANJI_RUN.findall(text):
+        found.add(run)
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def is_japanese(text: str) -> bool:
+    """True when the text contains kana or kanji."""
+    return _JAPANESE.search(text) is not None
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens the text would take: one per kana or kanji, one per four other characters."""
+    wide = len(_WIDE.findall(text))
+    return wide + math.ceil((len(text) - wide) / 4)
+
+
+def clip_to_tokens(text: str, max_tokens: int) -> str:
+    """The longest prefix of the text whose estimate is at most `max_tokens`."""
+    wide = narrow = 0
+    for index, char in enumerate(text):
+        if _WIDE.match(char):
+            wide += 1
+        else:
+            narrow += 1
+        if wide + math.ceil(narrow / 4) > max_tokens:
+            return text[:index]
+    return text
