@@ -42,9 +42,7 @@ class ModelUnavailableError(ChatModelError):
 
     transient = True
 
-    def __init__(
-        self, status_code: int | None, detail: str, request_id: str | None = None
-    ) -> None:
+    def __init__(self, status_code: int | None, detail: str, request_id: str | None = None) -> None:
         self.status_code = status_code
         self.detail = detail
         self.request_id = request_id

@@ -54,9 +54,7 @@ class ToolSpec(BaseModel):
 
     name: str
     description: str = ""
-    parameters: dict[str, Any] = Field(
-        default_factory=lambda: {"type": "object", "properties": {}}
-    )
+    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
 
     @model_validator(mode="after")
     def _check_name(self) -> ToolSpec:
@@ -68,9 +66,9 @@ class ToolSpec(BaseModel):
 class TokenUsage(BaseModel):
     """Tokens one model call consumed."""
 
-    prompt_tokens: int = Field(0, ge=0)
-    completion_tokens: int = Field(0, ge=0)
-    total_tokens: int = Field(0, ge=0)
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    total_tokens: int = Field(default=0, ge=0)
 
 
 class ChatRequest(BaseModel):
@@ -84,8 +82,8 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1)
     tools: list[ToolSpec] = Field(default_factory=list)
     response_format: type[BaseModel] | None = None
-    max_tokens: int | None = Field(None, gt=0)
-    temperature: float | None = Field(None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, gt=0)
+    temperature: float | None = Field(default=None, ge=0, le=2)
     purpose: str = "chat"
 
     @field_serializer("response_format")
@@ -104,7 +102,7 @@ class ChatResult(BaseModel):
     content: str = ""
     # Left to right, so a dict read back from a checkpoint stays a dict.
     parsed: dict[str, Any] | SerializeAsAny[BaseModel] | None = Field(
-        None, union_mode="left_to_right"
+        default=None, union_mode="left_to_right"
     )
     tool_calls: list[ToolCall] = Field(default_factory=list)
     usage: TokenUsage

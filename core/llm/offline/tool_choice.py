@@ -36,9 +36,7 @@ def choose_tool_calls(tools: list[ToolSpec], text: str, call_id_prefix: str) -> 
             continue
         name_words = keywords(spec.name)
         description_words = keywords(spec.description) - name_words
-        score = (
-            2 * len(words & name_words) + len(words & description_words) + 2 * filled.matched
-        )
+        score = 2 * len(words & name_words) + len(words & description_words) + 2 * filled.matched
         if score > 0:
             candidates.append(_Candidate(score, spec.name, filled.values))
     if not candidates:

@@ -1,0 +1,5 @@
+"""The Azure OpenAI chat model."""
+
+from core.llm.azure.chat import AzureOpenAIChat
+
+__all__ = ["AzureOpenAIChat"]
