@@ -1,0 +1,226 @@
+"""`CosmosAgentLogStore`: agent logs and the audit log in one Azure Cosmos DB container.
+
+Written for the real service: every query of one agent names its partition, lists use
+`TOP` with `ORDER BY` (no `OFFSET/LIMIT`), writes are single-item upserts or creates, and
+retention is the container's TTL. Transport failures, throttling that outlasts the SDK's
+retries, 5xx answers and calls slower than `CosmosConfig.timeout_seconds` become
+`AgentLogStoreUnavailableError`; other HTTP errors (bad request, auth) are re-raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
+from typing import Any
+
+from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+from azure.cosmos import PartitionKey
+from azure.cosmos.aio import ContainerProxy, CosmosClient
+from azure.cosmos.exceptions import (
+    CosmosHttpResponseError,
+    CosmosResourceExistsError,
+    CosmosResourceNotFoundError,
+)
+
+from core.agent_logs.cosmos_config import INDEXING_POLICY, PARTITION_KEY_PATH, CosmosConfig
+from core.agent_logs.cosmos_credential import CosmosCredential
+from core.agent_logs.errors import AgentLogStoreConfigError, AgentLogStoreUnavailableError
+from core.agent_logs.models import (
+    AUDIT_PARTITION,
+    AgentLogRecord,
+    AgentStats,
+    AuditRecord,
+    TokenUsage,
+    utc_iso,
+)
+from core.agent_logs.percentile import p95_top_count
+from core.agent_logs.store import check_agent_id, check_limit
+
+# Request timeout, throttled past the SDK's own retries, and server-side failures.
+_TRANSIENT_STATUS = {408, 429, 449, 500, 502, 503, 504}
+
+_AGENT_WINDOW = "c.agent_id = @agent_id AND c.timestamp >= @since"
+
+_STATS_SQL = (
+    "SELECT COUNT(1) AS requests, SUM(c.outcome = 'error' ? 1 : 0) AS errors,"
+    " AVG(c.latency_ms) AS avg_latency_ms, SUM(c.tokens.prompt) AS prompt,"
+    " SUM(c.tokens.completion) AS completion, SUM(c.tokens.total) AS total"
+    " FROM c WHERE " + _AGENT_WINDOW
+)
+
+_TOP_LATENCIES_SQL = "SELECT TOP @top VALUE c.latency_ms FROM c WHERE " + _AGENT_WINDOW
+
+
+class CosmosAgentLogStore:
+    """Agent logs in Cosmos DB; implements `AgentLogStore`.
+
+    The container is created on first use when missing (key auth only: Entra ID data-plane
+    roles cannot create it, so in Azure the Bicep does). The store owns `credential` and
+    closes it in `close()`.
+    """
+
+    def __init__(self, config: CosmosConfig, credential: CosmosCredential):
+        self._config = config
+        self._credential = credential
+        self._client = CosmosClient(
+            config.endpoint,
+            credential=credential,
+            enable_endpoint_discovery=config.endpoint_discovery,
+            connection_timeout=config.timeout_seconds,
+        )
+        self._container: ContainerProxy | None = None
+        self._opening = asyncio.Lock()
+
+    async def append(self, record: AgentLogRecord) -> None:
+        """Upsert `record` by `(agent_id, id)`, so writing it again keeps one item."""
+        item = record.model_dump(mode="json")
+        if item["ttl"] is None:
+            del item["ttl"]  # absent means the container's default TTL; null is invalid
+        async with self._calling("append"):
+            await (await self._open()).upsert_item(item)
+
+    async def append_audit(self, record: AuditRecord) -> None:
+        """Create `record` in the audit partition; an existing `id` is kept as it was."""
+        async with self._calling("append_audit"):
+            # An earlier attempt of the same activity may have appended it already.
+            with suppress(CosmosResourceExistsError):
+                await (await self._open()).create_item(record.model_dump(mode="json"))
+
+    async def list_for_workflow(self, workflow_id: str) -> list[AgentLogRecord]:
+        """All records of one workflow across agents, oldest first (cross-partition)."""
+        sql = "SELECT * FROM c WHERE c.workflow_id = @workflow_id ORDER BY c.timestamp ASC"
+        items = await self._query("list_for_workflow", sql, {"@workflow_id": workflow_id})
+        return [AgentLogRecord.model_validate(item) for item in items]
+
+    async def recent(self, agent_id: str, limit: int = 50) -> list[AgentLogRecord]:
+        """The latest `limit` records of one agent, newest first."""
+        sql = "SELECT TOP @limit * FROM c WHERE c.agent_id = @agent_id ORDER BY c.timestamp DESC"
+        parameters = {"@agent_id": check_agent_id(agent_id), "@limit": check_limit(limit)}
+        items = await self._query("recent", sql, parameters, partition=agent_id)
+        return [AgentLogRecord.model_validate(item) for item in items]
+
+    async def stats(self, agent_id: str, since: datetime, step: str | None = None) -> AgentStats:
+        """Aggregates of one agent's records since `since`, optionally of one step only."""
+        parameters: dict[str, Any] = {
+            "@agent_id": check_agent_id(agent_id),
+            "@since": utc_iso(since),
+        }
+        step_filter = ""
+        if step is not None:
+            step_filter, parameters["@step"] = " AND c.step = @step", step
+        [totals] = await self._query("stats", _STATS_SQL + step_filter, parameters, agent_id)
+        requests = int(totals.get("requests", 0))
+        top: list[Any] = []
+        if requests:
+            sql = _TOP_LATENCIES_SQL + step_filter + " ORDER BY c.latency_ms DESC"
+            top_parameters = {**parameters, "@top": p95_top_count(requests)}
+            top = await self._query("stats", sql, top_parameters, agent_id)
+        return AgentStats(
+            agent_id=agent_id,
+            step=step,
+            since=since,
+            as_of=datetime.now(UTC),
+            requests=requests,
+            errors=int(totals.get("errors", 0)),
+            avg_latency_ms=totals.get("avg_latency_ms") if requests else None,
+            p95_latency_ms=top[-1] if top else None,
+            tokens=TokenUsage(
+                prompt=totals.get("prompt", 0),
+                completion=totals.get("completion", 0),
+                total=totals.get("total", 0),
+            ),
+        )
+
+    async def list_audit(self, since: datetime, limit: int = 100) -> list[AuditRecord]:
+        """Up to `limit` audit records from `since` on, oldest first."""
+        sql = (
+            "SELECT TOP @limit * FROM c WHERE c.agent_id = @agent_id AND c.timestamp >= @since"
+            " ORDER BY c.timestamp ASC"
+        )
+        parameters = {
+            "@agent_id": AUDIT_PARTITION,
+            "@since": utc_iso(since),
+            "@limit": check_limit(limit),
+        }
+        items = await self._query("list_audit", sql, parameters, partition=AUDIT_PARTITION)
+        return [AuditRecord.model_validate(item) for item in items]
+
+    async def purge_older_than(self, cutoff: datetime) -> int:
+        """Delete nothing and return 0: the container's TTL (AGENT_LOG_TTL_DAYS) expires
+        agent logs server-side, counted from each item's last write, at no RU cost."""
+        return 0
+
+    async def ping(self) -> None:
+        """Return when the container answers a metadata read."""
+        async with self._calling("ping"):
+            await (await self._open()).read()
+
+    async def close(self) -> None:
+        """Close the HTTP session and the credential."""
+        await self._client.close()
+        if not isinstance(self._credential, str):
+            await self._credential.close()
+
+    async def _open(self) -> ContainerProxy:
+        """The container, read (and created if missing) once per store."""
+        if self._container is None:
+            async with self._opening:
+                if self._container is None:
+                    self._container = await self._read_or_create_container()
+        return self._container
+
+    async def _read_or_create_container(self) -> ContainerProxy:
+        config = self._config
+        container = self._client.get_database_client(config.database).get_container_client(
+            config.container
+        )
+        try:
+            properties = await container.read()
+        except CosmosResourceNotFoundError:
+            database = await self._client.create_database_if_not_exists(config.database)
+            container = await database.create_container_if_not_exists(
+                id=config.container,
+                partition_key=PartitionKey(path=PARTITION_KEY_PATH),
+                default_ttl=config.default_ttl_seconds,
+                indexing_policy=INDEXING_POLICY,
+            )
+            properties = await container.read()
+        paths = properties.get("partitionKey", {}).get("paths")
+        if paths != [PARTITION_KEY_PATH]:
+            raise AgentLogStoreConfigError(
+                f"Container '{config.container}' is partitioned by {paths}, "
+                f"expected ['{PARTITION_KEY_PATH}']"
+            )
+        return container
+
+    async def _query(
+        self, operation: str, sql: str, parameters: dict[str, Any], partition: str | None = None
+    ) -> list[Any]:
+        """Run `sql` in one partition, or across all when `partition` is None."""
+        named: list[dict[str, object]] = [
+            {"name": name, "value": value} for name, value in parameters.items()
+        ]
+        async with self._calling(operation):
+            pages = (await self._open()).query_items(sql, parameters=named, partition_key=partition)
+            return [item async for item in pages]
+
+    @asynccontextmanager
+    async def _calling(self, operation: str) -> AsyncIterator[None]:
+        """Bound the call in time and turn transport failures into the domain error."""
+        try:
+            async with asyncio.timeout(self._config.timeout_seconds):
+                yield
+        except TimeoutError as exc:
+            reason = f"no answer within {self._config.timeout_seconds:g}s"
+            raise self._unavailable(operation, reason) from exc
+        except (ServiceRequestError, ServiceResponseError) as exc:
+            raise self._unavailable(operation, str(exc)) from exc
+        except CosmosHttpResponseError as exc:
+            if exc.status_code not in _TRANSIENT_STATUS:
+                raise
+            raise self._unavailable(operation, f"HTTP {exc.status_code}: {exc.message}") from exc
+
+    def _unavailable(self, operation: str, reason: str) -> AgentLogStoreUnavailableError:
+        return AgentLogStoreUnavailableError(self._config.endpoint, operation, reason)
