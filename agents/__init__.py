@@ -1,0 +1,1 @@
+"""The specialist agents: definitions, role prompts and each domain's MCP tool server."""
