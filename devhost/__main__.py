@@ -1,0 +1,5 @@
+"""`python -m devhost ...`: the devhost command line."""
+
+from devhost.cli import main
+
+raise SystemExit(main())

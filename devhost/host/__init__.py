@@ -1,0 +1,1 @@
+"""The devhost HTTP surface: HTTP triggers, the Durable HTTP API, keys, timers."""

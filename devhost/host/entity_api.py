@@ -1,0 +1,69 @@
+"""The entity part of the Durable HTTP API: read an entity's state and signal it."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from devhost.engine.errors import FunctionNotFoundError
+from devhost.host.engine_port import DurableEngine
+from devhost.host.formatting import error_body
+from devhost.host.management_api import json_response
+from devhost.host.request_params import QueryParams
+
+EMPTY_KEY = "$"
+
+
+def entity_id(request: web.Request) -> str:
+    """`@name@key` from the route, the name lower-cased as EntityId does and `$` meaning an
+    empty key."""
+    key = request.match_info["entityKey"]
+    return f"@{request.match_info['entityName'].lower()}@{'' if key == EMPTY_KEY else key}"
+
+
+class EntityApi:
+    """GET/POST/DELETE `entities/{name}/{key}`."""
+
+    def __init__(self, engine: DurableEngine) -> None:
+        self._engine = engine
+
+    def routes(self, prefix: str) -> list[web.RouteDef]:
+        """The entity routes under `prefix`."""
+        path = prefix + "/entities/{entityName}/{entityKey}"
+        return [
+            web.get(path, self.read),
+            web.post(path, self.signal),
+            web.delete(path, self.signal),
+        ]
+
+    async def read(self, request: web.Request) -> web.Response:
+        """200 with the entity's state, 404 when it has none."""
+        state = await self._engine.read_entity_state(entity_id(request))
+        if state is None or state.state is None:
+            return web.Response(status=404)
+        return web.Response(text=state.state, content_type="application/json", charset="utf-8")
+
+    async def signal(self, request: web.Request) -> web.Response:
+        """202 after queueing the `op` operation (DELETE means `delete`); a JSON body is the
+        operation's input, any other body is passed as a string."""
+        operation = "delete" if request.method == "DELETE" else QueryParams(request).get("op") or ""
+        text = await request.text() if request.can_read_body else ""
+        data: str | None = None
+        if text:
+            if request.content_type.lower() == "application/json":
+                try:
+                    json.loads(text)
+                except json.JSONDecodeError as exc:
+                    message = f"Could not parse JSON content: {exc}"
+                    return json_response(error_body(message), 400)
+                data = text
+            else:
+                data = json.dumps(text)
+        try:
+            await self._engine.signal_entity(entity_id(request), operation, data)
+        except FunctionNotFoundError as exc:
+            return json_response(
+                error_body("One or more of the arguments submitted is incorrect", exc), 400
+            )
+        return web.Response(status=202)

@@ -1,0 +1,158 @@
+"""HTTP-triggered functions: route matching, auth, `func.HttpRequest` in, `HttpResponse` out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import azure.functions as func
+from aiohttp import web
+from multidict import MultiMapping
+
+from devhost.app_loader import FunctionIndex, FunctionInfo
+from devhost.host.invoker import Invoker
+from devhost.host.keys import AuthLevel
+from devhost.host.routes import RouteTemplate, compile_route, sort_by_precedence
+
+logger = logging.getLogger("devhost.http")
+
+
+@dataclass(frozen=True)
+class HttpFunction:
+    """One HTTP trigger: its function, route, allowed methods (None = all) and auth level."""
+
+    function: FunctionInfo
+    route: RouteTemplate
+    methods: frozenset[str] | None
+    auth_level: AuthLevel
+
+    @property
+    def url_path(self) -> str:
+        """The path clients call, e.g. `/api/orders/{id}`."""
+        return "/" + self.route.template
+
+    def allows(self, method: str) -> bool:
+        """True when the trigger accepts this HTTP method."""
+        return self.methods is None or method.upper() in self.methods
+
+
+def http_functions(index: FunctionIndex, route_prefix: str) -> list[HttpFunction]:
+    """Every HTTP trigger of the app, ordered by route precedence."""
+    found: list[HttpFunction] = []
+    for function in index.of_type("httpTrigger"):
+        route = str(function.trigger.get("route") or function.name).strip("/")
+        template = "/".join(p for p in (route_prefix.strip("/"), route) if p)
+        methods = function.trigger.get("methods")
+        found.append(
+            HttpFunction(
+                function=function,
+                route=compile_route(template),
+                methods=frozenset(str(m).upper() for m in methods) if methods else None,
+                auth_level=AuthLevel.parse(function.trigger.get("authLevel")),
+            )
+        )
+    order = {id(t): i for i, t in enumerate(sort_by_precedence([f.route for f in found]))}
+    return sorted(found, key=lambda f: order[id(f.route)])
+
+
+def match(
+    functions: list[HttpFunction], path: str, method: str
+) -> tuple[HttpFunction, dict[str, str]] | None:
+    """The first trigger whose route and method match, with its route values."""
+    for candidate in functions:
+        if not candidate.allows(method):
+            continue
+        values = candidate.route.match(path)
+        if values is not None:
+            return candidate, values
+    return None
+
+
+def _joined(values: MultiMapping[str] | Mapping[str, str], separator: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for key in values:
+        if key not in result:
+            getall = getattr(values, "getall", None)
+            result[key] = separator.join(getall(key)) if getall else values[key]
+    return result
+
+
+async def to_http_request(request: web.Request, route_params: dict[str, str]) -> func.HttpRequest:
+    """A `func.HttpRequest` with what the host forwards: method, full URL, headers, query
+    (repeated keys joined by commas), route values and the raw body."""
+    body = await request.read()
+    return func.HttpRequest(
+        method=request.method,
+        url=str(request.url),
+        headers=_joined(request.headers, ", "),
+        params=_joined(request.query, ","),
+        route_params=route_params,
+        body=body,
+    )
+
+
+def to_web_response(result: object) -> web.Response:
+    """The HTTP response for a function's return value; anything but `HttpResponse`, `str`
+    or None is a worker error (500), as in the real worker."""
+    if result is None:
+        return web.Response(status=204)
+    if isinstance(result, str):
+        return web.Response(text=result, content_type="text/plain", charset="utf-8")
+    if not isinstance(result, func.HttpResponse):
+        raise TypeError(f"unsupported HTTP return type {type(result).__name__}")
+    response = web.Response(status=result.status_code, body=result.get_body() or b"")
+    headers = result.headers
+    for name, value in headers.items():
+        if name.lower() != "set-cookie":
+            response.headers[name] = value
+    if "set-cookie" in headers:
+        for cookie in headers.get_all("Set-Cookie"):
+            response.headers.add("Set-Cookie", cookie)
+    if "content-type" not in headers:
+        mimetype = result.mimetype or "text/plain"
+        response.headers["Content-Type"] = (
+            f"{mimetype}; charset={result.charset}" if mimetype.startswith("text/") else mimetype
+        )
+    return response
+
+
+class HttpTriggerDispatcher:
+    """Runs matched HTTP triggers, bounded by host.json `maxConcurrentRequests` and
+    rejecting with 429 beyond `maxOutstandingRequests`."""
+
+    def __init__(
+        self,
+        invoker: Invoker,
+        max_concurrent: int | None = None,
+        max_outstanding: int | None = None,
+    ) -> None:
+        self._invoker = invoker
+        self._slots = asyncio.Semaphore(max_concurrent) if max_concurrent else None
+        self._max_outstanding = max_outstanding
+        self._outstanding = 0
+
+    async def dispatch(
+        self, request: web.Request, target: HttpFunction, route_params: dict[str, str]
+    ) -> web.StreamResponse:
+        """Invoke the trigger for this request; unhandled exceptions become an empty 500."""
+        if self._max_outstanding is not None and self._outstanding >= self._max_outstanding:
+            return web.Response(status=429)
+        self._outstanding += 1
+        try:
+            http_request = await to_http_request(request, route_params)
+            if self._slots is None:
+                return await self._run(target, http_request)
+            async with self._slots:
+                return await self._run(target, http_request)
+        finally:
+            self._outstanding -= 1
+
+    async def _run(self, target: HttpFunction, http_request: func.HttpRequest) -> web.Response:
+        try:
+            invocation = await self._invoker.invoke(target.function, http_request)
+            return to_web_response(invocation.output("http", target.function))
+        except Exception:
+            logger.exception("Executed 'Functions.%s' (Failed)", target.function.name)
+            return web.Response(status=500)

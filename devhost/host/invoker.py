@@ -1,0 +1,179 @@
+"""Call a user function the way the Python worker does.
+
+Async functions run on the event loop, sync ones on a thread pool (sized by
+`PYTHON_THREADPOOL_THREAD_COUNT` like the worker). Parameters are bound by name: the trigger
+value, the `durableClient` JSON, `func.Out` holders for output bindings and, when the function
+declares it, a `context` parameter with the invocation id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import os
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import azure.functions as func
+from azure.functions._abc import RetryContext, TraceContext
+
+from devhost.app_loader import FunctionInfo
+from devhost.host.durable_client import WebhookSettings, client_binding_json
+
+RETURN_BINDING = "$return"
+_OUT = 1  # BindingDirection.OUT in the binding dictionaries
+
+
+class _TraceContext(TraceContext):
+    def __init__(self) -> None:
+        self._parent = f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-00"
+
+    @property
+    def trace_state(self) -> str:
+        return ""
+
+    @property
+    def trace_parent(self) -> str:
+        return self._parent
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return {}
+
+
+class _RetryContext(RetryContext):
+    @property
+    def retry_count(self) -> int:
+        return 0
+
+    @property
+    def max_retry_count(self) -> int:
+        return 0
+
+    @property
+    def exception(self) -> Any:
+        return None
+
+
+class InvocationContext(func.Context):
+    """The `context` argument: invocation id, function name and directory."""
+
+    _local = threading.local()
+
+    def __init__(self, function_name: str, function_directory: str) -> None:
+        self._invocation_id = str(uuid.uuid4())
+        self._function_name = function_name
+        self._function_directory = function_directory
+        self._trace = _TraceContext()
+        self._retry = _RetryContext()
+
+    @property
+    def invocation_id(self) -> str:
+        return self._invocation_id
+
+    @property
+    def thread_local_storage(self) -> Any:
+        return self._local
+
+    @property
+    def function_name(self) -> str:
+        return self._function_name
+
+    @property
+    def function_directory(self) -> str:
+        return self._function_directory
+
+    @property
+    def trace_context(self) -> TraceContext:
+        return self._trace
+
+    @property
+    def retry_context(self) -> RetryContext:
+        return self._retry
+
+
+@dataclass
+class OutValue(func.Out[Any]):
+    """A holder for an output binding's value."""
+
+    value: Any = None
+
+    def set(self, val: Any) -> None:
+        """Store the output value."""
+        self.value = val
+
+    def get(self) -> Any:
+        """The stored output value."""
+        return self.value
+
+
+@dataclass
+class Invocation:
+    """The outcome of one call: the return value and what output bindings were set to."""
+
+    result: Any
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def output(self, binding_type: str, function: FunctionInfo) -> Any:
+        """The value of the function's first output binding of this type (`$return` or a
+        `func.Out` parameter)."""
+        for binding in function.bindings:
+            if binding.get("type") != binding_type or binding.get("direction") != _OUT:
+                continue
+            name = binding["name"]
+            return self.result if name == RETURN_BINDING else self.outputs.get(name)
+        return self.result
+
+
+def _thread_count() -> int | None:
+    value = os.environ.get("PYTHON_THREADPOOL_THREAD_COUNT", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+class Invoker:
+    """Runs user functions with their bindings filled in."""
+
+    def __init__(self, webhooks: WebhookSettings, app_dir: str) -> None:
+        self._webhooks = webhooks
+        self._app_dir = app_dir
+        self._pool = ThreadPoolExecutor(max_workers=_thread_count(), thread_name_prefix="func")
+
+    def _arguments(
+        self, function: FunctionInfo, trigger_value: Any
+    ) -> tuple[dict[str, Any], dict[str, OutValue]]:
+        parameters = inspect.signature(function.func).parameters
+        kwargs: dict[str, Any] = {}
+        outs: dict[str, OutValue] = {}
+        for binding in function.bindings:
+            name = binding["name"]
+            if binding is function.trigger or name == function.trigger_param:
+                kwargs[name] = trigger_value
+            elif binding.get("type") == "durableClient":
+                kwargs[name] = client_binding_json(self._webhooks, binding)
+            elif binding.get("direction") == _OUT and name != RETURN_BINDING:
+                outs[name] = kwargs[name] = OutValue()
+            elif name in parameters:
+                kwargs[name] = None
+        if "context" in parameters and "context" not in kwargs:
+            kwargs["context"] = InvocationContext(function.name, self._app_dir)
+        return kwargs, outs
+
+    async def invoke(self, function: FunctionInfo, trigger_value: Any) -> Invocation:
+        """Call `function` with `trigger_value` bound to its trigger parameter."""
+        kwargs, outs = self._arguments(function, trigger_value)
+        if inspect.iscoroutinefunction(function.func):
+            result = await function.func(**kwargs)
+        else:
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(
+                self._pool, functools.partial(function.func, **kwargs)
+            )
+        return Invocation(result, {name: out.value for name, out in outs.items()})
+
+    def close(self) -> None:
+        """Wait for running sync calls and release the thread pool."""
+        self._pool.shutdown(wait=True)
