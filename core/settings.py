@@ -15,49 +15,95 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=True, extra="ignore")
 
     # Model: Azure OpenAI when an endpoint is set, else the offline rule-based model.
-    AZURE_OPENAI_ENDPOINT: str | None = Field(None, description="Azure OpenAI endpoint URL; unset means the offline model.")
+    AZURE_OPENAI_ENDPOINT: str | None = Field(
+        None, description="Azure OpenAI endpoint URL; unset means the offline model."
+    )
     AZURE_OPENAI_CHAT_DEPLOYMENT: str = Field("gpt-4o", description="Chat model deployment name.")
-    AZURE_OPENAI_EMBEDDING_DEPLOYMENT: str = Field("text-embedding-3-small", description="Embedding deployment name.")
+    AZURE_OPENAI_EMBEDDING_DEPLOYMENT: str = Field(
+        "text-embedding-3-small", description="Embedding deployment name."
+    )
     AZURE_OPENAI_API_VERSION: str = Field("2024-10-21", description="Azure OpenAI API version.")
-    AZURE_OPENAI_API_KEY: str | None = Field(None, description="API key fallback when Entra ID is not available (never set in Azure).")
-    AZURE_OPENAI_TIMEOUT_SECONDS: float = Field(60.0, gt=0, description="Timeout of one model call.")
-    AZURE_OPENAI_MAX_RETRIES: int = Field(3, ge=0, description="Retries of a model call on 429/5xx.")
-    AZURE_CLIENT_ID: str | None = Field(None, description="Client id of the user-assigned managed identity.")
-    OFFLINE_MODEL_LATENCY_MS: int = Field(0, ge=0, description="Simulated latency of each offline model call.")
+    AZURE_OPENAI_API_KEY: str | None = Field(
+        None, description="API key fallback when Entra ID is not available (never set in Azure)."
+    )
+    AZURE_OPENAI_TIMEOUT_SECONDS: float = Field(
+        60.0, gt=0, description="Timeout of one model call."
+    )
+    AZURE_OPENAI_MAX_RETRIES: int = Field(
+        3, ge=0, description="Retries of a model call on 429/5xx."
+    )
+    AZURE_CLIENT_ID: str | None = Field(
+        None, description="Client id of the user-assigned managed identity."
+    )
+    OFFLINE_MODEL_LATENCY_MS: int = Field(
+        0, ge=0, description="Simulated latency of each offline model call."
+    )
 
     # Agent logs: Cosmos DB when an endpoint is set, else SQLite.
-    COSMOS_ENDPOINT: str | None = Field(None, description="Cosmos DB account endpoint; unset means SQLite.")
+    COSMOS_ENDPOINT: str | None = Field(
+        None, description="Cosmos DB account endpoint; unset means SQLite."
+    )
     COSMOS_KEY: str | None = Field(None, description="Cosmos DB key fallback (never set in Azure).")
     COSMOS_DATABASE: str = Field("AgentCoordination", description="Cosmos DB database name.")
     COSMOS_CONTAINER: str = Field("AgentLogs", description="Cosmos DB container of agent logs.")
-    AGENT_LOG_SQLITE_PATH: str = Field(".devhost/agent_logs.sqlite3", description="SQLite agent-log file.")
+    AGENT_LOG_SQLITE_PATH: str = Field(
+        ".devhost/agent_logs.sqlite3", description="SQLite agent-log file."
+    )
     AGENT_LOG_TTL_DAYS: int = Field(30, ge=1, description="Retention of agent logs in days.")
 
     # MCP tool servers: in-process unless a URL is set.
-    MCP_CUSTOMER_SUPPORT_URL: str | None = Field(None, description="Streamable HTTP URL of the customer-support tool server.")
-    MCP_SMART_CITY_URL: str | None = Field(None, description="Streamable HTTP URL of the smart-city tool server.")
-    MCP_ENTERPRISE_URL: str | None = Field(None, description="Streamable HTTP URL of the enterprise tool server.")
+    MCP_CUSTOMER_SUPPORT_URL: str | None = Field(
+        None, description="Streamable HTTP URL of the customer-support tool server."
+    )
+    MCP_SMART_CITY_URL: str | None = Field(
+        None, description="Streamable HTTP URL of the smart-city tool server."
+    )
+    MCP_ENTERPRISE_URL: str | None = Field(
+        None, description="Streamable HTTP URL of the enterprise tool server."
+    )
     MCP_TOOL_TIMEOUT_SECONDS: float = Field(30.0, gt=0, description="Timeout of one MCP tool call.")
 
     # Workflow limits.
-    DEFAULT_BUDGET_TOKENS: int = Field(20000, ge=100, description="Token budget of a request that names none.")
+    DEFAULT_BUDGET_TOKENS: int = Field(
+        20000, ge=100, description="Token budget of a request that names none."
+    )
     MAX_AGENT_STEPS: int = Field(6, ge=1, description="Model calls one agent may make per request.")
-    APPROVAL_TIMEOUT_SECONDS: int = Field(3600, ge=1, description="Time before a pending approval is auto-denied.")
-    ORCHESTRATE_WAIT_SECONDS: float = Field(5.0, ge=0, description="How long /coordinator/orchestrate waits for a result.")
+    APPROVAL_TIMEOUT_SECONDS: int = Field(
+        3600, ge=1, description="Time before a pending approval is auto-denied."
+    )
+    ORCHESTRATE_WAIT_SECONDS: float = Field(
+        5.0, ge=0, description="How long /coordinator/orchestrate waits for a result."
+    )
     MAX_QUERY_CHARS: int = Field(4000, ge=1, description="Longest accepted query.")
-    BATCH_SWEEP_SCHEDULE: str = Field("0 */30 * * * *", description="NCRONTAB schedule of the batch sweep.")
-    BATCH_SWEEP_MAX_PARALLEL: int = Field(3, ge=1, description="Coordinator runs a sweep runs at once.")
+    BATCH_SWEEP_SCHEDULE: str = Field(
+        "0 */30 * * * *", description="NCRONTAB schedule of the batch sweep."
+    )
+    BATCH_SWEEP_MAX_PARALLEL: int = Field(
+        3, ge=1, description="Coordinator runs a sweep runs at once."
+    )
 
     # Security.
-    AUTH_ENABLED: bool = Field(False, description="Require Entra ID bearer tokens on protected endpoints.")
+    AUTH_ENABLED: bool = Field(
+        False, description="Require Entra ID bearer tokens on protected endpoints."
+    )
     AUTH_TENANT_ID: str | None = Field(None, description="Entra ID tenant id.")
-    AUTH_AUDIENCE: str | None = Field(None, description="Expected token audience (the app's client id or URI).")
-    AUTH_TRUST_PLATFORM_PRINCIPAL: bool = Field(False, description="Accept the platform's X-MS-CLIENT-PRINCIPAL header.")
-    CORS_ALLOWED_ORIGINS: str = Field("", description="Comma-separated origins allowed by CORS; empty allows none.")
+    AUTH_AUDIENCE: str | None = Field(
+        None, description="Expected token audience (the app's client id or URI)."
+    )
+    AUTH_TRUST_PLATFORM_PRINCIPAL: bool = Field(
+        False, description="Accept the platform's X-MS-CLIENT-PRINCIPAL header."
+    )
+    CORS_ALLOWED_ORIGINS: str = Field(
+        "", description="Comma-separated origins allowed by CORS; empty allows none."
+    )
 
     # Telemetry.
-    APPLICATIONINSIGHTS_CONNECTION_STRING: str | None = Field(None, description="Application Insights connection string.")
-    OTEL_EXPORTER_OTLP_ENDPOINT: str | None = Field(None, description="OTLP endpoint when Application Insights is not used.")
+    APPLICATIONINSIGHTS_CONNECTION_STRING: str | None = Field(
+        None, description="Application Insights connection string."
+    )
+    OTEL_EXPORTER_OTLP_ENDPOINT: str | None = Field(
+        None, description="OTLP endpoint when Application Insights is not used."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class RuntimeStatus(str, Enum):
+class RuntimeStatus(StrEnum):
     """The runtime status of an orchestration instance, spelled as the Durable extension does."""
 
     PENDING = "Pending"
@@ -27,7 +27,12 @@ class RuntimeStatus(str, Enum):
 
 
 TERMINAL_STATUSES = frozenset(
-    {RuntimeStatus.COMPLETED, RuntimeStatus.FAILED, RuntimeStatus.TERMINATED, RuntimeStatus.CANCELED}
+    {
+        RuntimeStatus.COMPLETED,
+        RuntimeStatus.FAILED,
+        RuntimeStatus.TERMINATED,
+        RuntimeStatus.CANCELED,
+    }
 )
 
 
