@@ -8,6 +8,8 @@ import json
 import socket
 import time
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,3 +125,14 @@ class OpenAICompatibleServer:
         return web.Response(
             status=reply.status, text=text, content_type="application/json", headers=reply.headers
         )
+
+
+@asynccontextmanager
+async def serving() -> AsyncIterator[OpenAICompatibleServer]:
+    """A started server, stopped on exit."""
+    server = OpenAICompatibleServer()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()

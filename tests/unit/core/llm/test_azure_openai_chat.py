@@ -15,6 +15,7 @@ from openai_compatible_server import (
     completion,
     error_body,
     function_call,
+    serving,
 )
 from pydantic import BaseModel
 
@@ -33,6 +34,7 @@ from core.llm import (
 )
 
 DEPLOYMENT = "chat-test"
+MakeChat = Callable[..., AzureOpenAIChat]
 API_VERSION = "2024-10-21"
 
 
@@ -55,19 +57,21 @@ class FakeCredential:
     async def close(self) -> None:
         pass
 
+    async def __aenter__(self) -> FakeCredential:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        pass
+
 
 @pytest.fixture
 async def server() -> AsyncIterator[OpenAICompatibleServer]:
-    running = OpenAICompatibleServer()
-    await running.start()
-    yield running
-    await running.stop()
+    async with serving() as running:
+        yield running
 
 
 @pytest.fixture
-async def make_chat(
-    server: OpenAICompatibleServer,
-) -> AsyncIterator[Callable[..., AzureOpenAIChat]]:
+async def make_chat(server: OpenAICompatibleServer) -> AsyncIterator[MakeChat]:
     made: list[AzureOpenAIChat] = []
 
     def make(**overrides: Any) -> AzureOpenAIChat:
@@ -99,7 +103,9 @@ def ask(text: str, **fields: Any) -> ChatRequest:
     )
 
 
-async def test_plain_completion_returns_text_usage_and_model(server, make_chat):
+async def test_plain_completion_returns_text_usage_and_model(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(body=completion("Hello from Azure", usage=(20, 5))))
     chat = make_chat()
 
@@ -127,7 +133,9 @@ async def test_plain_completion_returns_text_usage_and_model(server, make_chat):
     assert "response_format" not in sent.body
 
 
-async def test_tool_calls_come_back_with_their_arguments(server, make_chat):
+async def test_tool_calls_come_back_with_their_arguments(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     ticket_tool = ToolSpec(
         name="get_ticket",
         description="Read a support ticket",
@@ -166,7 +174,9 @@ async def test_tool_calls_come_back_with_their_arguments(server, make_chat):
     ]
 
 
-async def test_tool_results_are_sent_back_in_wire_format(server, make_chat):
+async def test_tool_results_are_sent_back_in_wire_format(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     call = ToolCall(id="call_1", name="get_ticket", arguments={"ticket_id": "TKT-1001"})
     request = ChatRequest(
         messages=[
@@ -194,7 +204,9 @@ async def test_tool_results_are_sent_back_in_wire_format(server, make_chat):
     ]
 
 
-async def test_structured_output_is_parsed_into_the_model(server, make_chat):
+async def test_structured_output_is_parsed_into_the_model(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(body=completion('{"agents": ["customer_support"], "reason": "ticket"}')))
 
     result = await make_chat().complete(ask("plan this", response_format=Plan))
@@ -214,7 +226,9 @@ async def test_structured_output_is_parsed_into_the_model(server, make_chat):
     }
 
 
-async def test_invalid_structured_output_raises_model_response_error(server, make_chat):
+async def test_invalid_structured_output_raises_model_response_error(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(body=completion('{"agents": "everyone"}')))
 
     with pytest.raises(ModelResponseError) as caught:
@@ -225,21 +239,27 @@ async def test_invalid_structured_output_raises_model_response_error(server, mak
     assert caught.value.transient is False
 
 
-async def test_structured_output_cut_at_the_token_limit_raises(server, make_chat):
+async def test_structured_output_cut_at_the_token_limit_raises(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(body=completion('{"agents": ["cust', finish_reason="length")))
 
     with pytest.raises(ModelResponseError, match="token limit"):
         await make_chat().complete(ask("plan this", response_format=Plan, max_tokens=5))
 
 
-async def test_refusal_raises_model_response_error(server, make_chat):
+async def test_refusal_raises_model_response_error(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(body=completion(None, refusal="I can't help with that.")))
 
     with pytest.raises(ModelResponseError, match="refused"):
         await make_chat().complete(ask("plan this", response_format=Plan))
 
 
-async def test_tool_arguments_that_are_not_json_raise(server, make_chat):
+async def test_tool_arguments_that_are_not_json_raise(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(
         Reply(
             body=completion(
@@ -256,7 +276,9 @@ async def test_tool_arguments_that_are_not_json_raise(server, make_chat):
     assert caught.value.content == "{not json"
 
 
-async def test_rate_limit_waits_for_retry_after_then_succeeds(server, make_chat):
+async def test_rate_limit_waits_for_retry_after_then_succeeds(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(
         Reply(429, error_body("Rate limit", "429"), headers={"Retry-After": "1"}),
         Reply(body=completion("after the wait")),
@@ -271,7 +293,9 @@ async def test_rate_limit_waits_for_retry_after_then_succeeds(server, make_chat)
     assert second.headers["x-stainless-retry-count"] == "1"
 
 
-async def test_retry_after_ms_is_preferred_to_retry_after(server, make_chat):
+async def test_retry_after_ms_is_preferred_to_retry_after(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(
         Reply(
             429,
@@ -287,7 +311,9 @@ async def test_retry_after_ms_is_preferred_to_retry_after(server, make_chat):
     assert second.arrived_at - first.arrived_at >= 1.15
 
 
-async def test_rate_limit_longer_than_the_retry_window_raises_at_once(server, make_chat):
+async def test_rate_limit_longer_than_the_retry_window_raises_at_once(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(429, error_body("Rate limit", "429"), headers={"Retry-After": "300"}))
 
     with pytest.raises(ModelRateLimitedError) as caught:
@@ -298,7 +324,9 @@ async def test_rate_limit_longer_than_the_retry_window_raises_at_once(server, ma
     assert len(server.requests) == 1
 
 
-async def test_rate_limit_outlasting_the_retries_raises_model_rate_limited(server, make_chat):
+async def test_rate_limit_outlasting_the_retries_raises_model_rate_limited(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     throttled = Reply(429, error_body("Rate limit", "429"), headers={"retry-after-ms": "20"})
     server.script(throttled, throttled)
 
@@ -309,7 +337,9 @@ async def test_rate_limit_outlasting_the_retries_raises_model_rate_limited(serve
     assert len(server.requests) == 2
 
 
-async def test_repeated_server_errors_raise_model_unavailable(server, make_chat):
+async def test_repeated_server_errors_raise_model_unavailable(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     failing = Reply(500, error_body("Internal error", "InternalServerError"))
     server.script(failing, failing, failing)
 
@@ -321,7 +351,9 @@ async def test_repeated_server_errors_raise_model_unavailable(server, make_chat)
     assert len(server.requests) == 3
 
 
-async def test_server_error_then_success_is_retried(server, make_chat):
+async def test_server_error_then_success_is_retried(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(503, error_body("Busy", "ServiceUnavailable")), Reply())
 
     result = await make_chat(max_retries=1).complete(ask("hi"))
@@ -330,7 +362,9 @@ async def test_server_error_then_success_is_retried(server, make_chat):
     assert len(server.requests) == 2
 
 
-async def test_slow_model_raises_model_timeout(server, make_chat):
+async def test_slow_model_raises_model_timeout(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     slow = Reply(body=completion("too late"), delay_seconds=3.0)
     server.script(slow, slow)
     started = time.monotonic()
@@ -343,7 +377,9 @@ async def test_slow_model_raises_model_timeout(server, make_chat):
     assert time.monotonic() - started < 2.5
 
 
-async def test_rejected_request_raises_model_request_error_without_retry(server, make_chat):
+async def test_rejected_request_raises_model_request_error_without_retry(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     server.script(Reply(400, error_body("The prompt was filtered.", "content_filter")))
 
     with pytest.raises(ModelRequestError) as caught:
@@ -354,7 +390,7 @@ async def test_rejected_request_raises_model_request_error_without_retry(server,
     assert len(server.requests) == 1
 
 
-async def test_unreachable_endpoint_raises_model_unavailable(make_chat):
+async def test_unreachable_endpoint_raises_model_unavailable(make_chat: MakeChat) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
@@ -367,7 +403,9 @@ async def test_unreachable_endpoint_raises_model_unavailable(make_chat):
     assert caught.value.status_code is None
 
 
-async def test_api_key_is_sent_in_the_api_key_header(server, make_chat):
+async def test_api_key_is_sent_in_the_api_key_header(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     await make_chat(api_key="secret-key").complete(ask("hi"))
 
     headers = server.requests[0].headers
@@ -375,7 +413,9 @@ async def test_api_key_is_sent_in_the_api_key_header(server, make_chat):
     assert "authorization" not in headers
 
 
-async def test_entra_token_is_sent_as_a_bearer_token(server, make_chat):
+async def test_entra_token_is_sent_as_a_bearer_token(
+    server: OpenAICompatibleServer, make_chat: MakeChat
+) -> None:
     credential = FakeCredential("entra-token")
     chat = make_chat(api_key=None, credential=credential)
 
@@ -389,7 +429,7 @@ async def test_entra_token_is_sent_as_a_bearer_token(server, make_chat):
     assert credential.scopes == [("https://cognitiveservices.azure.com/.default",)]
 
 
-def test_api_key_and_credential_are_mutually_exclusive():
+def test_api_key_and_credential_are_mutually_exclusive() -> None:
     with pytest.raises(ValueError, match="mutually exclusive"):
         AzureOpenAIChat(
             endpoint="https://example.openai.azure.com",
@@ -408,7 +448,7 @@ def test_api_key_and_credential_are_mutually_exclusive():
         ("endpoint", "", "endpoint must not be empty"),
     ],
 )
-def test_invalid_settings_are_rejected_by_name(field, value, message):
+def test_invalid_settings_are_rejected_by_name(field: str, value: object, message: str) -> None:
     options: dict[str, Any] = {
         "endpoint": "https://example.openai.azure.com",
         "deployment": DEPLOYMENT,
