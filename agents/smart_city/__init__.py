@@ -1,0 +1,1 @@
+"""The smart-city agent: sensors, traffic, incidents and citizen service requests of Yokohama."""
