@@ -87,18 +87,18 @@ def to_chat_result(completion: ChatCompletion, schema: type[BaseModel] | None) -
     parsed = None
     if schema is not None and not calls:
         parsed = _parse(schema, content, choice.finish_reason)
-    usage = completion.usage
+    usage = TokenUsage()
+    if completion.usage is not None:
+        usage = TokenUsage(
+            prompt_tokens=completion.usage.prompt_tokens,
+            completion_tokens=completion.usage.completion_tokens,
+            total_tokens=completion.usage.total_tokens,
+        )
     return ChatResult(
         content=content,
         parsed=parsed,
         tool_calls=calls,
-        usage=TokenUsage(
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            total_tokens=usage.total_tokens,
-        )
-        if usage
-        else TokenUsage(),
+        usage=usage,
         model=completion.model,
         finish_reason=choice.finish_reason,
     )
