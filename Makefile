@@ -24,7 +24,7 @@ node: $(NODE_STAMP)
 run: venv
 	$(PY) -m devhost start
 
-test: venv node
+test: venv node infra-venv
 	$(PY) -m pytest -m "not soak"
 
 lint: venv
@@ -39,3 +39,17 @@ soak: venv node
 
 clean:
 	rm -rf $(VENV) node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
+
+# Bicep parser and checkov for tests/infra, in their own venv (checkov's pins clash with the app's).
+INFRA_VENV := .venv-infra
+INFRA_STAMP := $(INFRA_VENV)/.installed-stamp
+
+.PHONY: infra-venv
+
+$(INFRA_STAMP): requirements-infra.txt
+	test -x $(INFRA_VENV)/bin/python || $(PYTHON) -m venv $(INFRA_VENV)
+	echo '*' > $(INFRA_VENV)/.gitignore
+	$(INFRA_VENV)/bin/python -m pip install --quiet -r requirements-infra.txt
+	touch $@
+
+infra-venv: $(INFRA_STAMP)
