@@ -65,7 +65,7 @@ class DurableEngine(Protocol):
     async def wait_for_completion(
         self,
         instance_id: str,
-        timeout: float,  # noqa: ASYNC109 - the engine's API takes a timeout
+        timeout: float,
     ) -> InstanceState: ...
 
     async def signal_entity(self, entity_id: str, operation: str, input: str | None) -> None: ...

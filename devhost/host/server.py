@@ -134,7 +134,9 @@ class DevHost:
             )
         self.index = load_function_app(self.app_dir)
         self.keys: HostKeys = load_keys(self.hub_dir, self.local.values)
-        port = self.options.port or self.local.local_http_port or DEFAULT_PORT
+        port = self.options.port
+        if port is None:
+            port = self.local.local_http_port or DEFAULT_PORT
         public_socket = bind_socket(self.options.host, port)
         rpc_socket = bind_socket("127.0.0.1", 0)
         self.port = public_socket.getsockname()[1]
@@ -186,7 +188,7 @@ class DevHost:
     async def _serve(self, app: web.Application, sock: socket.socket) -> None:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
         await runner.setup()
-        await web.SockSite(runner, sock, shutdown_timeout=SHUTDOWN_TIMEOUT).start()
+        await web.SockSite(runner, sock).start()
         self._runners.append(runner)
 
     def _announce_keys(self) -> None:
