@@ -153,12 +153,13 @@ class ClientOps:
         now = datetime.now(UTC)
         events = self.store.history(instance_id)
         scheduled = {int(e["EventId"]): e for e in events if e["EventId"] >= 0}
+        dropped_timers = _retry_timers_after_final_failures(events, scheduled)
         kept: list[Event] = []
-        for event in events:
+        for position, event in enumerate(events):
             kind = EventType(event["EventType"])
-            if kind == EventType.EXECUTION_COMPLETED:
+            if kind == EventType.EXECUTION_COMPLETED or position in dropped_timers:
                 continue
-            if kind == EventType.TASK_FAILED:
+            if kind == EventType.TASK_FAILED and _is_final_failure(events, position, scheduled):
                 origin = scheduled[int(event["TaskScheduledId"])]
                 kept.append(h.generic_event(now, f"Rewound: {event.get('Reason')}"))
                 activity = ActivityRow(
@@ -174,7 +175,9 @@ class ClientOps:
                 batch.add_activities.append(activity)
                 after.append(partial(self._enqueue, activity))
                 continue
-            if kind == EventType.SUB_ORCHESTRATION_INSTANCE_FAILED:
+            if kind == EventType.SUB_ORCHESTRATION_INSTANCE_FAILED and _is_final_failure(
+                events, position, scheduled
+            ):
                 origin = scheduled[int(event["TaskScheduledId"])]
                 kept.append(h.generic_event(now, f"Rewound: {event.get('Reason')}"))
                 self._rewind_into(str(origin["InstanceId"]), reason, batch, after)
@@ -253,3 +256,42 @@ class ClientOps:
             0, target, h.event_raised(now, "op", json.dumps(request)), now.timestamp()
         )
         await self._submit(Batch(add_messages=[message]), [lambda: self._deliver(message)])
+
+
+def _is_final_failure(events: list[Event], position: int, scheduled: dict[int, Event]) -> bool:
+    """A failure is final when no later attempt of the same call follows it (a retry)."""
+    origin = scheduled.get(int(events[position]["TaskScheduledId"]))
+    if origin is None:
+        return False
+    for later in events[position + 1 :]:
+        if (
+            later["EventType"] == origin["EventType"]
+            and later.get("Name") == origin.get("Name")
+            and later.get("Input") == origin.get("Input")
+        ):
+            return False
+    return True
+
+
+def _retry_timers_after_final_failures(
+    events: list[Event], scheduled: dict[int, Event]
+) -> set[int]:
+    """Positions of the retry timers created after final failures, which a rewind removes
+    along with the failure so that the retried call is awaited again."""
+    positions: set[int] = set()
+    failures = (EventType.TASK_FAILED, EventType.SUB_ORCHESTRATION_INSTANCE_FAILED)
+    for position, event in enumerate(events):
+        if event["EventType"] not in failures or not _is_final_failure(events, position, scheduled):
+            continue
+        for offset, later in enumerate(events[position + 1 :], start=position + 1):
+            if later["EventType"] == EventType.ORCHESTRATOR_COMPLETED:
+                break
+            if later["EventType"] == EventType.TIMER_CREATED:
+                positions.add(offset)
+                timer_id = later["EventId"]
+                positions.update(
+                    i
+                    for i, e in enumerate(events)
+                    if e["EventType"] == EventType.TIMER_FIRED and e.get("TimerId") == timer_id
+                )
+    return positions

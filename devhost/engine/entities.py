@@ -77,7 +77,9 @@ def run_entity_batch(
             "self": {"name": name, "key": key},
             "state": state,
             "exists": exists,
-            "batch": [{"name": r.get("op"), "input": r.get("input")} for r in requests],
+            # The extension hands each operation's input over as a JSON string of the
+            # serialised input; the SDK decodes it twice.
+            "batch": [{"name": r.get("op"), "input": json.dumps(r.get("input"))} for r in requests],
         }
         try:
             output = json.loads(info.func(func.EntityContext(json.dumps(context))))

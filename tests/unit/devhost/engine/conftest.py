@@ -1,0 +1,34 @@
+"""Fixtures: the feature app loaded once, and a fresh engine per test on a temporary hub."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from devhost.app_loader import FunctionIndex, load_app
+from devhost.engine.config import EngineConfig
+from devhost.engine.engine import Engine
+
+APP_DIR = Path(__file__).parents[3] / "apps" / "engine_features"
+
+
+@pytest.fixture(scope="session")
+def feature_index() -> FunctionIndex:
+    return load_app(APP_DIR)
+
+
+@pytest.fixture
+def knobs(feature_index: FunctionIndex):
+    import function_app  # the feature app, imported by load_app
+
+    function_app.knobs.update({"variant": "a", "fail_times": 0})
+    function_app.calls.clear()
+    return function_app.knobs
+
+
+@pytest.fixture
+async def engine(feature_index: FunctionIndex, tmp_path: Path, knobs) -> AsyncIterator[Engine]:
+    eng = Engine(feature_index, EngineConfig(hub_path=tmp_path / "hub.sqlite3", default_version="1.0"))
+    await eng.start()
+    yield eng
+    await eng.stop()
