@@ -48,7 +48,8 @@ class SmartCityStore:
         self._readings = {s.sensor_id: s.readings for s in series}
         segments = load_records(data_dir / "traffic_segments.json", TrafficSegment)
         self._segments = index_by(segments, "segment_id")
-        self._incidents = index_by(load_records(data_dir / "incidents.json", Incident), "incident_id")
+        incidents = load_records(data_dir / "incidents.json", Incident)
+        self._incidents = index_by(incidents, "incident_id")
         requests = load_records(data_dir / "service_requests.json", ServiceRequest)
         self._requests = index_by(requests, "request_id")
         self._journal = WriteJournal()

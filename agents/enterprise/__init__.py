@@ -1,0 +1,1 @@
+"""The enterprise agent: inventory, purchasing, budgets and internal policies of a manufacturer."""
