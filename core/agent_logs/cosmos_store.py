@@ -10,23 +10,17 @@ retries, 5xx answers and calls slower than `CosmosConfig.timeout_seconds` become
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from azure.core.exceptions import ServiceRequestError, ServiceResponseError
-from azure.cosmos import PartitionKey
 from azure.cosmos.aio import ContainerProxy, CosmosClient
-from azure.cosmos.exceptions import (
-    CosmosHttpResponseError,
-    CosmosResourceExistsError,
-    CosmosResourceNotFoundError,
-)
+from azure.cosmos.exceptions import CosmosResourceExistsError
 
-from core.agent_logs.cosmos_config import INDEXING_POLICY, PARTITION_KEY_PATH, CosmosConfig
+from core.agent_logs.cosmos_config import CosmosConfig
+from core.agent_logs.cosmos_container import open_container
 from core.agent_logs.cosmos_credential import CosmosCredential
-from core.agent_logs.errors import AgentLogStoreConfigError, AgentLogStoreUnavailableError
+from core.agent_logs.cosmos_errors import unavailable_on_failure
 from core.agent_logs.models import (
     AUDIT_PARTITION,
     AgentLogRecord,
@@ -37,9 +31,6 @@ from core.agent_logs.models import (
 )
 from core.agent_logs.percentile import p95_top_count
 from core.agent_logs.store import check_agent_id, check_limit
-
-# Request timeout, throttled past the SDK's own retries, and server-side failures.
-_TRANSIENT_STATUS = {408, 429, 449, 500, 502, 503, 504}
 
 _AGENT_WINDOW = "c.agent_id = @agent_id AND c.timestamp >= @since"
 
@@ -168,32 +159,8 @@ class CosmosAgentLogStore:
         if self._container is None:
             async with self._opening:
                 if self._container is None:
-                    self._container = await self._read_or_create_container()
+                    self._container = await open_container(self._client, self._config)
         return self._container
-
-    async def _read_or_create_container(self) -> ContainerProxy:
-        config = self._config
-        container = self._client.get_database_client(config.database).get_container_client(
-            config.container
-        )
-        try:
-            properties = await container.read()
-        except CosmosResourceNotFoundError:
-            database = await self._client.create_database_if_not_exists(config.database)
-            container = await database.create_container_if_not_exists(
-                id=config.container,
-                partition_key=PartitionKey(path=PARTITION_KEY_PATH),
-                default_ttl=config.default_ttl_seconds,
-                indexing_policy=INDEXING_POLICY,
-            )
-            properties = await container.read()
-        paths = properties.get("partitionKey", {}).get("paths")
-        if paths != [PARTITION_KEY_PATH]:
-            raise AgentLogStoreConfigError(
-                f"Container '{config.container}' is partitioned by {paths}, "
-                f"expected ['{PARTITION_KEY_PATH}']"
-            )
-        return container
 
     async def _query(
         self, operation: str, sql: str, parameters: dict[str, Any], partition: str | None = None
@@ -206,21 +173,7 @@ class CosmosAgentLogStore:
             pages = (await self._open()).query_items(sql, parameters=named, partition_key=partition)
             return [item async for item in pages]
 
-    @asynccontextmanager
-    async def _calling(self, operation: str) -> AsyncIterator[None]:
-        """Bound the call in time and turn transport failures into the domain error."""
-        try:
-            async with asyncio.timeout(self._config.timeout_seconds):
-                yield
-        except TimeoutError as exc:
-            reason = f"no answer within {self._config.timeout_seconds:g}s"
-            raise self._unavailable(operation, reason) from exc
-        except (ServiceRequestError, ServiceResponseError) as exc:
-            raise self._unavailable(operation, str(exc)) from exc
-        except CosmosHttpResponseError as exc:
-            if exc.status_code not in _TRANSIENT_STATUS:
-                raise
-            raise self._unavailable(operation, f"HTTP {exc.status_code}: {exc.message}") from exc
-
-    def _unavailable(self, operation: str, reason: str) -> AgentLogStoreUnavailableError:
-        return AgentLogStoreUnavailableError(self._config.endpoint, operation, reason)
+    def _calling(self, operation: str) -> AbstractAsyncContextManager[None]:
+        """Bound one store call in time and map its transport failures."""
+        config = self._config
+        return unavailable_on_failure(config.endpoint, operation, config.timeout_seconds)
