@@ -70,8 +70,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_node_server(name: str, args: list[str], port: int, timeout: float = 30.0) -> LocalServer:
-    """Start `node_modules/.bin/<name> <args>` and wait until `http://127.0.0.1:<port>/`
+def start_node_server(
+    name: str, args: list[str], port: int, ready_text: str, timeout: float = 30.0
+) -> LocalServer:
+    """Start `node_modules/.bin/<name> <args>`, wait until it prints `ready_text` (so it is
+    this process that listens, not another on the same port) and `http://127.0.0.1:<port>/`
     answers; raise ServiceStartError when node or the package is missing or it never does."""
     node = shutil.which("node")
     if node is None:
@@ -86,7 +89,7 @@ def start_node_server(name: str, args: list[str], port: int, timeout: float = 30
         )
     server = LocalServer(name=name, port=port, process=process, log_path=Path(log_file.name))
     try:
-        _wait_until_answering(server, timeout)
+        _wait_until_answering(server, ready_text, timeout)
     except ServiceStartError:
         server.stop()
         raise
@@ -103,16 +106,19 @@ def start_cosmosdb_server(port: int | None = None, timeout: float = 30.0) -> Loc
     """
     port = port or free_port()
     args = ["-p", str(port), "--host", LOOPBACK, "--no-ssl"]
-    return start_node_server("cosmosdb-server", args, port, timeout)
+    return start_node_server("cosmosdb-server", args, port, "Ready to accept", timeout)
 
 
-def _wait_until_answering(server: LocalServer, timeout: float) -> None:
+def _wait_until_answering(server: LocalServer, ready_text: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise ServiceStartError(
                 f"{server.name} exited with {server.process.returncode}:\n{server.log()}"
             )
+        if ready_text not in server.log():
+            time.sleep(0.1)
+            continue
         try:
             with _DIRECT.open(server.url, timeout=1.0):
                 return
