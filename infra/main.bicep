@@ -20,6 +20,9 @@ param location string
 @description('Object id of the user or pipeline running azd; gets data access for debugging. Empty skips it.')
 param principalId string = ''
 
+@description('Grant principalId read/write access to the agent logs, Azure OpenAI and the task hub. The pipeline turns it off: deploying needs none of it.')
+param grantPrincipalDataAccess bool = true
+
 @description('Kind of principal principalId is: User from a terminal, ServicePrincipal from the pipeline.')
 @allowed([
   'User'
@@ -236,7 +239,7 @@ module rbac 'modules/rbac.bicep' = {
   scope: rg
   params: {
     appPrincipalId: identity.outputs.principalId
-    userPrincipalId: principalId
+    userPrincipalId: grantPrincipalDataAccess ? principalId : ''
     userPrincipalType: principalType
     storageAccountName: storage.outputs.name
     cosmosAccountName: cosmos.outputs.name

@@ -108,8 +108,9 @@ resource agentLogs 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         ]
         kind: 'Hash'
       }
-      // The article's policy indexes only these three paths. Cosmos DB also needs the root
-      // path in either list, so everything else is excluded explicitly.
+      // The article's policy (timestamp, workflow_id, query_type) plus the paths the store
+      // also filters or sorts on (core/agent_logs/cosmos_config.py). Cosmos DB needs the root
+      // path in one of the lists, so everything else is excluded explicitly.
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -122,6 +123,15 @@ resource agentLogs 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
           }
           {
             path: '/query_type/?'
+          }
+          {
+            path: '/agent_id/?'
+          }
+          {
+            path: '/step/?'
+          }
+          {
+            path: '/latency_ms/?'
           }
         ]
         excludedPaths: [
