@@ -1,0 +1,279 @@
+"""The MCP client of the agents' tool servers, used by the `mcp_tool` activity.
+
+An agent's tool server runs in this process (built once from `agents.registry` and
+reused) unless the agent's URL setting (`MCP_CUSTOMER_SUPPORT_URL`, `MCP_SMART_CITY_URL`,
+`MCP_ENTERPRISE_URL`) is set; then calls go to that URL over streamable HTTP. Every
+exchange opens its own short MCP session, bounded by `MCP_TOOL_TIMEOUT_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import anyio
+import httpx2
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+from mcp.shared.exceptions import MCPError
+from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, TextContent, Tool
+from pydantic import BaseModel, Field
+
+from agents.registry import AGENTS, AgentDefinition
+from core.settings import get_settings
+
+T = TypeVar("T")
+
+IDEMPOTENCY_KEY = "idempotency_key"
+IN_PROCESS = "in-process"
+
+_TRANSPORT_ERRORS = (
+    httpx2.TransportError,
+    httpx2.HTTPStatusError,
+    OSError,
+    TimeoutError,
+    anyio.ClosedResourceError,
+    anyio.BrokenResourceError,
+    anyio.EndOfStream,
+)
+
+
+class ToolSpec(BaseModel):
+    """A tool of an agent, as the model sees it.
+
+    `input_schema` leaves out `idempotency_key`: `call_tool` supplies it to write tools.
+    """
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+    read_only: bool = Field(description="False for tools that change data and take a key.")
+
+
+class ToolCallResult(BaseModel):
+    """The outcome of one tool call: structured content, or the tool's error text."""
+
+    agent_id: str
+    tool: str
+    structured: dict[str, Any] | None = None
+    text: str = ""
+    is_error: bool = False
+    error: str | None = None
+
+
+class ToolClientError(Exception):
+    """Base of the errors of the MCP client."""
+
+
+class UnknownAgentError(ToolClientError):
+    """Raised when no agent has the requested id."""
+
+    def __init__(self, agent_id: str):
+        self.agent_id = agent_id
+        super().__init__(f"agent_id: no agent '{agent_id}'; known agents: {', '.join(AGENTS)}")
+
+
+class UnknownToolError(ToolClientError):
+    """Raised when an agent's tool server has no tool of the requested name."""
+
+    def __init__(self, agent_id: str, tool: str, known: list[str]):
+        self.agent_id = agent_id
+        self.tool = tool
+        super().__init__(
+            f"tool: agent '{agent_id}' has no tool '{tool}'; its tools: {', '.join(known)}"
+        )
+
+
+class ToolServerUnavailableError(ToolClientError):
+    """Raised when an agent's tool server cannot be reached or does not answer in time.
+
+    A retry is safe: write tools are idempotent by their key.
+    """
+
+    def __init__(self, agent_id: str, target: str, reason: str):
+        self.agent_id = agent_id
+        self.target = target
+        self.reason = reason
+        super().__init__(f"tool server of agent '{agent_id}' ({target}) is unavailable: {reason}")
+
+
+_servers: dict[str, MCPServer[Any]] = {}
+_servers_lock = threading.Lock()
+_tool_cache: dict[tuple[str, str], list[ToolSpec]] = {}
+
+
+async def list_tools(agent_id: str) -> list[ToolSpec]:
+    """The tools of an agent's server, in the server's order; cached per server target."""
+    definition = _definition(agent_id)
+    key = (agent_id, _target_name(definition))
+    if key not in _tool_cache:
+        tools = await _exchange(definition, _fetch_tools)
+        _tool_cache[key] = [_spec(tool) for tool in tools]
+    return list(_tool_cache[key])
+
+
+async def call_tool(
+    agent_id: str,
+    tool: str,
+    arguments: Mapping[str, Any],
+    *,
+    idempotency_key: str | None = None,
+) -> ToolCallResult:
+    """Call one tool of an agent with `arguments`; a write tool gets `idempotency_key`.
+
+    A tool's own failure (bad arguments, unknown record, broken business rule) comes back
+    as a result with `is_error` set, so the model can read it and correct itself.
+    Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError.
+    """
+    spec = await _find_tool(agent_id, tool)
+    accepted = [*spec.input_schema.get("properties", {}), IDEMPOTENCY_KEY]
+    unknown = sorted(set(arguments) - set(accepted))
+    if unknown:
+        # The server would silently drop an unknown (say misspelt) filter and answer anyway.
+        expected = ", ".join(accepted[:-1]) or "none"
+        message = f"{unknown[0]}: unknown argument of {tool}; expected: {expected}"
+        return ToolCallResult(agent_id=agent_id, tool=tool, is_error=True, error=message)
+    sent = dict(arguments)
+    if not spec.read_only and idempotency_key is not None:
+        sent[IDEMPOTENCY_KEY] = idempotency_key
+
+    async def call(client: Client) -> CallToolResult:
+        return await client.call_tool(tool, sent)
+
+    try:
+        result = await _exchange(_definition(agent_id), call)
+    except MCPError as exc:
+        error = f"MCP error {exc.code}: {exc.message}"
+        return ToolCallResult(agent_id=agent_id, tool=tool, is_error=True, error=error)
+    return _result(agent_id, tool, result)
+
+
+def reset_servers() -> None:
+    """Drop the in-process tool servers and cached tool lists: the next call starts from
+    the shipped data again."""
+    with _servers_lock:
+        _servers.clear()
+        _tool_cache.clear()
+
+
+async def _find_tool(agent_id: str, tool: str) -> ToolSpec:
+    """The tool's spec, refreshing a cached tool list once before giving up on the name."""
+    for attempt in range(2):
+        specs = await list_tools(agent_id)
+        found = next((s for s in specs if s.name == tool), None)
+        if found is not None:
+            return found
+        if attempt == 0:
+            _tool_cache.pop((agent_id, _target_name(_definition(agent_id))), None)
+    raise UnknownToolError(agent_id, tool, [s.name for s in specs])
+
+
+def _definition(agent_id: str) -> AgentDefinition:
+    try:
+        return AGENTS[agent_id]
+    except KeyError:
+        raise UnknownAgentError(agent_id) from None
+
+
+def _url(definition: AgentDefinition) -> str | None:
+    url: str | None = getattr(get_settings(), definition.server_url_setting)
+    return url or None
+
+
+def _target_name(definition: AgentDefinition) -> str:
+    return _url(definition) or IN_PROCESS
+
+
+def _server(definition: AgentDefinition) -> MCPServer[Any]:
+    """The agent's in-process server, built on first use and shared by every call."""
+    with _servers_lock:
+        if definition.id not in _servers:
+            _servers[definition.id] = definition.server_factory()
+        return _servers[definition.id]
+
+
+async def _exchange(definition: AgentDefinition, work: Callable[[Client], Awaitable[T]]) -> T:
+    """Run `work` in a fresh session with the agent's server, mapping transport failures
+    (refused, reset, timed out, not an MCP endpoint) to ToolServerUnavailableError."""
+    url = _url(definition)
+    target: MCPServer[Any] | str = url or _server(definition)
+    timeout = get_settings().MCP_TOOL_TIMEOUT_SECONDS
+    connected = False
+    try:
+        with anyio.fail_after(timeout):
+            async with Client(target, read_timeout_seconds=timeout, cache=None) as client:
+                connected = True
+                return await work(client)
+    except Exception as exc:
+        if isinstance(exc, TimeoutError):
+            reason = f"no answer within {timeout:g} s"
+        elif not connected or _is_transport_failure(exc):
+            reason = _describe(exc)
+        else:
+            raise _single(exc) from None
+        raise ToolServerUnavailableError(definition.id, url or IN_PROCESS, reason) from exc
+
+
+async def _fetch_tools(client: Client) -> list[Tool]:
+    tools: list[Tool] = []
+    cursor: str | None = None
+    while True:
+        page = await client.list_tools(cursor=cursor)
+        tools.extend(page.tools)
+        cursor = page.next_cursor
+        if cursor is None:
+            return tools
+
+
+def _spec(tool: Tool) -> ToolSpec:
+    schema = dict(tool.input_schema)
+    properties = dict(schema.get("properties", {}))
+    writes = properties.pop(IDEMPOTENCY_KEY, None) is not None
+    schema["properties"] = properties
+    if "required" in schema:
+        schema["required"] = [name for name in schema["required"] if name != IDEMPOTENCY_KEY]
+    read_only = bool(tool.annotations and tool.annotations.read_only_hint) and not writes
+    return ToolSpec(
+        name=tool.name,
+        description=tool.description or "",
+        input_schema=schema,
+        read_only=read_only,
+    )
+
+
+def _result(agent_id: str, tool: str, result: CallToolResult) -> ToolCallResult:
+    text = "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+    if result.is_error:
+        error = text or "the tool failed without a message"
+        return ToolCallResult(agent_id=agent_id, tool=tool, text=text, is_error=True, error=error)
+    content = result.structured_content
+    structured = content if isinstance(content, dict) else None
+    return ToolCallResult(agent_id=agent_id, tool=tool, structured=structured, text=text)
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
+
+
+def _single(exc: BaseException) -> BaseException:
+    """The one error inside task-group wrappers, or the group itself if it holds several."""
+    leaves = _leaves(exc)
+    return leaves[0] if len(leaves) == 1 else exc
+
+
+def _is_transport_failure(exc: BaseException) -> bool:
+    for leaf in _leaves(exc):
+        if isinstance(leaf, MCPError):
+            if leaf.code not in (CONNECTION_CLOSED, REQUEST_TIMEOUT):
+                return False
+        elif not isinstance(leaf, _TRANSPORT_ERRORS):
+            return False
+    return True
+
+
+def _describe(exc: BaseException) -> str:
+    leaf = _single(exc)
+    return f"{type(leaf).__name__}: {leaf}" if str(leaf) else type(leaf).__name__
