@@ -8,9 +8,12 @@ rather than skip (`make node` installs the packages).
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -85,7 +88,11 @@ def start_node_server(
     log_file = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)  # noqa: SIM115
     with log_file:
         process = subprocess.Popen(
-            [node, str(script), *args], cwd=REPO_ROOT, stdout=log_file, stderr=subprocess.STDOUT
+            [node, str(script), *args],
+            cwd=REPO_ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
         )
     server = LocalServer(name=name, port=port, process=process, log_path=Path(log_file.name))
     try:
@@ -107,6 +114,13 @@ def start_cosmosdb_server(port: int | None = None, timeout: float = 30.0) -> Loc
     port = port or free_port()
     args = ["-p", str(port), "--host", LOOPBACK, "--no-ssl"]
     return start_node_server("cosmosdb-server", args, port, "Ready to accept", timeout)
+
+
+def _terminate_with_parent() -> None:
+    # A test run that is killed (timeout, Ctrl-C twice) cannot stop its servers; ask Linux
+    # to send them SIGTERM when it dies rather than leave them holding ports.
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _wait_until_answering(server: LocalServer, ready_text: str, timeout: float) -> None:
