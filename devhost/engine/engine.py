@@ -29,6 +29,7 @@ from devhost.engine.errors import FunctionNotFoundError, InstanceNotFoundError
 from devhost.engine.history import Event
 from devhost.engine.invoke import ActivityOutcome, run_activity
 from devhost.engine.queries import build_page, to_state
+from devhost.engine.sdk_speedups import install as install_sdk_speedups
 from devhost.engine.store import ActivityRow, Batch, InstanceRow, MessageRow, TaskHubStore
 from devhost.engine.types import (
     EntityState,
@@ -90,6 +91,7 @@ class Engine(ClientOps):
 
     async def start(self) -> None:
         """Open the task hub, recover unfinished work and start dispatching."""
+        install_sdk_speedups()
         self._store = TaskHubStore(self.config.hub_path)
         self._recover()
         self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="devhost-dispatcher"))
