@@ -45,21 +45,23 @@ class EntityApi:
         return web.Response(text=state.state, content_type="application/json", charset="utf-8")
 
     async def signal(self, request: web.Request) -> web.Response:
-        """202 after queueing the `op` operation (DELETE means `delete`); a JSON body is the
-        operation's input, any other body is passed as a string."""
+        """202 after queueing the `op` operation (DELETE means `delete`) with the body as its
+        input, layered as the extension layers it."""
         operation = "delete" if request.method == "DELETE" else QueryParams(request).get("op") or ""
         text = await request.text() if request.can_read_body else ""
         data: str | None = None
         if text:
+            data = text
             if request.content_type.lower() == "application/json":
                 try:
-                    json.loads(text)
+                    value = json.loads(text)
                 except json.JSONDecodeError as exc:
                     message = f"Could not parse JSON content: {exc}"
                     return json_response(error_body(message), 400)
-                data = text
-            else:
-                data = json.dumps(text)
+                # The SDK posts its serialised input as a JSON string; the extension hands
+                # the entity that string, which is the text the engine expects.
+                if isinstance(value, str):
+                    data = value
         try:
             await self._engine.signal_entity(entity_id(request), operation, data)
         except FunctionNotFoundError as exc:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from devhost.app_loader import FunctionIndex, load_app
+
+SCRIPT_MODULE = "function_app"
+_indexes: dict[Path, tuple[ModuleType, FunctionIndex]] = {}
 
 
 def _top_level_names(app_dir: Path) -> set[str]:
@@ -40,11 +44,20 @@ def _evict_shadowed(app_dir: Path) -> None:
 
 
 def load_function_app(app_dir: Path) -> FunctionIndex:
-    """Index the app in `app_dir` with the app root first on `sys.path`."""
+    """Index the app in `app_dir` with the app root first on `sys.path`; loading the same,
+    still imported app again returns its first index."""
     directory = app_dir.resolve()
     root = str(directory)
     if root in sys.path:
         sys.path.remove(root)
     sys.path.insert(0, root)
     _evict_shadowed(directory)
-    return load_app(directory)
+    module = sys.modules.get(SCRIPT_MODULE)
+    cached = _indexes.get(directory)
+    # A FunctionApp refuses to list its functions twice, so reuse the index while the
+    # same script module is loaded.
+    if cached is not None and module is not None and cached[0] is module:
+        return cached[1]
+    index = load_app(directory)
+    _indexes[directory] = (sys.modules[SCRIPT_MODULE], index)
+    return index

@@ -49,10 +49,10 @@ async def test_start_returns_202_with_management_links_location_and_retry_after(
 
 async def test_start_with_instance_id_and_json_input(http):
     instance_id = unique("given")
-    assert await start(http, "fan_out_fan_in", 4, instance_id) == instance_id
+    assert await start(http, "fan_out_fan_in", {"count": 4}, instance_id) == instance_id
     status = await finished(http, instance_id)
     assert status["output"] == 0 + 1 + 4 + 9
-    assert status["input"] == 4
+    assert status["input"] == {"count": 4}
 
 
 async def test_start_unknown_orchestrator_is_400_with_exception_message(http):
@@ -123,7 +123,7 @@ async def test_status_of_unknown_instance_is_404_with_empty_body(http):
 
 
 async def test_show_input_false_hides_the_input(http):
-    instance_id = await start(http, "fan_out_fan_in", 2)
+    instance_id = await start(http, "fan_out_fan_in", {"count": 2})
     await finished(http, instance_id)
     body = (await http.get(f"{WEBHOOK}/instances/{instance_id}?showInput=false")).json()
     assert body["input"] is None
@@ -290,7 +290,7 @@ async def test_rewind_reruns_a_failed_instance(http):
 
 
 async def test_restart_with_new_and_same_instance_id(http):
-    instance_id = await start(http, "fan_out_fan_in", 3)
+    instance_id = await start(http, "fan_out_fan_in", {"count": 3})
     await finished(http, instance_id)
     fresh = await http.post(f"{WEBHOOK}/instances/{instance_id}/restart")
     assert fresh.status_code == 202
@@ -320,7 +320,7 @@ async def test_purge_one_instance(http):
 async def test_purge_by_filter(http):
     assert (await http.delete(f"{WEBHOOK}/instances")).status_code == 400
     since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    ids = [await start(http, "fan_out_fan_in", 1) for _ in range(2)]
+    ids = [await start(http, "fan_out_fan_in", {"count": 1}) for _ in range(2)]
     for instance_id in ids:
         await finished(http, instance_id)
     response = await http.delete(

@@ -18,7 +18,8 @@ def chaining(context: df.DurableOrchestrationContext):
 
 @bp.orchestration_trigger(context_name="context")
 def fan_out_fan_in(context: df.DurableOrchestrationContext):
-    count = context.get_input() or 5
+    data = context.get_input()
+    count = data["count"] if isinstance(data, dict) else data or 5
     squares = yield context.task_all([context.call_activity("square", n) for n in range(count)])
     total = yield context.call_activity("sum_all", squares)
     return total
