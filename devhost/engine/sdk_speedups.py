@@ -50,4 +50,4 @@ def parse_timestamp(text: Any, *args: Any, **kwargs: Any) -> datetime:
 
 def install() -> None:
     """Route the SDK's history timestamp parsing through `parse_timestamp`."""
-    history_event_module.dt_parse = parse_timestamp  # type: ignore[attr-defined]
+    history_event_module.dt_parse = parse_timestamp

@@ -37,7 +37,8 @@ async def test_timer_fires_when_no_event_arrives(engine: Engine):
     state = await engine.wait_for_completion(iid, 5)
     assert json.loads(state.output) == {"approved": None, "timed_out": True}
     kinds = [e["EventType"] for e in engine.store.history(iid)]
-    assert EventType.TIMER_CREATED in kinds and EventType.TIMER_FIRED in kinds
+    assert EventType.TIMER_CREATED in kinds
+    assert EventType.TIMER_FIRED in kinds
 
 
 async def test_events_arriving_early_are_buffered_in_order(engine: Engine):
@@ -56,7 +57,7 @@ async def test_sub_orchestrations_with_explicit_and_generated_ids(engine: Engine
     assert child.runtime_status == RuntimeStatus.COMPLETED
     assert child.parent_instance_id == "p1"
     created = [e for e in engine.store.history(iid) if e["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED]
-    assert [e["InstanceId"] for e in created][0] == "p1-child"
+    assert next(e["InstanceId"] for e in created) == "p1-child"
 
 
 async def test_sub_orchestration_failure_reaches_parent(engine: Engine):
@@ -86,7 +87,8 @@ async def test_entity_calls_and_signals_run_in_order_and_persist(engine: Engine)
         if entity and json.loads(entity.state) == 16:
             break
         await asyncio.sleep(0.01)
-    assert entity is not None and json.loads(entity.state) == 16
+    assert entity is not None
+    assert json.loads(entity.state) == 16
 
 
 async def test_terminate_sets_status_and_reason(engine: Engine):
@@ -118,7 +120,8 @@ async def test_suspended_instance_holds_events_until_resumed(engine: Engine):
     state = await engine.wait_for_completion(iid, 5)
     assert json.loads(state.output) == [1, 2]
     kinds = [e["EventType"] for e in engine.store.history(iid)]
-    assert EventType.EXECUTION_SUSPENDED in kinds and EventType.EXECUTION_RESUMED in kinds
+    assert EventType.EXECUTION_SUSPENDED in kinds
+    assert EventType.EXECUTION_RESUMED in kinds
 
 
 async def test_non_determinism_fails_instance_with_clear_reason(engine: Engine, knobs):
