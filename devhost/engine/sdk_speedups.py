@@ -16,7 +16,7 @@ from dateutil.tz import tzutc
 
 _UTC = tzutc()
 # The module, not the class of the same name that the package re-exports.
-history_event_module = importlib.import_module(
+history_event_module: Any = importlib.import_module(
     "azure.durable_functions.models.history.HistoryEvent"
 )
 _dateutil_parse = history_event_module.dt_parse
@@ -45,7 +45,8 @@ def parse_timestamp(text: Any, *args: Any, **kwargs: Any) -> datetime:
             int(text[20:26]),
             tzinfo=_UTC,
         )
-    return _dateutil_parse(text, *args, **kwargs)  # type: ignore[no-any-return]
+    parsed: datetime = _dateutil_parse(text, *args, **kwargs)
+    return parsed
 
 
 def install() -> None:
