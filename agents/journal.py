@@ -46,6 +46,3 @@ class WriteJournal:
             result = write()
             self._entries[key] = _Entry(tool, fingerprint, result)
             return result
-
-    def __len__(self) -> int:
-        return len(self._entries)
