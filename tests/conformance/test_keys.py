@@ -21,9 +21,11 @@ WEBHOOK = "/runtime/webhooks/durabletask"
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def http(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
     hub = tmp_path_factory.mktemp("hub")
-    async with running_host("http_surface", hub, enforce_keys=True) as devhost:
-        async with httpx.AsyncClient(base_url=base_url(devhost), timeout=10) as client:
-            yield client
+    async with (
+        running_host("http_surface", hub, enforce_keys=True) as devhost,
+        httpx.AsyncClient(base_url=base_url(devhost), timeout=10) as client,
+    ):
+        yield client
 
 
 async def test_anonymous_function_needs_no_key(http):
