@@ -120,7 +120,8 @@ async def call_tool(
     *,
     idempotency_key: str | None = None,
 ) -> ToolCallResult:
-    """Call one tool of an agent with `arguments`; a write tool gets `idempotency_key`.
+    """Call one tool of an agent with `arguments`; a write tool gets `idempotency_key`,
+    which takes precedence over one in `arguments`.
 
     A tool's own failure (bad arguments, unknown record, broken business rule) comes back
     as a result with `is_error` set, so the model can read it and correct itself.

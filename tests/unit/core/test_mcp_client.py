@@ -62,29 +62,44 @@ def set_url(monkeypatch: pytest.MonkeyPatch) -> SetUrl:
 
 
 @pytest.fixture(scope="module")
-def smart_city_url() -> Iterator[str]:
-    """The smart-city server run standalone, as documented, on a free loopback port."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "agents.smart_city.server", "--port", str(port)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+def standalone_urls() -> Iterator[dict[str, str]]:
+    """Every agent's server run standalone, as documented, each on a free loopback port."""
+    ports = {agent_id: free_port() for agent_id in AGENTS}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", f"agents.{agent_id.replace('-', '_')}.server", "--port", str(port)],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for agent_id, port in ports.items()
+    ]
+    try:
+        for process, port in zip(processes, ports.values(), strict=True):
+            wait_until_healthy(process, f"http://127.0.0.1:{port}/health")
+        yield {agent_id: f"http://127.0.0.1:{port}/mcp" for agent_id, port in ports.items()}
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def wait_until_healthy(process: subprocess.Popen[bytes], health_url: str) -> None:
     deadline = time.monotonic() + 30
     while True:
         assert process.poll() is None, f"the server exited with {process.returncode}"
         try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
+            if httpx.get(health_url, timeout=1).status_code == 200:
+                return
         except httpx.TransportError:
             pass
         assert time.monotonic() < deadline, "the server did not start within 30 s"
         time.sleep(0.1)
-    yield f"{base}/mcp"
-    process.terminate()
-    process.wait(timeout=10)
+
+
+@pytest.fixture
+def smart_city_url(standalone_urls: dict[str, str]) -> str:
+    return standalone_urls["smart-city"]
 
 
 @pytest.fixture
@@ -216,11 +231,12 @@ def test_tool_call_result_round_trips_through_json():
     assert ToolCallResult.model_validate_json(result.model_dump_json()) == result
 
 
-async def test_over_http_the_tools_are_those_served_in_process(smart_city_url, set_url):
-    in_process = await list_tools("smart-city")
+@pytest.mark.parametrize("agent_id", list(AGENTS))
+async def test_over_http_the_tools_are_those_served_in_process(standalone_urls, set_url, agent_id):
+    in_process = await list_tools(agent_id)
 
-    set_url("smart-city", smart_city_url)
-    over_http = await list_tools("smart-city")
+    set_url(agent_id, standalone_urls[agent_id])
+    over_http = await list_tools(agent_id)
 
     assert over_http == in_process
 
@@ -269,11 +285,12 @@ async def test_a_write_over_http_with_the_same_key_applies_once(smart_city_url, 
     assert after.structured["total"] == before.structured["total"] + 1
 
 
-def test_the_standalone_server_answers_its_health_probe(smart_city_url):
-    response = httpx.get(smart_city_url.removesuffix("/mcp") + "/health", timeout=5)
+@pytest.mark.parametrize("agent_id", list(AGENTS))
+def test_each_standalone_server_answers_its_health_probe(standalone_urls, agent_id):
+    response = httpx.get(standalone_urls[agent_id].removesuffix("/mcp") + "/health", timeout=5)
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "server": "smart-city"}
+    assert response.json() == {"status": "ok", "server": agent_id}
 
 
 async def test_a_server_that_is_down_is_unavailable(set_url):
