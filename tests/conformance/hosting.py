@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,7 +16,8 @@ from azure.durable_functions.models.utils import http_utils
 
 from devhost.host.server import DevHost, HostOptions
 
-APPS = Path(__file__).resolve().parents[1] / "apps"
+REPO = Path(__file__).resolve().parents[2]
+APPS = REPO / "tests" / "apps"
 
 
 @contextlib.asynccontextmanager
@@ -35,3 +42,60 @@ async def running_host(
 def base_url(devhost: DevHost) -> str:
     """`http://127.0.0.1:<port>` of a running host."""
     return f"http://127.0.0.1:{devhost.port}"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class HostProcess:
+    """`python -m devhost start` as a child process, as `make run` starts it."""
+
+    def __init__(self, app: str, hub_dir: Path, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.output: list[str] = []
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "devhost",
+                "start",
+                "--app-dir",
+                str(APPS / app),
+                "--port",
+                str(port),
+                "--hub-dir",
+                str(hub_dir),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def wait_ready(self, timeout: float = 20.0) -> None:
+        """Block until the host prints that it listens."""
+        deadline = time.monotonic() + timeout
+        while not any(line.startswith("Listening on") for line in self.output):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("devhost did not start:\n" + "".join(self.output))
+            time.sleep(0.05)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        """Send `sig` and wait for the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=5)
+        return code

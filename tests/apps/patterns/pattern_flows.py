@@ -1,5 +1,6 @@
 """Orchestrations and activities of the four first patterns, a monitor and failure cases."""
 
+import time
 from datetime import timedelta
 
 import azure.durable_functions as df
@@ -63,6 +64,14 @@ def flaky_flow(context: df.DurableOrchestrationContext):
 
 
 @bp.orchestration_trigger(context_name="context")
+def slow_steps(context: df.DurableOrchestrationContext):
+    done = []
+    for step in range(context.get_input() or 3):
+        done.append((yield context.call_activity("nap", step)))
+    return done
+
+
+@bp.orchestration_trigger(context_name="context")
 def ticked(context: df.DurableOrchestrationContext):
     return "tick"
 
@@ -85,6 +94,12 @@ def sum_all(values: list) -> int:
 @bp.activity_trigger(input_name="reading")
 def check_sensor(reading: int) -> dict:
     return {"reading": reading, "ok": True}
+
+
+@bp.activity_trigger(input_name="step")
+def nap(step: int) -> int:
+    time.sleep(0.6)
+    return step
 
 
 @bp.activity_trigger(input_name="key")
