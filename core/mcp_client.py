@@ -128,11 +128,11 @@ async def call_tool(
     Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError.
     """
     spec = await _find_tool(agent_id, tool)
-    accepted = [*spec.input_schema.get("properties", {}), IDEMPOTENCY_KEY]
-    unknown = sorted(set(arguments) - set(accepted))
+    properties = spec.input_schema.get("properties", {})
+    unknown = sorted(set(arguments) - set(properties) - {IDEMPOTENCY_KEY})
     if unknown:
         # The server would silently drop an unknown (say misspelt) filter and answer anyway.
-        expected = ", ".join(accepted[:-1]) or "none"
+        expected = ", ".join(properties) or "none"
         message = f"{unknown[0]}: unknown argument of {tool}; expected: {expected}"
         return ToolCallResult(agent_id=agent_id, tool=tool, is_error=True, error=message)
     sent = dict(arguments)
