@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
@@ -28,11 +27,11 @@ def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1") -> Starlette:
     return server.streamable_http_app(stateless_http=True, json_response=True, host=host)
 
 
-def serve(factory: ServerFactory, *, default_port: int, argv: Sequence[str] | None = None) -> None:
+def serve(factory: ServerFactory, *, default_port: int) -> None:
     """Run a fresh tool server from `factory` until interrupted (`--host`, `--port`)."""
     server = factory()
     parser = argparse.ArgumentParser(description=f"Serve the {server.name} MCP tools over HTTP.")
     parser.add_argument("--host", default="127.0.0.1", help="interface (default %(default)s)")
     parser.add_argument("--port", type=int, default=default_port, help="port (default %(default)s)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args()
     uvicorn.run(http_app(server, host=args.host), host=args.host, port=args.port)
