@@ -54,7 +54,6 @@ class HostSettings:
     max_concurrent_orchestrations: int = 10
     max_concurrent_requests: int | None = None
     max_outstanding_requests: int | None = None
-    function_timeout_seconds: float | None = None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -122,19 +121,6 @@ def _int_or_none(value: Any) -> int | None:
     return None if number < 0 else number
 
 
-def _timespan_seconds(value: Any) -> float | None:
-    """Seconds in a TimeSpan string `[d.]hh:mm:ss[.fff]`; None for absent or `-1`."""
-    if value in (None, "", "-1"):
-        return None
-    text = str(value)
-    days = 0
-    if "." in text.split(":")[0]:
-        day_text, text = text.split(".", 1)
-        days = int(day_text)
-    hours, minutes, seconds = text.split(":")
-    return days * 86400 + int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
 def load_host_settings(app_dir: Path) -> HostSettings:
     """Parse `<app_dir>/host.json` after `Values` are in the environment; absent file, absent
     keys and unresolved `%NAME%` values fall back to the host's defaults."""
@@ -167,5 +153,4 @@ def load_host_settings(app_dir: Path) -> HostSettings:
         max_outstanding_requests=_int_or_none(
             _lookup(data, "extensions", "http", "maxOutstandingRequests")
         ),
-        function_timeout_seconds=_timespan_seconds(_lookup(data, "functionTimeout")),
     )

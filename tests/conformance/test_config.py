@@ -26,7 +26,6 @@ def test_host_json_values_and_settings(tmp_path: Path, monkeypatch: pytest.Monke
         json.dumps(
             {
                 "version": "2.0",
-                "functionTimeout": "00:05:00",
                 "extensions": {
                     "http": {
                         "routePrefix": "",
@@ -50,7 +49,6 @@ def test_host_json_values_and_settings(tmp_path: Path, monkeypatch: pytest.Monke
     assert settings.max_outstanding_requests is None
     assert settings.storage_provider == "Netherite"
     assert settings.connection_name == "NetheriteConn"
-    assert settings.function_timeout_seconds == 300
 
 
 def test_unset_hub_setting_falls_back_to_the_default(tmp_path: Path):
