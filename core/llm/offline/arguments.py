@@ -38,13 +38,19 @@ def fill_arguments(parameters: dict[str, Any], text: str) -> FilledArguments | N
         if value is not None:
             values[name] = value
             matched += 1
-        elif name in FREE_TEXT_PARAMETERS and schema.get("type") == "string" and text.strip():
+        elif name in FREE_TEXT_PARAMETERS and _fits(schema, text.strip()):
             values[name] = text.strip()
-        elif "default" in schema:
+        elif schema.get("default") is not None:
+            # A null default is what leaving the argument out means; sending it adds nothing.
             values[name] = schema["default"]
         elif name in required:
             return None
     return FilledArguments(values, matched)
+
+
+def _fits(schema: dict[str, Any], text: str) -> bool:
+    """True when `text` is a valid value of a free-text string property."""
+    return schema.get("type") == "string" and 0 < len(text) <= schema.get("maxLength", len(text))
 
 
 def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,14 @@
+"""Activity functions: all I/O lives here (model calls, MCP tool calls, storage)."""
+
+import azure.durable_functions as df
+
+from activities import model_step, planning, records, sweep, synthesis, tools
+
+blueprints: list[df.Blueprint] = [
+    planning.bp,
+    model_step.bp,
+    tools.bp,
+    synthesis.bp,
+    records.bp,
+    sweep.bp,
+]

@@ -1,0 +1,67 @@
+"""`llm_step`: one model call of an agent's loop, offered the agent's tools."""
+
+import time
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.step_log import log_step
+from agents.registry import AGENTS
+from core.agent_logs import Outcome
+from core.llm import ChatMessage, ChatModelError, ChatRequest, ToolSpec, get_chat_model
+from core.mcp_client import list_tools
+from core.models import LlmStepInput, LlmStepOutput
+from orchestrations import names
+
+bp = df.Blueprint()
+
+
+@bp.activity_trigger(input_name="payload", activity=names.LLM_STEP)
+async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
+    """Run one model call for an agent; returns its text or tool calls and token usage."""
+    step = LlmStepInput.model_validate(payload)
+    agent = AGENTS[step.agent]
+    tools = [
+        ToolSpec(name=t.name, description=t.description, parameters=t.input_schema)
+        for t in await list_tools(step.agent)
+    ]
+    chat = ChatRequest(
+        messages=[ChatMessage(role="system", content=agent.role_prompt), *step.messages],
+        tools=tools,
+        max_tokens=step.max_tokens,
+        purpose=f"{step.agent}:step",
+    )
+    began = time.perf_counter()
+    record_id = f"{step.workflow_id}:{step.agent}:llm_step:{step.step}"
+    try:
+        result = await get_chat_model().complete(chat)
+    except ChatModelError as exc:
+        await log_step(
+            record_id=record_id,
+            workflow_id=step.workflow_id,
+            agent_id=step.agent,
+            query_type=step.query_type.value,
+            step="llm_step",
+            latency_ms=(time.perf_counter() - began) * 1000,
+            outcome=Outcome.ERROR,
+            error=str(exc),
+        )
+        raise
+    await log_step(
+        record_id=record_id,
+        workflow_id=step.workflow_id,
+        agent_id=step.agent,
+        query_type=step.query_type.value,
+        step="llm_step",
+        latency_ms=(time.perf_counter() - began) * 1000,
+        outcome=Outcome.OK,
+        usage=result.usage,
+        model=result.model,
+    )
+    return LlmStepOutput(
+        content=result.content,
+        tool_calls=result.tool_calls,
+        usage=result.usage,
+        model=result.model,
+        offline=result.offline,
+    ).model_dump(mode="json")

@@ -1,0 +1,75 @@
+"""`synthesize`: combine the agents' answers into one reply that cites them.
+
+Offline, the synthesis lists each agent's answer and names any agent that failed.
+"""
+
+import json
+import time
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.step_log import log_step
+from core.agent_logs import Outcome
+from core.llm import ChatMessage, ChatRequest, get_chat_model
+from core.models import AgentStatus, Synthesis, SynthesisInput, SynthesisOutput
+from orchestrations import names
+
+bp = df.Blueprint()
+
+SYNTHESIS_PROMPT = """You are the coordinator. Combine the specialist agents' answers into one
+reply to the user's request, in the request's language. Cite which agent each fact came from,
+say plainly which agents failed or stopped early and why, and invent nothing."""
+
+
+def offline_synthesis(work: SynthesisInput) -> Synthesis:
+    """The rule-based synthesis used when no model endpoint is configured."""
+    lines = [f"[offline synthesis] Answers to: {work.request.query}"]
+    cited: list[str] = []
+    for answer in work.answers:
+        if answer.status == AgentStatus.FAILED:
+            lines.append(f"- {answer.agent}: FAILED ({answer.error or 'unknown error'})")
+            continue
+        tools = ", ".join(sorted({c.tool for c in answer.tool_calls})) or "no tools"
+        lines.append(f"- {answer.agent} (used {tools}): {answer.answer}")
+        cited.append(answer.agent)
+    return Synthesis(answer="\n".join(lines), cited_agents=cited)
+
+
+@bp.activity_trigger(input_name="payload", activity=names.SYNTHESIZE)
+async def synthesize(payload: dict[str, Any]) -> dict[str, Any]:
+    """Synthesise the final answer; returns it with the model's token usage."""
+    work = SynthesisInput.model_validate(payload)
+    model = get_chat_model(skills={Synthesis: lambda _: offline_synthesis(work)})
+    answers = json.dumps([a.model_dump(mode="json") for a in work.answers], ensure_ascii=False)
+    chat = ChatRequest(
+        messages=[
+            ChatMessage(role="system", content=SYNTHESIS_PROMPT),
+            ChatMessage(
+                role="user",
+                content=f"Request: {work.request.query}\n\nAgent answers (JSON): {answers}",
+            ),
+        ],
+        response_format=Synthesis,
+        max_tokens=work.max_tokens,
+        purpose="synthesize",
+    )
+    began = time.perf_counter()
+    result = await model.complete(chat)
+    await log_step(
+        record_id=f"{work.workflow_id}:synthesize",
+        workflow_id=work.workflow_id,
+        agent_id="coordinator",
+        query_type=work.request.query_type.value,
+        step="synthesize",
+        latency_ms=(time.perf_counter() - began) * 1000,
+        outcome=Outcome.OK,
+        usage=result.usage,
+        model=result.model,
+    )
+    return SynthesisOutput(
+        synthesis=result.parsed_as(Synthesis),
+        usage=result.usage,
+        model=result.model,
+        offline=result.offline,
+    ).model_dump(mode="json")

@@ -1,0 +1,65 @@
+"""`mcp_tool`: one checkpointed, idempotent MCP tool call of an agent."""
+
+import time
+from typing import Any
+
+import azure.durable_functions as df
+
+from activities.step_log import log_step
+from core.agent_logs import Outcome
+from core.mcp_client import ToolCallResult, ToolClientError, ToolServerUnavailableError, call_tool
+from core.models import ToolCallInput, ToolCallRecord
+from orchestrations import names
+
+bp = df.Blueprint()
+
+
+def to_record(tool: str, arguments: dict[str, Any], result: ToolCallResult) -> ToolCallRecord:
+    """A tool result as the agent's answer cites it."""
+    if result.is_error:
+        return ToolCallRecord(
+            tool=tool, arguments=arguments, error=result.error or result.text or "tool error"
+        )
+    body = result.structured if result.structured is not None else {"text": result.text}
+    return ToolCallRecord(tool=tool, arguments=arguments, result=body)
+
+
+@bp.activity_trigger(input_name="payload", activity=names.MCP_TOOL)
+async def mcp_tool(payload: dict[str, Any]) -> dict[str, Any]:
+    """Call one tool; a tool's own error comes back in the record, an unreachable tool server
+    raises so the retry policy applies."""
+    call = ToolCallInput.model_validate(payload)
+    began = time.perf_counter()
+    record_id = f"{call.workflow_id}:{call.agent}:mcp_tool:{call.idempotency_key}"
+    try:
+        result = await call_tool(
+            call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
+        )
+        record = to_record(call.tool, call.arguments, result)
+    except ToolServerUnavailableError as exc:
+        await log_step(
+            record_id=record_id,
+            workflow_id=call.workflow_id,
+            agent_id=call.agent,
+            query_type=call.query_type.value,
+            step="mcp_tool",
+            tool=call.tool,
+            latency_ms=(time.perf_counter() - began) * 1000,
+            outcome=Outcome.ERROR,
+            error=str(exc),
+        )
+        raise
+    except ToolClientError as exc:
+        record = ToolCallRecord(tool=call.tool, arguments=call.arguments, error=str(exc))
+    await log_step(
+        record_id=record_id,
+        workflow_id=call.workflow_id,
+        agent_id=call.agent,
+        query_type=call.query_type.value,
+        step="mcp_tool",
+        tool=call.tool,
+        latency_ms=(time.perf_counter() - began) * 1000,
+        outcome=Outcome.ERROR if record.error else Outcome.OK,
+        error=record.error,
+    )
+    return record.model_dump(mode="json")

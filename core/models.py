@@ -1,0 +1,336 @@
+"""The coordinator's data: requests, plans, agent tasks and answers, results and approvals.
+
+Every orchestration and activity input and output is one of these models, passed through
+Durable Functions as `model_dump(mode="json")` and read back with `model_validate`, so fields
+can be added in a backwards-compatible way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.llm.types import ChatMessage, TokenUsage, ToolCall
+
+AGENT_IDS = ("customer-support", "smart-city", "enterprise")
+MAX_CONTEXT_KEYS = 50
+
+
+class QueryType(StrEnum):
+    """What kind of request this is; `health` and `system_test` run a self-test instead."""
+
+    GENERAL = "general"
+    CUSTOMER_SUPPORT = "customer_support"
+    SMART_CITY = "smart_city"
+    ENTERPRISE = "enterprise"
+    HEALTH = "health"
+    SYSTEM_TEST = "system_test"
+
+    @property
+    def is_self_test(self) -> bool:
+        """True for the query types that exercise the tools without the model."""
+        return self in (QueryType.HEALTH, QueryType.SYSTEM_TEST)
+
+
+class CoordinatorRequest(BaseModel):
+    """A request to the coordinator, as `POST /api/coordinator/orchestrate` accepts it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(
+        min_length=1, max_length=4000, description="The question or task, in English or Japanese."
+    )
+    query_type: QueryType = Field(
+        QueryType.GENERAL, description="Routing hint; health/system_test run a self-test."
+    )
+    context: dict[str, Any] | None = Field(
+        None, description="Extra facts for the agents (at most 50 keys)."
+    )
+    budget_tokens: int | None = Field(
+        None, ge=100, le=200_000, description="Token budget across the whole workflow."
+    )
+    require_approval: bool = Field(
+        False, description="Wait for a human approval of the plan before acting."
+    )
+
+    @field_validator("query")
+    @classmethod
+    def _query_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("query must not be blank")
+        return value
+
+    @field_validator("context")
+    @classmethod
+    def _context_small(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and len(value) > MAX_CONTEXT_KEYS:
+            raise ValueError(f"context must have at most {MAX_CONTEXT_KEYS} keys")
+        return value
+
+
+class WorkflowLimits(BaseModel):
+    """Operator limits the trigger passes in from the settings."""
+
+    default_budget_tokens: int = Field(50_000, ge=100)
+    max_steps: int = Field(6, ge=1, le=50)
+    approval_timeout_seconds: int = Field(3600, ge=1)
+
+
+class CoordinatorInput(BaseModel):
+    """The input of the `coordinator` orchestration: the request and the limits in force."""
+
+    request: CoordinatorRequest
+    limits: WorkflowLimits = Field(default_factory=WorkflowLimits)
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> CoordinatorInput:
+        """Accept either a full input or a bare request (as `POST /api/orchestrators/...` sends)."""
+        if isinstance(payload, dict) and "request" in payload:
+            return cls.model_validate(payload)
+        return cls(request=CoordinatorRequest.model_validate(payload))
+
+
+class PlannedTask(BaseModel):
+    """One agent's part of a plan."""
+
+    agent: Literal["customer-support", "smart-city", "enterprise"]
+    task: str = Field(min_length=1, max_length=2000)
+
+
+class Plan(BaseModel):
+    """The coordinator's plan: which agents to ask, what to ask each, and whether a human
+    must approve first (any plan that changes data does)."""
+
+    tasks: list[PlannedTask] = Field(min_length=1, max_length=3)
+    needs_approval: bool = False
+    rationale: str = ""
+
+    def digest(self) -> str:
+        """SHA-256 of the plan's canonical JSON: what an approval binds to."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PlanInput(BaseModel):
+    """Input of the `plan` activity."""
+
+    workflow_id: str
+    request: CoordinatorRequest
+
+
+class PlanOutput(BaseModel):
+    """Output of the `plan` activity: the plan and what the model call cost."""
+
+    plan: Plan
+    usage: TokenUsage
+    model: str
+    offline: bool
+
+
+class AgentTask(BaseModel):
+    """Input of the `agent_run` orchestration: one agent's sub-task with its token budget."""
+
+    workflow_id: str
+    agent: str
+    task: str
+    query: str
+    query_type: QueryType
+    context: dict[str, Any] | None = None
+    budget_tokens: int
+    max_steps: int
+
+
+class LlmStepInput(BaseModel):
+    """Input of the `llm_step` activity: the conversation so far (the activity offers the
+    agent's tools itself)."""
+
+    workflow_id: str
+    agent: str
+    query_type: QueryType
+    step: int
+    messages: list[ChatMessage]
+    max_tokens: int | None = None
+
+
+class LlmStepOutput(BaseModel):
+    """Output of the `llm_step` activity: the model's reply."""
+
+    content: str = ""
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    model: str = ""
+    offline: bool = False
+
+
+class ToolCallInput(BaseModel):
+    """Input of the `mcp_tool` activity: one tool call with its idempotency key."""
+
+    workflow_id: str
+    agent: str
+    query_type: QueryType
+    tool: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: str
+
+
+class ToolCallRecord(BaseModel):
+    """A tool call an agent made and what came back, cited in the answer."""
+
+    tool: str
+    arguments: dict[str, Any]
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class AgentStatus(StrEnum):
+    """How an agent's part ended."""
+
+    OK = "ok"
+    FAILED = "failed"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    MAX_STEPS = "max_steps"
+
+
+class AgentAnswer(BaseModel):
+    """Output of `agent_run`: the agent's answer, the tools it used and what it cost."""
+
+    agent: str
+    status: AgentStatus
+    answer: str = ""
+    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
+    tokens: int = 0
+    steps: int = 0
+    error: str | None = None
+
+
+class SynthesisInput(BaseModel):
+    """Input of the `synthesize` activity."""
+
+    workflow_id: str
+    request: CoordinatorRequest
+    answers: list[AgentAnswer]
+    max_tokens: int | None = None
+
+
+class Synthesis(BaseModel):
+    """The model's structured synthesis of the agents' answers."""
+
+    answer: str
+    cited_agents: list[str] = Field(default_factory=list)
+
+
+class SynthesisOutput(BaseModel):
+    """Output of the `synthesize` activity."""
+
+    synthesis: Synthesis
+    usage: TokenUsage
+    model: str
+    offline: bool
+
+
+class ApprovalDecision(BaseModel):
+    """An approver's decision, the payload of the `approval` external event."""
+
+    approved: bool
+    approver: str = Field(min_length=1, max_length=200)
+    digest: str = Field(
+        min_length=64, max_length=64, description="SHA-256 of the plan being approved."
+    )
+    comment: str = Field("", max_length=1000)
+
+
+class ApprovalInput(BaseModel):
+    """Input of the `approval` orchestration."""
+
+    workflow_id: str
+    plan: Plan
+    timeout_seconds: int
+
+
+class ApprovalOutcome(BaseModel):
+    """Output of the `approval` orchestration: the decision that counted, or the auto-deny."""
+
+    approved: bool
+    approver: str | None = None
+    digest: str
+    reason: str
+    decided_at: str
+    expires_at: str
+
+
+class CoordinatorResult(BaseModel):
+    """The coordinator's answer: the synthesis, each agent's part, and what it cost."""
+
+    workflow_id: str
+    query: str
+    query_type: QueryType
+    status: Literal["completed", "partial", "denied", "self_test"]
+    answer: str
+    agents: list[AgentAnswer] = Field(default_factory=list)
+    failed_agents: list[str] = Field(default_factory=list)
+    plan: Plan | None = None
+    approval: ApprovalOutcome | None = None
+    tokens_used: int = 0
+    budget_tokens: int = 0
+    budget_exhausted: bool = False
+    offline: bool = True
+
+
+class WorkflowRecord(BaseModel):
+    """Input of the `record_workflow` activity: the finished workflow, for the agent log."""
+
+    workflow_id: str
+    result: CoordinatorResult
+    duration_ms: float
+
+
+class AuditInput(BaseModel):
+    """Input of the `record_audit` activity: one append-only audit entry."""
+
+    entry_id: str
+    kind: Literal["approval", "admin_action"]
+    actor: str
+    action: str
+    target: str
+    digest: str | None = None
+    detail: str = ""
+
+
+class SelfTestInput(BaseModel):
+    """Input of the `self_test` activity: the agent whose tools to exercise."""
+
+    workflow_id: str
+    agent: str
+
+
+class SweepTarget(BaseModel):
+    """One item the batch sweep found, and the query it runs for it."""
+
+    key: str
+    query: str
+    query_type: QueryType
+
+
+class SweepInput(BaseModel):
+    """Input of the `batch_sweep` orchestration and of `find_sweep_targets`."""
+
+    slot: str
+    max_parallel: int = Field(3, ge=1, le=20)
+    limit: int = Field(10, ge=1, le=100)
+
+
+class SweepTargets(BaseModel):
+    """Output of `find_sweep_targets`."""
+
+    targets: list[SweepTarget]
+
+
+class SweepResult(BaseModel):
+    """Output of `batch_sweep`: each target's workflow and how it ended."""
+
+    slot: str
+    workflows: dict[str, str]

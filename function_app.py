@@ -1,0 +1,12 @@
+"""The durable multi-agent coordinator: a Durable Functions app made of blueprints."""
+
+import azure.durable_functions as df
+import azure.functions as func
+
+import activities
+import orchestrations
+import triggers
+
+app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+for blueprint in [*triggers.blueprints, *orchestrations.blueprints, *activities.blueprints]:
+    app.register_functions(blueprint)

@@ -1,0 +1,131 @@
+"""`agent_run`: one specialist agent's tool-using loop, durable step by step.
+
+Each model call is one `llm_step` activity and each tool call one `mcp_tool` activity with an
+idempotency key, so a crash resumes the loop where it stopped without repeating work. The loop
+is bounded by the agent's step limit and token budget; any failure ends in an answer that says
+what went wrong instead of failing the coordinator.
+"""
+
+import json
+from typing import Any
+
+import azure.durable_functions as df
+
+from core.llm.types import ChatMessage
+from core.models import (
+    AgentAnswer,
+    AgentStatus,
+    AgentTask,
+    LlmStepInput,
+    LlmStepOutput,
+    ToolCallInput,
+    ToolCallRecord,
+)
+from orchestrations import names
+from orchestrations.policies import MODEL_RETRY, TOOL_RETRY
+
+bp = df.Blueprint()
+
+
+def _opening(task: AgentTask) -> list[ChatMessage]:
+    context = f"\nContext: {task.context}" if task.context else ""
+    return [
+        ChatMessage(role="user", content=f"{task.task}\n\nOriginal request: {task.query}{context}")
+    ]
+
+
+@bp.orchestration_trigger(context_name="context", orchestration=names.AGENT_RUN)
+def agent_run(context: df.DurableOrchestrationContext) -> Any:
+    task = AgentTask.model_validate(context.get_input())
+    messages = _opening(task)
+    records: list[ToolCallRecord] = []
+    tokens = 0
+    step = 0
+    try:
+        while step < task.max_steps:
+            if tokens >= task.budget_tokens:
+                return AgentAnswer(
+                    agent=task.agent,
+                    status=AgentStatus.BUDGET_EXHAUSTED,
+                    tool_calls=records,
+                    tokens=tokens,
+                    steps=step,
+                    answer=f"Stopped after {step} model calls: the token budget of {task.budget_tokens} is spent.",
+                ).model_dump(mode="json")
+            step_input = LlmStepInput(
+                workflow_id=task.workflow_id,
+                agent=task.agent,
+                query_type=task.query_type,
+                step=step,
+                messages=messages,
+                max_tokens=max(64, task.budget_tokens - tokens),
+            )
+            reply = LlmStepOutput.model_validate(
+                (
+                    yield context.call_activity_with_retry(
+                        names.LLM_STEP, MODEL_RETRY, step_input.model_dump(mode="json")
+                    )
+                )
+            )
+            step += 1
+            tokens += reply.usage.total_tokens
+            if not reply.tool_calls:
+                return AgentAnswer(
+                    agent=task.agent,
+                    status=AgentStatus.OK,
+                    answer=reply.content,
+                    tool_calls=records,
+                    tokens=tokens,
+                    steps=step,
+                ).model_dump(mode="json")
+            calls = [
+                ToolCallInput(
+                    workflow_id=task.workflow_id,
+                    agent=task.agent,
+                    query_type=task.query_type,
+                    tool=call.name,
+                    arguments=call.arguments,
+                    idempotency_key=f"{context.instance_id}:{step}:{index}",
+                )
+                for index, call in enumerate(reply.tool_calls)
+            ]
+            results = yield context.task_all(
+                [
+                    context.call_activity_with_retry(
+                        names.MCP_TOOL, TOOL_RETRY, c.model_dump(mode="json")
+                    )
+                    for c in calls
+                ]
+            )
+            messages.append(
+                ChatMessage(role="assistant", content=reply.content, tool_calls=reply.tool_calls)
+            )
+            for call, raw in zip(reply.tool_calls, results, strict=True):
+                record = ToolCallRecord.model_validate(raw)
+                records.append(record)
+                body = record.error if record.error is not None else record.result
+                messages.append(
+                    ChatMessage(
+                        role="tool",
+                        tool_call_id=call.id,
+                        content=json.dumps(body, ensure_ascii=False, default=str),
+                    )
+                )
+        return AgentAnswer(
+            agent=task.agent,
+            status=AgentStatus.MAX_STEPS,
+            tool_calls=records,
+            tokens=tokens,
+            steps=step,
+            answer=f"Stopped after {step} model calls without a final answer (the step limit).",
+        ).model_dump(mode="json")
+    except Exception as exc:
+        return AgentAnswer(
+            agent=task.agent,
+            status=AgentStatus.FAILED,
+            tool_calls=records,
+            tokens=tokens,
+            steps=step,
+            error=str(exc),
+            answer=f"The {task.agent} agent failed: {exc}",
+        ).model_dump(mode="json")

@@ -1,0 +1,214 @@
+"""`coordinator`: plan, optionally wait for approval, fan out to the agents, synthesise, record.
+
+Custom status reports the phase, agents done/total and tokens used. A failing agent yields a
+partial answer that names it; the token budget is split across the plan, the agents and the
+synthesis, and every part stops asking the model once its share is spent.
+"""
+
+from typing import Any
+
+import azure.durable_functions as df
+
+from core.models import (
+    AgentAnswer,
+    AgentStatus,
+    AgentTask,
+    ApprovalInput,
+    ApprovalOutcome,
+    CoordinatorInput,
+    CoordinatorResult,
+    Plan,
+    PlanInput,
+    PlanOutput,
+    SynthesisInput,
+    SynthesisOutput,
+    WorkflowRecord,
+)
+from orchestrations import names
+from orchestrations.policies import MODEL_RETRY, STORAGE_RETRY
+
+bp = df.Blueprint()
+
+MIN_SYNTHESIS_TOKENS = 200
+
+
+def _status(
+    phase: str, done: int, total: int, tokens: int, budget: int, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "phase": phase,
+        "agents_done": done,
+        "agents_total": total,
+        "tokens_used": tokens,
+        "budget_tokens": budget,
+        **extra,
+    }
+
+
+def _agent_result(agent: str, task: Any) -> AgentAnswer:
+    if isinstance(task.result, Exception):
+        return AgentAnswer(
+            agent=agent,
+            status=AgentStatus.FAILED,
+            error=str(task.result),
+            answer=f"The {agent} agent failed: {task.result}",
+        )
+    return AgentAnswer.model_validate(task.result)
+
+
+@bp.orchestration_trigger(context_name="context", orchestration=names.COORDINATOR)
+def coordinator(context: df.DurableOrchestrationContext) -> Any:
+    workflow_input = CoordinatorInput.from_payload(context.get_input())
+    request, limits = workflow_input.request, workflow_input.limits
+    workflow_id = context.instance_id
+    started = context.current_utc_datetime
+    budget = request.budget_tokens or limits.default_budget_tokens
+    context.set_custom_status(_status("planning", 0, 0, 0, budget))
+
+    if request.query_type.is_self_test:
+        raw = yield context.call_sub_orchestrator(
+            names.SELF_TEST, request.model_dump(mode="json"), f"{workflow_id}:self-test"
+        )
+        result = CoordinatorResult.model_validate(raw)
+        return (yield from _finish(context, result, started))
+
+    planned = PlanOutput.model_validate(
+        (
+            yield context.call_activity_with_retry(
+                names.PLAN,
+                MODEL_RETRY,
+                PlanInput(workflow_id=workflow_id, request=request).model_dump(mode="json"),
+            )
+        )
+    )
+    plan: Plan = planned.plan
+    tokens = planned.usage.total_tokens
+    offline = planned.offline
+    total = len(plan.tasks)
+
+    approval: ApprovalOutcome | None = None
+    if plan.needs_approval or request.require_approval:
+        context.set_custom_status(
+            _status(
+                "awaiting_approval",
+                0,
+                total,
+                tokens,
+                budget,
+                plan=plan.model_dump(mode="json"),
+                plan_digest=plan.digest(),
+            )
+        )
+        approval_input = ApprovalInput(
+            workflow_id=workflow_id, plan=plan, timeout_seconds=limits.approval_timeout_seconds
+        )
+        approval = ApprovalOutcome.model_validate(
+            (
+                yield context.call_sub_orchestrator(
+                    names.APPROVAL,
+                    approval_input.model_dump(mode="json"),
+                    f"{workflow_id}:approval",
+                )
+            )
+        )
+        if not approval.approved:
+            denied = CoordinatorResult(
+                workflow_id=workflow_id,
+                query=request.query,
+                query_type=request.query_type,
+                status="denied",
+                answer=f"The plan was not carried out. {approval.reason}",
+                plan=plan,
+                approval=approval,
+                tokens_used=tokens,
+                budget_tokens=budget,
+                offline=offline,
+            )
+            return (yield from _finish(context, denied, started))
+
+    synthesis_share = max(MIN_SYNTHESIS_TOKENS, budget // 6)
+    per_agent = max(0, (budget - tokens - synthesis_share) // total)
+    context.set_custom_status(_status("running_agents", 0, total, tokens, budget))
+    runs = [
+        context.call_sub_orchestrator(
+            names.AGENT_RUN,
+            AgentTask(
+                workflow_id=workflow_id,
+                agent=t.agent,
+                task=t.task,
+                query=request.query,
+                query_type=request.query_type,
+                context=request.context,
+                budget_tokens=per_agent,
+                max_steps=limits.max_steps,
+            ).model_dump(mode="json"),
+            f"{workflow_id}:{t.agent}",
+        )
+        for t in plan.tasks
+    ]
+    pending = list(runs)
+    done = 0
+    while pending:
+        finished = yield context.task_any(pending)
+        pending.remove(finished)
+        done += 1
+        tokens += _agent_result("agent", finished).tokens
+        context.set_custom_status(_status("running_agents", done, total, tokens, budget))
+    answers = [_agent_result(t.agent, run) for t, run in zip(plan.tasks, runs, strict=True)]
+
+    context.set_custom_status(_status("synthesizing", total, total, tokens, budget))
+    remaining = budget - tokens
+    synthesis_input = SynthesisInput(
+        workflow_id=workflow_id, request=request, answers=answers, max_tokens=max(64, remaining)
+    )
+    synthesized = SynthesisOutput.model_validate(
+        (
+            yield context.call_activity_with_retry(
+                names.SYNTHESIZE, MODEL_RETRY, synthesis_input.model_dump(mode="json")
+            )
+        )
+    )
+    tokens += synthesized.usage.total_tokens
+    failed = [a.agent for a in answers if a.status == AgentStatus.FAILED]
+    exhausted = any(a.status == AgentStatus.BUDGET_EXHAUSTED for a in answers) or tokens >= budget
+    answer = synthesized.synthesis.answer
+    if exhausted:
+        answer += f"\n\nNote: the token budget of {budget} was reached; some agents stopped early."
+    result = CoordinatorResult(
+        workflow_id=workflow_id,
+        query=request.query,
+        query_type=request.query_type,
+        status="partial" if failed else "completed",
+        answer=answer,
+        agents=answers,
+        failed_agents=failed,
+        plan=plan,
+        approval=approval,
+        tokens_used=tokens,
+        budget_tokens=budget,
+        budget_exhausted=exhausted,
+        offline=offline and synthesized.offline,
+    )
+    return (yield from _finish(context, result, started))
+
+
+def _finish(
+    context: df.DurableOrchestrationContext, result: CoordinatorResult, started: Any
+) -> Any:
+    duration_ms = (context.current_utc_datetime - started).total_seconds() * 1000
+    record = WorkflowRecord(workflow_id=result.workflow_id, result=result, duration_ms=duration_ms)
+    yield context.call_activity_with_retry(
+        names.RECORD_WORKFLOW, STORAGE_RETRY, record.model_dump(mode="json")
+    )
+    total = len(result.agents)
+    context.set_custom_status(
+        _status(
+            "completed",
+            total,
+            total,
+            result.tokens_used,
+            result.budget_tokens,
+            outcome=result.status,
+        )
+    )
+    return result.model_dump(mode="json")

@@ -1,0 +1,22 @@
+"""Durable names of the app's functions and events. Renaming one breaks runs in flight, so
+they live here, with no dependencies, and nowhere else."""
+
+COORDINATOR = "coordinator"
+AGENT_RUN = "agent_run"
+APPROVAL = "approval"
+BATCH_SWEEP = "batch_sweep"
+SELF_TEST = "self_test_run"
+
+PLAN = "plan"
+LLM_STEP = "llm_step"
+MCP_TOOL = "mcp_tool"
+LIST_AGENT_TOOLS = "list_agent_tools"
+SYNTHESIZE = "synthesize"
+RECORD_WORKFLOW = "record_workflow"
+RECORD_AUDIT = "record_audit"
+SELF_TEST_AGENT = "self_test"
+FIND_SWEEP_TARGETS = "find_sweep_targets"
+
+APPROVAL_EVENT = "approval"
+
+PUBLIC_ORCHESTRATORS = frozenset({COORDINATOR, BATCH_SWEEP})

@@ -1,0 +1,51 @@
+"""`self_test_run`: the health/system_test workflow. It calls every agent's self-test tool in
+parallel, without the model, and reports each agent's result."""
+
+from typing import Any
+
+import azure.durable_functions as df
+
+from core.models import (
+    AGENT_IDS,
+    AgentAnswer,
+    AgentStatus,
+    CoordinatorRequest,
+    CoordinatorResult,
+    SelfTestInput,
+)
+from orchestrations import names
+from orchestrations.policies import TOOL_RETRY
+
+bp = df.Blueprint()
+
+
+@bp.orchestration_trigger(context_name="context", orchestration=names.SELF_TEST)
+def self_test_run(context: df.DurableOrchestrationContext) -> Any:
+    request = CoordinatorRequest.model_validate(context.get_input())
+    workflow_id = context.parent_instance_id or context.instance_id
+    tasks = [
+        context.call_activity_with_retry(
+            names.SELF_TEST_AGENT,
+            TOOL_RETRY,
+            SelfTestInput(workflow_id=workflow_id, agent=agent).model_dump(mode="json"),
+        )
+        for agent in AGENT_IDS
+    ]
+    # The self_test activity reports a failing tool server as a failed answer, never raises.
+    answers = [AgentAnswer.model_validate(raw) for raw in (yield context.task_all(tasks))]
+    failed = [a.agent for a in answers if a.status != AgentStatus.OK]
+    summary = (
+        "All agents' tools answered."
+        if not failed
+        else f"Self-test failed for: {', '.join(failed)}."
+    )
+    return CoordinatorResult(
+        workflow_id=workflow_id,
+        query=request.query,
+        query_type=request.query_type,
+        status="self_test",
+        answer=summary,
+        agents=answers,
+        failed_agents=failed,
+        offline=True,
+    ).model_dump(mode="json")
