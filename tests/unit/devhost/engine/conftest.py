@@ -1,7 +1,9 @@
 """Fixtures: the feature app loaded once, and a fresh engine per test on a temporary hub."""
 
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,11 +21,10 @@ def feature_index() -> FunctionIndex:
 
 @pytest.fixture
 def knobs(feature_index: FunctionIndex):
-    import function_app  # the feature app, imported by load_app
-
-    function_app.knobs.update({"variant": "a", "fail_times": 0})
-    function_app.calls.clear()
-    return function_app.knobs
+    app_module: Any = sys.modules["function_app"]  # the feature app, imported by load_app
+    app_module.knobs.update({"variant": "a", "fail_times": 0})
+    app_module.calls.clear()
+    return app_module.knobs
 
 
 @pytest.fixture
