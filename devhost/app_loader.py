@@ -61,6 +61,7 @@ class FunctionIndex:
 
     app_dir: Path
     functions: list[FunctionInfo] = field(default_factory=list)
+    module: Any = None
 
     def of_type(self, trigger_type: str) -> list[FunctionInfo]:
         """Functions whose trigger has the given binding type, e.g. `httpTrigger`."""
@@ -124,8 +125,9 @@ def find_function_app(module: Any) -> func.FunctionRegister:
 def load_app(app_dir: str | Path) -> FunctionIndex:
     """Import `function_app.py` from `app_dir` and index every function it registers."""
     directory = Path(app_dir).resolve()
-    app = find_function_app(_import_script(directory))
-    index = FunctionIndex(app_dir=directory)
+    module = _import_script(directory)
+    app = find_function_app(module)
+    index = FunctionIndex(app_dir=directory, module=module)
     for function in app.get_functions():
         trigger = function.get_trigger()
         if trigger is None:

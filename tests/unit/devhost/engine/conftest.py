@@ -1,6 +1,5 @@
 """Fixtures: the feature app loaded once, and a fresh engine per test on a temporary hub."""
 
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ def feature_index() -> FunctionIndex:
 
 @pytest.fixture
 def knobs(feature_index: FunctionIndex):
-    app_module: Any = sys.modules["function_app"]  # the feature app, imported by load_app
+    app_module: Any = feature_index.module
     app_module.knobs.update({"variant": "a", "fail_times": 0})
     app_module.calls.clear()
     return app_module.knobs
