@@ -13,7 +13,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from devhost.config import DEFAULT_PORT, load_local_settings
+from devhost.app_loader import AppLoadError
+from devhost.config import DEFAULT_PORT, ConfigError, load_local_settings
+from devhost.engine.store import HubLockedError
 from devhost.host.api_client import DevhostClient, DevhostError
 from devhost.host.keys import read_saved_keys
 from devhost.host.server import DevHost, HostOptions
@@ -43,7 +45,11 @@ def _start(args: argparse.Namespace) -> int:
         enforce_keys=args.enforce_keys,
     )
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s")
-    asyncio.run(serve(options))
+    try:
+        asyncio.run(serve(options))
+    except (AppLoadError, ConfigError, HubLockedError, OSError) as exc:
+        print(f"devhost: cannot start: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
