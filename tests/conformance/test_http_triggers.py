@@ -171,3 +171,9 @@ async def test_admin_invoke_refuses_http_functions_and_unknown_names(http):
 async def test_admin_host_status(http):
     body = (await http.get("/admin/host/status")).json()
     assert body["state"] == "Running"
+
+
+async def test_context_parameter_gets_name_and_a_fresh_invocation_id(http):
+    first, second = [(await http.get("/api/context")).json() for _ in range(2)]
+    assert first["function"] == "with_context"
+    assert first["invocation"] != second["invocation"]

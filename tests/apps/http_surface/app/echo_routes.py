@@ -72,3 +72,9 @@ def cookies(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="nothing", auth_level=func.AuthLevel.ANONYMOUS)
 def nothing(req: func.HttpRequest) -> None:
     return None
+
+
+@bp.route(route="context", auth_level=func.AuthLevel.ANONYMOUS)
+def with_context(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
+    body = {"function": context.function_name, "invocation": context.invocation_id}
+    return func.HttpResponse(json.dumps(body), mimetype="application/json")
