@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from types import ModuleType
 
 from devhost.app_loader import FunctionIndex, load_app
 
 SCRIPT_MODULE = "function_app"
-_indexes: dict[Path, tuple[ModuleType, FunctionIndex]] = {}
+_indexes: dict[Path, FunctionIndex] = {}
 
 
 def _top_level_names(app_dir: Path) -> set[str]:
@@ -56,8 +55,8 @@ def load_function_app(app_dir: Path) -> FunctionIndex:
     cached = _indexes.get(directory)
     # A FunctionApp refuses to list its functions twice, so reuse the index while the
     # same script module is loaded.
-    if cached is not None and module is not None and cached[0] is module:
-        return cached[1]
+    if cached is not None and module is not None and cached.module is module:
+        return cached
     index = load_app(directory)
-    _indexes[directory] = (sys.modules[SCRIPT_MODULE], index)
+    _indexes[directory] = index
     return index
