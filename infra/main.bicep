@@ -290,7 +290,7 @@ module api 'modules/function-app.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     registryLoginServer: registry.outputs.loginServer
-    image: knownImage == placeholderImage ? '' : knownImage
+    image: (knownImage == placeholderImage) ? '' : knownImage
     placeholderImage: placeholderImage
     minReplicas: profile.minReplicas
     maxReplicas: profile.maxReplicas

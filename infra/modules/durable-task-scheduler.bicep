@@ -36,7 +36,7 @@ resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
   tags: tags
   properties: {
     ipAllowlist: ipAllowlist
-    sku: skuName == 'Dedicated' ? {
+    sku: (skuName == 'Dedicated') ? {
       name: skuName
       capacity: capacity
     } : {
