@@ -24,7 +24,7 @@ from devhost.config import (
 from devhost.engine.config import EngineConfig
 from devhost.host.admin_api import AdminApi
 from devhost.host.banner import function_listing
-from devhost.host.cors import cors_middleware
+from devhost.host.cors import Handler, cors_middleware
 from devhost.host.durable_client import RPC_PATH, WEBHOOK_PATH, WebhookSettings
 from devhost.host.engine_port import DurableEngine
 from devhost.host.entity_api import EntityApi
@@ -210,9 +210,7 @@ class DevHost:
         return key_allows(self.keys, level, presented_key(request.headers, request.query))
 
     @web.middleware
-    async def _auth(
-        self, request: web.Request, handler: Callable[[web.Request], object]
-    ) -> web.StreamResponse:
+    async def _auth(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         path = request.path
         level = None
         if path.startswith(WEBHOOK_PATH + "/") or path == WEBHOOK_PATH:
@@ -221,8 +219,7 @@ class DevHost:
             level = AuthLevel.ADMIN
         if level is not None and not self._allowed(request, level):
             return web.Response(status=401)
-        response: web.StreamResponse = await handler(request)  # type: ignore[misc]
-        return response
+        return await handler(request)
 
     async def _http_trigger(self, request: web.Request) -> web.StreamResponse:
         found = match(self.http, request.raw_path.split("?", 1)[0].lstrip("/"), request.method)
