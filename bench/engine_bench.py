@@ -18,6 +18,7 @@ import psutil
 from devhost.app_loader import load_app
 from devhost.engine.config import EngineConfig
 from devhost.engine.engine import Engine
+from devhost.engine.inputs import client_input
 
 APP_DIR = Path(__file__).parent / "apps" / "shapes"
 RESULTS = Path(__file__).parent / "results"
@@ -35,7 +36,7 @@ async def single_latency(engine: Engine, name: str, payload: Any, runs: int) -> 
     samples = []
     for _ in range(runs):
         began = time.perf_counter()
-        instance_id = await engine.start_new(name, None, json.dumps(payload))
+        instance_id = await engine.start_new(name, None, client_input(payload))
         await engine.wait_for_completion(instance_id, 60)
         samples.append((time.perf_counter() - began) * 1000)
     return samples
@@ -45,7 +46,7 @@ async def throughput(engine: Engine, name: str, payload: Any, count: int) -> flo
     """Workflows per second for `count` workflows started at once."""
     began = time.perf_counter()
     ids = await asyncio.gather(
-        *(engine.start_new(name, None, json.dumps(payload)) for _ in range(count))
+        *(engine.start_new(name, None, client_input(payload)) for _ in range(count))
     )
     await asyncio.gather(*(engine.wait_for_completion(i, 300) for i in ids))
     return count / (time.perf_counter() - began)
@@ -84,7 +85,7 @@ async def run(quick: bool = False) -> dict[str, Any]:
             results[f"chain_{steps}_p50_ms"] = statistics.median(took)
             results[f"chain_{steps}_ms_per_step"] = statistics.median(took) / steps
         began = time.perf_counter()
-        wide = await engine.start_new("wide_fan_out", None, json.dumps(1000))
+        wide = await engine.start_new("wide_fan_out", None, client_input(1000))
         await engine.wait_for_completion(wide, 300)
         results["fan_out_1000_ms"] = (time.perf_counter() - began) * 1000
         results["peak_rss_mb"] = process.memory_info().rss / 2**20

@@ -142,8 +142,10 @@ class EpisodeRunner:
             '{"history":['
             + history_text
             + "]"
+            # The extension embeds the stored input as a JSON value (not as text); the SDK
+            # client stores a JSON string holding the serialised input, so it decodes once.
             + ',"input":'
-            + json.dumps(row.input)
+            + (row.input if row.input is not None else "null")
             + ',"instanceId":'
             + json.dumps(row.instance_id)
             + ',"isReplaying":'
@@ -325,7 +327,7 @@ class EpisodeRunner:
             name=task.name,
             version=task.version or self.default_version,
             status=RuntimeStatus.PENDING.value,
-            input=task.input,
+            input=_as_stored_input(task.input),
             output=None,
             custom_status=None,
             created_at=now.timestamp(),
@@ -428,7 +430,7 @@ class EpisodeRunner:
         now: datetime,
     ) -> EpisodeEffects:
         row.execution_id = new_execution_id()
-        row.input = new_input
+        row.input = _as_stored_input(new_input)
         row.status = RuntimeStatus.CONTINUED_AS_NEW.value
         row.output = None
         batch.replace_history[row.instance_id] = []
@@ -449,3 +451,9 @@ class EpisodeRunner:
 def played(event: Event) -> str:
     """The JSON text of a past event as the SDK receives it during replay."""
     return json.dumps({**event, "IsPlayed": True})
+
+
+def _as_stored_input(serialised: str | None) -> str | None:
+    """The input an orchestrator passes on (SDK-serialised text) as the extension stores it:
+    a JSON string value holding that text."""
+    return None if serialised is None else json.dumps(serialised)

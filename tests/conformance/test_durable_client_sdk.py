@@ -19,16 +19,6 @@ from tests.conformance.hosting import base_url
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-# The real extension hands the orchestrator its input as a JSON value (the JToken), so the
-# SDK's start_new(client_input=3), posted as the JSON string "3", arrives as 3. The engine
-# currently embeds the stored text as a JSON string, one layer too many. Strict=False so these
-# pass unchanged once the engine embeds the input text as is.
-ENGINE_INPUT_LAYERING = pytest.mark.xfail(
-    reason="engine sends the orchestration input to the SDK one JSON layer too deep",
-    strict=False,
-)
-
-
 @pytest.fixture
 def client(patterns_host) -> df.DurableOrchestrationClient:
     return df.DurableOrchestrationClient(client_binding_json(patterns_host.webhooks))
@@ -74,7 +64,6 @@ def test_binding_json_has_the_fields_the_host_sends(patterns_host):
     assert binding["baseUrl"].endswith("/runtime/webhooks/durabletask")
 
 
-@ENGINE_INPUT_LAYERING
 async def test_start_new_and_get_status_with_history(client):
     instance_id = await client.start_new("fan_out_fan_in", client_input=3)
     status = await settle(client, instance_id)
@@ -152,7 +141,6 @@ async def test_rewind_failed_instance(client):
     assert status.output == "recovered"
 
 
-@ENGINE_INPUT_LAYERING
 async def test_restart(client):
     instance_id = await client.start_new("fan_out_fan_in", client_input=2)
     await settle(client, instance_id)
@@ -228,7 +216,6 @@ async def test_http_starter_binding_gives_check_status_response(http):
     assert body["statusQueryGetUri"].startswith(str(http.base_url).rstrip("/"))
 
 
-@ENGINE_INPUT_LAYERING
 async def test_http_trigger_waits_for_completion_through_the_binding(http):
     response = await http.post("/api/run/fan_out_fan_in", json=3)
     assert response.status_code == 200

@@ -10,6 +10,7 @@ import pytest
 from devhost.engine.engine import Engine
 from devhost.engine.errors import InstanceNotFoundError, InstanceStateError
 from devhost.engine.history import EventType
+from devhost.engine.inputs import client_input
 from devhost.engine.types import InstanceQuery, RuntimeStatus
 
 
@@ -25,7 +26,7 @@ async def wait_status(engine: Engine, instance_id: str, status: RuntimeStatus, t
 
 
 async def test_event_before_timer_wins(engine: Engine):
-    iid = await engine.start_new("approval", None, "30")
+    iid = await engine.start_new("approval", None, client_input(30))
     await wait_status(engine, iid, RuntimeStatus.RUNNING)
     await engine.raise_event(iid, "Approval", json.dumps("alice"))
     state = await engine.wait_for_completion(iid, 5)
@@ -33,7 +34,7 @@ async def test_event_before_timer_wins(engine: Engine):
 
 
 async def test_timer_fires_when_no_event_arrives(engine: Engine):
-    iid = await engine.start_new("approval", None, "0.3")
+    iid = await engine.start_new("approval", None, client_input(0.3))
     state = await engine.wait_for_completion(iid, 5)
     assert json.loads(state.output) == {"approved": None, "timed_out": True}
     kinds = [e["EventType"] for e in engine.store.history(iid)]
@@ -151,14 +152,14 @@ async def test_rewind_reruns_the_failed_activity(engine: Engine, knobs):
 
 
 async def test_rewind_only_applies_to_failed_instances(engine: Engine):
-    iid = await engine.start_new("chain", None, "1")
+    iid = await engine.start_new("chain", None, client_input(1))
     await engine.wait_for_completion(iid, 5)
     with pytest.raises(InstanceStateError):
         await engine.rewind(iid, "no")
 
 
 async def test_restart_runs_again_with_same_input(engine: Engine):
-    iid = await engine.start_new("chain", None, "2")
+    iid = await engine.start_new("chain", None, client_input(2))
     await engine.wait_for_completion(iid, 5)
     new_id = await engine.restart(iid)
     assert new_id != iid
@@ -169,7 +170,7 @@ async def test_restart_runs_again_with_same_input(engine: Engine):
 
 
 async def test_purge_single_and_by_filter(engine: Engine):
-    ids = [await engine.start_new("chain", f"purge-{i}", "1") for i in range(3)]
+    ids = [await engine.start_new("chain", f"purge-{i}", client_input(1)) for i in range(3)]
     running = await engine.start_new("waits_forever", "purge-running")
     for iid in ids:
         await engine.wait_for_completion(iid, 5)
@@ -186,7 +187,7 @@ async def test_purge_single_and_by_filter(engine: Engine):
 
 async def test_query_filters_and_pages(engine: Engine):
     for i in range(5):
-        await engine.wait_for_completion(await engine.start_new("chain", f"q-{i}", "1"), 5)
+        await engine.wait_for_completion(await engine.start_new("chain", f"q-{i}", client_input(1)), 5)
     await engine.start_new("waits_forever", "other-1")
     page = await engine.query(InstanceQuery(instance_id_prefix="q-", top=2))
     assert [s.instance_id for s in page.instances] == ["q-0", "q-1"]

@@ -7,11 +7,12 @@ import pytest
 from devhost.engine.engine import Engine
 from devhost.engine.errors import FunctionNotFoundError, InstanceExistsError
 from devhost.engine.history import EventType
+from devhost.engine.inputs import client_input
 from devhost.engine.types import RuntimeStatus
 
 
 async def run(engine: Engine, name: str, value=None, instance_id=None, timeout=10.0):
-    iid = await engine.start_new(name, instance_id, json.dumps(value))
+    iid = await engine.start_new(name, instance_id, client_input(value))
     return await engine.wait_for_completion(iid, timeout)
 
 
@@ -81,7 +82,7 @@ async def test_duplicate_running_instance_id_is_rejected_but_terminal_one_is_rep
         await engine.start_new("waits_forever", "dup")
     await engine.terminate("dup", "done")
     await engine.wait_for_completion("dup", 5)
-    await engine.start_new("chain", "dup", "1")
+    await engine.start_new("chain", "dup", client_input(1))
     state = await engine.wait_for_completion("dup", 5)
     assert state.runtime_status == RuntimeStatus.COMPLETED
     assert state.name == "chain"
