@@ -65,7 +65,7 @@ class Settings(BaseSettings):
 
     # Workflow limits.
     DEFAULT_BUDGET_TOKENS: int = Field(
-        20000, ge=100, description="Token budget of a request that names none."
+        50000, ge=100, description="Token budget of a request that names none."
     )
     MAX_AGENT_STEPS: int = Field(6, ge=1, description="Model calls one agent may make per request.")
     APPROVAL_TIMEOUT_SECONDS: int = Field(
