@@ -109,7 +109,7 @@ var workflowDefaults = {
   openAiTimeoutSeconds: 60
   openAiMaxRetries: 3
   mcpToolTimeoutSeconds: 30
-  defaultBudgetTokens: 20000
+  defaultBudgetTokens: 50000
   maxAgentSteps: 6
   approvalTimeoutSeconds: 3600
   orchestrateWaitSeconds: 5
