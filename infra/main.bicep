@@ -76,7 +76,7 @@ param agentLogTtlDays int = 30
 param cosmosFailoverLocation string = ''
 
 @description('Name of the Durable task hub.')
-param taskHubName string = 'agentcoordinator'
+param taskHubName string = 'AgentCoordinatorHub'
 
 @description('Overrides of the workflow limits and client timeouts (see modules/function-app.bicep).')
 param appTuning object = {}
@@ -344,7 +344,7 @@ output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output DURABLE_TASK_SCHEDULER_ENDPOINT string = useDurableTaskScheduler ? scheduler!.outputs.endpoint : ''
-output TASKHUB_NAME string = taskHubName
+output DURABLE_TASK_HUB_NAME string = taskHubName
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = 'https://${api.outputs.fqdn}'
 output SERVICE_API_PROBES_ENABLED bool = api.outputs.probesEnabled

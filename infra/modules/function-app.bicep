@@ -155,11 +155,13 @@ var hostSettings = [
     value: 'ClientId=${identityClientId};Authorization=AAD'
   }
   {
-    name: 'TASKHUB_NAME'
+    // host.json names the hub as %DURABLE_TASK_HUB_NAME%.
+    name: 'DURABLE_TASK_HUB_NAME'
     value: taskHubName
   }
   {
-    // Overrides durableTask.hubName of host.json, so the hub name has one source in Azure.
+    // Also override durableTask.hubName itself, so the Bicep is the one source of the hub
+    // name in Azure whatever host.json says.
     name: 'AzureFunctionsJobHost__extensions__durableTask__hubName'
     value: taskHubName
   }

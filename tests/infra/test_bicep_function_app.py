@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 
 from infra_model import (
     INFRA,
@@ -42,7 +43,7 @@ HOST_SETTINGS = {
     "APPLICATIONINSIGHTS_CONNECTION_STRING",
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     "AZURE_CLIENT_ID",
-    "TASKHUB_NAME",
+    "DURABLE_TASK_HUB_NAME",
     "AzureFunctionsJobHost__extensions__durableTask__hubName",
 }
 
@@ -173,6 +174,28 @@ def test_every_setting_the_code_reads_is_set_or_deliberately_unset():
     assert not both, f"settings listed as unset but set by the Bicep: {both}"
     stale = set(INTENTIONALLY_UNSET) - set(fields)
     assert not stale, f"unset list names settings core/settings.py no longer has: {stale}"
+
+
+def test_every_setting_host_json_refers_to_is_set():
+    host_json = ROOT / "host.json"
+    if not host_json.exists():
+        return
+    referenced = set(re.findall(r"%([A-Za-z0-9_]+)%", host_json.read_text()))
+    set_by_bicep = set(env_names("hostSettings")) | set(env_names("appSettings"))
+    assert referenced <= set_by_bicep, referenced - set_by_bicep
+
+
+def test_local_settings_example_has_an_azure_counterpart():
+    example = ROOT / "local.settings.example.json"
+    if not example.exists():
+        return
+    values = json.loads(example.read_text())["Values"]
+    set_by_bicep = set(env_names("hostSettings")) | set(env_names("appSettings"))
+    # Locally the host storage is a connection string to Azurite; in Azure the same
+    # connection is the identity-based AzureWebJobsStorage__* settings.
+    local_only = {"AzureWebJobsStorage"}
+    missing = set(values) - set_by_bicep - set(INTENTIONALLY_UNSET) - local_only
+    assert not missing, f"local settings with no Azure counterpart: {missing}"
 
 
 def test_functions_host_settings_are_set():
