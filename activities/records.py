@@ -53,7 +53,7 @@ async def record_audit(payload: dict[str, Any]) -> None:
             action=entry.action,
             target=entry.target,
             digest=entry.digest,
-            detail=entry.detail,
+            detail={"note": entry.detail} if entry.detail else {},
             timestamp=datetime.now(UTC),
         )
     )

@@ -122,10 +122,16 @@ def find_function_app(module: Any) -> func.FunctionRegister:
     return apps[0]
 
 
+_indexes: dict[int, FunctionIndex] = {}
+
+
 def load_app(app_dir: str | Path) -> FunctionIndex:
-    """Import `function_app.py` from `app_dir` and index every function it registers."""
+    """Import `function_app.py` from `app_dir` and index every function it registers (an app
+    already imported is indexed once: the SDK refuses to index the same app twice)."""
     directory = Path(app_dir).resolve()
     module = _import_script(directory)
+    if id(module) in _indexes:
+        return _indexes[id(module)]
     app = find_function_app(module)
     index = FunctionIndex(app_dir=directory, module=module)
     for function in app.get_functions():
@@ -147,4 +153,5 @@ def load_app(app_dir: str | Path) -> FunctionIndex:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise AppLoadError(f"Duplicate function names: {', '.join(duplicates)}")
+    _indexes[id(module)] = index
     return index

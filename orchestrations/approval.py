@@ -39,6 +39,14 @@ def _audit(
     )
 
 
+def _decision(payload: Any) -> ApprovalDecision:
+    # The SDK's client posts event data as a JSON string holding the serialised value, so it
+    # can arrive as that text rather than as the object.
+    if isinstance(payload, str):
+        return ApprovalDecision.model_validate_json(payload)
+    return ApprovalDecision.model_validate(payload)
+
+
 @bp.orchestration_trigger(context_name="context", orchestration=names.APPROVAL)
 def approval(context: df.DurableOrchestrationContext) -> Any:
     request = ApprovalInput.model_validate(context.get_input())
@@ -65,7 +73,7 @@ def approval(context: df.DurableOrchestrationContext) -> Any:
         timer.cancel()
         seq += 1
         try:
-            decision = ApprovalDecision.model_validate(event.result)
+            decision = _decision(event.result)
         except ValidationError as exc:
             yield _audit(
                 context,

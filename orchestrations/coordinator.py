@@ -102,15 +102,24 @@ def coordinator(context: df.DurableOrchestrationContext) -> Any:
         approval_input = ApprovalInput(
             workflow_id=workflow_id, plan=plan, timeout_seconds=limits.approval_timeout_seconds
         )
-        approval = ApprovalOutcome.model_validate(
-            (
-                yield context.call_sub_orchestrator(
-                    names.APPROVAL,
-                    approval_input.model_dump(mode="json"),
-                    f"{workflow_id}:approval",
+        try:
+            approval = ApprovalOutcome.model_validate(
+                (
+                    yield context.call_sub_orchestrator(
+                        names.APPROVAL,
+                        approval_input.model_dump(mode="json"),
+                        f"{workflow_id}:approval",
+                    )
                 )
             )
-        )
+        except Exception as exc:
+            approval = ApprovalOutcome(
+                approved=False,
+                digest=plan.digest(),
+                reason=f"The approval workflow failed: {exc}",
+                decided_at=context.current_utc_datetime.isoformat(),
+                expires_at=context.current_utc_datetime.isoformat(),
+            )
         if not approval.approved:
             denied = CoordinatorResult(
                 workflow_id=workflow_id,
