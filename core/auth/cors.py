@@ -1,0 +1,102 @@
+"""CORS for the HTTP API, from CORS_ALLOWED_ORIGINS (comma-separated; empty allows none).
+
+Listed origins are echoed back with `Access-Control-Allow-Credentials: true` (the platform's
+sign-in cookie needs it). `*` allows any origin but then never with credentials, as the
+Fetch standard requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import azure.functions as func
+
+from core.auth.headers import header_value
+from core.settings import get_settings
+
+ALLOWED_METHODS = ("GET", "POST", "PUT", "DELETE", "OPTIONS")
+ALLOWED_HEADERS = ("Authorization", "Content-Type", "X-Requested-With")
+# The Durable 202 contract points at the status URL in Location and paces polls with
+# Retry-After; a browser client must be able to read both.
+EXPOSED_HEADERS = ("Location", "Retry-After", "WWW-Authenticate")
+MAX_AGE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    """Which origins may call the API from a browser."""
+
+    origins: frozenset[str]
+    any_origin: bool
+
+    @classmethod
+    def from_setting(cls, value: str) -> CorsPolicy:
+        """The policy a CORS_ALLOWED_ORIGINS value describes."""
+        listed = {o.strip().rstrip("/").lower() for o in value.split(",") if o.strip()}
+        return cls(origins=frozenset(listed - {"*"}), any_origin="*" in listed)
+
+    def allows(self, origin: str | None) -> bool:
+        """Whether a request from `origin` may read the answer."""
+        return origin is not None and (self.any_origin or origin.lower() in self.origins)
+
+    def headers_for(self, origin: str | None) -> dict[str, str]:
+        """The CORS headers of an answer to a request from `origin`. A disallowed origin
+        gets only `Vary: Origin`: the answer differs by origin and caches must know."""
+        headers = {} if self.any_origin else {"Vary": "Origin"}
+        if origin is None or not self.allows(origin):
+            return headers
+        headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+        if self.any_origin:
+            headers["Access-Control-Allow-Origin"] = "*"
+        else:
+            headers["Access-Control-Allow-Origin"] = origin
+            headers["Access-Control-Allow-Credentials"] = "true"
+        return headers
+
+
+def cors_policy() -> CorsPolicy:
+    """The policy of the current settings."""
+    return CorsPolicy.from_setting(get_settings().CORS_ALLOWED_ORIGINS)
+
+
+def is_preflight(method: str, headers: Mapping[str, str]) -> bool:
+    """Whether a request is a CORS preflight (OPTIONS with Origin and a requested method)."""
+    return (
+        method.upper() == "OPTIONS"
+        and header_value(headers, "Origin") is not None
+        and header_value(headers, "Access-Control-Request-Method") is not None
+    )
+
+
+def preflight_response(
+    headers: Mapping[str, str], policy: CorsPolicy | None = None
+) -> func.HttpResponse:
+    """204 with the allow headers for an allowed origin and method; 403 without any CORS
+    header otherwise, so the browser blocks the real request."""
+    policy = policy or cors_policy()
+    origin = header_value(headers, "Origin")
+    method = (header_value(headers, "Access-Control-Request-Method") or "").upper()
+    if not policy.allows(origin) or method not in ALLOWED_METHODS:
+        return func.HttpResponse(status_code=403)
+    allowed = policy.headers_for(origin)
+    del allowed["Access-Control-Expose-Headers"]
+    allowed["Access-Control-Allow-Methods"] = ", ".join(ALLOWED_METHODS)
+    allowed["Access-Control-Allow-Headers"] = ", ".join(ALLOWED_HEADERS)
+    allowed["Access-Control-Max-Age"] = str(MAX_AGE_SECONDS)
+    return func.HttpResponse(status_code=204, headers=allowed)
+
+
+def with_cors(
+    request_headers: Mapping[str, str],
+    response: func.HttpResponse,
+    policy: CorsPolicy | None = None,
+) -> func.HttpResponse:
+    """`response` with the CORS headers the request's Origin earns (none if not allowed)."""
+    policy = policy or cors_policy()
+    for name, value in policy.headers_for(header_value(request_headers, "Origin")).items():
+        present = response.headers.get(name)
+        if name == "Vary" and present and value.lower() not in present.lower():
+            value = f"{present}, {value}"
+        response.headers[name] = value
+    return response

@@ -1,0 +1,89 @@
+"""Fetching a JSON Web Key Set over HTTPS, and only HTTPS.
+
+Plain HTTP is accepted for a loopback host only when the caller asks for it explicitly
+(local test servers). Redirects are refused: a key set is served from the URL configured,
+never from wherever a response points.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from core.auth.errors import AuthConfigurationError, SigningKeysUnavailableError
+
+JwksFetcher = Callable[[], Mapping[str, Any]]
+"""Returns the current key set document (`{"keys": [...]}`) or raises
+`SigningKeysUnavailableError`."""
+
+MAX_JWKS_BYTES = 1_000_000
+
+
+def entra_jwks_url(tenant_id: str) -> str:
+    """The v2.0 signing-key endpoint of an Entra ID tenant."""
+    return f"https://login.microsoftonline.com/{tenant_id}/discovery/v2.0/keys"
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_jwks_url(url: str, *, allow_insecure_loopback: bool = False) -> str:
+    """`url` if keys may be fetched from it: https, or http on loopback when allowed."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and allow_insecure_loopback and _is_loopback(parts.hostname):
+        return url
+    raise AuthConfigurationError(f"JWKS URL must be https: {url!r}")
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        raise urllib.error.HTTPError(req.full_url, code, "redirect refused", headers, fp)
+
+
+def https_jwks_fetcher(
+    url: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout_seconds: float = 10.0,
+    allow_insecure_loopback: bool = False,
+) -> JwksFetcher:
+    """A fetcher of the key set at `url`, checked by `check_jwks_url` now. `ssl_context`
+    replaces the system trust store (tests trust their own certificate this way)."""
+    check_jwks_url(url, allow_insecure_loopback=allow_insecure_loopback)
+    context = ssl_context or ssl.create_default_context()
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPSHandler(context=context), _RefuseRedirects()
+    )
+
+    def fetch() -> Mapping[str, Any]:
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        try:
+            with opener.open(request, timeout=timeout_seconds) as response:
+                body = response.read(MAX_JWKS_BYTES + 1)
+        except (OSError, ValueError) as exc:  # URLError, HTTPError, timeouts, TLS failures
+            raise SigningKeysUnavailableError(f"Signing keys could not be fetched: {exc}") from exc
+        if len(body) > MAX_JWKS_BYTES:
+            raise SigningKeysUnavailableError("Signing key set is larger than allowed.")
+        try:
+            document = json.loads(body)
+        except ValueError as exc:
+            raise SigningKeysUnavailableError("Signing key set is not JSON.") from exc
+        if not isinstance(document, dict):
+            raise SigningKeysUnavailableError("Signing key set is not a JSON object.")
+        return document
+
+    return fetch
