@@ -1,0 +1,227 @@
+"""`authenticate`, `require_roles` and their HTTP answers: 401 with a Bearer challenge for
+who-are-you failures, 403 for missing roles, the platform principal only when trusted."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import azure.functions as func
+import pytest
+from fake_entra import AUDIENCE, OTHER_TENANT, TENANT, claims, mint
+
+from core.auth import (
+    ADMIN,
+    ALL_ROLES,
+    APPROVER,
+    OPERATOR,
+    PLATFORM_PRINCIPAL_HEADER,
+    AuthConfigurationError,
+    AuthenticationError,
+    AuthError,
+    AuthorizationError,
+    Principal,
+    SigningKeysUnavailableError,
+    auth_error_response,
+    authenticate,
+    require_roles,
+    settings_token_validator,
+)
+from core.settings import Settings
+
+
+def settings(**values: Any) -> Settings:
+    base: dict[str, Any] = {
+        "AUTH_ENABLED": True,
+        "AUTH_TENANT_ID": TENANT,
+        "AUTH_AUDIENCE": AUDIENCE,
+    }
+    return Settings(**{**base, **values})
+
+
+def platform_header(tenant: str = TENANT, auth_typ: str = "aad", roles=("Coordinator.Approver",)):
+    principal = {
+        "auth_typ": auth_typ,
+        "name_typ": "name",
+        "role_typ": "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+        "claims": [
+            {"typ": "http://schemas.microsoft.com/identity/claims/objectidentifier", "val": "o-1"},
+            {"typ": "http://schemas.microsoft.com/identity/claims/tenantid", "val": tenant},
+            {"typ": "name", "val": "Grace Hopper"},
+            {"typ": "preferred_username", "val": "grace@contoso.example"},
+            *(
+                {"typ": "http://schemas.microsoft.com/ws/2008/06/identity/claims/role", "val": r}
+                for r in roles
+            ),
+        ],
+    }
+    return base64.b64encode(json.dumps(principal).encode()).decode()
+
+
+def answer(error: AuthError) -> tuple[int, dict[str, Any], func.HttpResponse]:
+    response = auth_error_response(error)
+    return response.status_code, json.loads(response.get_body()), response
+
+
+def test_with_auth_disabled_every_caller_is_the_development_principal():
+    principal = authenticate({}, settings=Settings(AUTH_ENABLED=False))
+
+    assert principal.authenticated is False
+    assert principal.source == "development"
+    assert principal.roles == ALL_ROLES
+
+
+def test_a_valid_bearer_token_authenticates(validator, signing_key):
+    request = func.HttpRequest(
+        "GET", "/api/x", headers={"authorization": f"bearer {mint(signing_key)}"}, body=b""
+    )
+
+    principal = authenticate(request.headers, settings=settings(), validator=validator)
+
+    assert principal.authenticated
+    assert principal.display_name == "Ada Lovelace"
+
+
+def test_no_credentials_get_a_bare_bearer_challenge(validator):
+    with pytest.raises(AuthenticationError) as caught:
+        authenticate({}, settings=settings(), validator=validator)
+
+    status, body, response = answer(caught.value)
+    assert status == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert body == {"error": "unauthorized", "message": "A bearer token is required."}
+
+
+def test_an_invalid_token_gets_an_invalid_token_challenge(validator, signing_key):
+    expired = mint(signing_key, claims(exp=1_000_000))
+    with pytest.raises(AuthenticationError) as caught:
+        authenticate(
+            {"Authorization": f"Bearer {expired}"}, settings=settings(), validator=validator
+        )
+
+    status, body, response = answer(caught.value)
+    assert status == 401
+    assert response.headers["WWW-Authenticate"] == (
+        'Bearer error="invalid_token", error_description="The token has expired."'
+    )
+    assert body["message"] == "The token has expired."
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_another_scheme_is_not_a_bearer_token(validator):
+    with pytest.raises(AuthenticationError, match="not a bearer token"):
+        authenticate(
+            {"Authorization": "Basic dXNlcjpwdw=="}, settings=settings(), validator=validator
+        )
+
+
+def test_a_caller_without_the_role_gets_403_not_401(validator, signing_key):
+    headers = {"Authorization": f"Bearer {mint(signing_key)}"}
+    principal = authenticate(headers, settings=settings(), validator=validator)
+
+    with pytest.raises(AuthorizationError) as caught:
+        require_roles(principal, ADMIN)
+
+    status, body, response = answer(caught.value)
+    assert status == 403
+    assert body == {
+        "error": "forbidden",
+        "message": "One of these roles is required: Coordinator.Admin",
+    }
+    assert response.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
+
+
+def test_any_one_of_the_listed_roles_is_enough(validator, signing_key):
+    principal = validator.validate(mint(signing_key, claims(roles=[APPROVER])))
+
+    assert require_roles(principal, ADMIN, APPROVER) is principal
+
+
+def test_require_roles_needs_a_role():
+    principal = authenticate({}, settings=Settings(AUTH_ENABLED=False))
+    with pytest.raises(ValueError, match="at least one role"):
+        require_roles(principal)
+
+
+def test_role_names():
+    assert (ADMIN, APPROVER, OPERATOR) == (
+        "Coordinator.Admin",
+        "Coordinator.Approver",
+        "Coordinator.Operator",
+    )
+
+
+def test_platform_principal_is_ignored_unless_trusted(validator):
+    headers = {PLATFORM_PRINCIPAL_HEADER: platform_header()}
+
+    with pytest.raises(AuthenticationError, match="bearer token is required"):
+        authenticate(headers, settings=settings(), validator=validator)
+
+
+def test_platform_principal_is_used_when_trusted():
+    headers = {"x-ms-client-principal": platform_header()}
+
+    principal = authenticate(headers, settings=settings(AUTH_TRUST_PLATFORM_PRINCIPAL=True))
+
+    assert principal == Principal(
+        oid="o-1",
+        name="Grace Hopper",
+        upn="grace@contoso.example",
+        roles=frozenset({APPROVER}),
+        tenant_id=TENANT,
+        app_id=None,
+        authenticated=True,
+        source="platform",
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (platform_header(tenant=OTHER_TENANT), "another tenant"),
+        (platform_header(auth_typ="github"), "not from Entra ID"),
+        ("%%%not-base64", "malformed"),
+        (base64.b64encode(b'{"auth_typ": "aad"}').decode(), "no claims"),
+    ],
+)
+def test_a_bad_platform_principal_is_rejected(header, message):
+    trusted = settings(AUTH_TRUST_PLATFORM_PRINCIPAL=True)
+    with pytest.raises(AuthenticationError, match=message):
+        authenticate({PLATFORM_PRINCIPAL_HEADER: header}, settings=trusted)
+
+
+def test_a_trusted_platform_without_the_header_falls_back_to_the_bearer_token(
+    validator, signing_key
+):
+    trusted = settings(AUTH_TRUST_PLATFORM_PRINCIPAL=True)
+    headers = {"Authorization": f"Bearer {mint(signing_key)}"}
+
+    assert authenticate(headers, settings=trusted, validator=validator).source == "bearer"
+
+
+@pytest.mark.parametrize("missing", ["AUTH_TENANT_ID", "AUTH_AUDIENCE"])
+def test_enabled_auth_without_tenant_or_audience_fails_closed(missing, signing_key):
+    incomplete = settings(**{missing: None})
+    with pytest.raises(AuthConfigurationError) as caught:
+        authenticate({"Authorization": f"Bearer {mint(signing_key)}"}, settings=incomplete)
+
+    status, body, _ = answer(caught.value)
+    assert status == 500
+    assert body == {"error": "auth_unavailable", "message": "Authentication is unavailable."}
+
+
+def test_unavailable_signing_keys_answer_503():
+    status, body, response = answer(SigningKeysUnavailableError("endpoint down"))
+
+    assert status == 503
+    assert body["message"] == "Authentication is unavailable."
+    assert "WWW-Authenticate" not in response.headers
+
+
+def test_audience_setting_may_list_several_audiences():
+    validator = settings_token_validator(settings(AUTH_AUDIENCE=f"{AUDIENCE}, 0000-client-id"))
+
+    assert validator is settings_token_validator(
+        settings(AUTH_AUDIENCE=f"{AUDIENCE},0000-client-id")
+    )

@@ -1,0 +1,172 @@
+"""Where signing keys may come from, how they are fetched, and how the cache behaves when the
+endpoint fails or serves keys it cannot use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from fake_entra import JwksServer, SigningKey
+
+from core.auth import (
+    AuthConfigurationError,
+    AuthenticationError,
+    JwksCache,
+    SigningKeysUnavailableError,
+    check_jwks_url,
+    entra_jwks_url,
+    https_jwks_fetcher,
+)
+
+
+@contextmanager
+def plain_http(status: int, body: bytes, headers: dict[str, str]) -> Iterator[str]:
+    """A plain-HTTP loopback server answering every GET the same way; yields its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/keys"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_entra_key_endpoint_of_a_tenant():
+    assert entra_jwks_url("t-1") == "https://login.microsoftonline.com/t-1/discovery/v2.0/keys"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://login.microsoftonline.com/t/discovery/v2.0/keys",
+        "http://127.0.0.1:8080/keys",
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/keys",
+        "https:///no-host",
+    ],
+)
+def test_only_https_key_urls_are_accepted(url):
+    with pytest.raises(AuthConfigurationError):
+        https_jwks_fetcher(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/keys", "http://localhost/k", "http://[::1]/k"]
+)
+def test_plain_http_is_allowed_on_loopback_only_when_asked(url):
+    assert check_jwks_url(url, allow_insecure_loopback=True) == url
+
+
+def test_plain_http_to_another_host_is_refused_even_when_asked():
+    with pytest.raises(AuthConfigurationError):
+        check_jwks_url("http://10.0.0.5/keys", allow_insecure_loopback=True)
+
+
+def test_an_untrusted_certificate_is_refused(jwks_server: JwksServer):
+    fetch = https_jwks_fetcher(jwks_server.url)
+
+    with pytest.raises(SigningKeysUnavailableError):
+        fetch()
+    assert jwks_server.fetches == 0
+
+
+def test_a_trusted_certificate_serves_the_key_set(jwks_server: JwksServer, signing_key):
+    fetch = https_jwks_fetcher(jwks_server.url, ssl_context=jwks_server.ssl_context)
+
+    assert fetch() == {"keys": [signing_key.jwk()]}
+
+
+def test_redirects_are_refused():
+    with plain_http(302, b"", {"Location": "http://127.0.0.1:1/elsewhere"}) as url:
+        fetch = https_jwks_fetcher(url, allow_insecure_loopback=True)
+        with pytest.raises(SigningKeysUnavailableError):
+            fetch()
+
+
+def test_a_body_that_is_not_json_is_unavailable_keys():
+    with plain_http(200, b"<html>", {"Content-Type": "text/html"}) as url:
+        fetch = https_jwks_fetcher(url, allow_insecure_loopback=True)
+        with pytest.raises(SigningKeysUnavailableError):
+            fetch()
+
+
+class FlakyFetch:
+    """A key set fetch that fails while `down` is true and counts its calls."""
+
+    def __init__(self, keys: list[dict[str, Any]]) -> None:
+        self.keys = keys
+        self.down = False
+        self.calls = 0
+
+    def __call__(self) -> dict[str, Any]:
+        self.calls += 1
+        if self.down:
+            raise SigningKeysUnavailableError("endpoint down")
+        return {"keys": self.keys}
+
+
+def test_first_fetch_failure_is_unavailable_and_not_retried_at_once(clock, signing_key):
+    fetch = FlakyFetch([signing_key.jwk()])
+    fetch.down = True
+    cache = JwksCache(fetch, clock=clock)
+
+    for _ in range(3):
+        with pytest.raises(SigningKeysUnavailableError):
+            cache.signing_key("key-1")
+    assert fetch.calls == 1
+    fetch.down = False
+    clock.now += 60
+    assert cache.signing_key("key-1").key_id == "key-1"
+
+
+def test_cached_keys_outlive_a_failed_refresh(clock, signing_key):
+    fetch = FlakyFetch([signing_key.jwk()])
+    cache = JwksCache(fetch, ttl_seconds=10, clock=clock)
+    cache.signing_key("key-1")
+    fetch.down = True
+    clock.now += 3600
+
+    assert cache.signing_key("key-1").key_id == "key-1"
+    assert fetch.calls == 2
+
+
+def test_keys_other_than_rsa_signing_keys_are_skipped(clock, signing_key):
+    encryption = {**SigningKey(kid="enc").jwk(), "use": "enc"}
+    ec = {"kty": "EC", "kid": "ec", "crv": "P-256", "x": "AA", "y": "AA"}
+    cache = JwksCache(lambda: {"keys": [encryption, ec, signing_key.jwk(), "junk"]}, clock=clock)
+
+    assert cache.signing_key("key-1").key_id == "key-1"
+    with pytest.raises(AuthenticationError):
+        cache.signing_key("enc")
+
+
+def test_a_key_set_without_usable_keys_is_unavailable(clock):
+    cache = JwksCache(lambda: {"keys": [{"kty": "oct", "kid": "h", "k": "c2VjcmV0"}]}, clock=clock)
+
+    with pytest.raises(SigningKeysUnavailableError):
+        cache.signing_key("h")
+
+
+@pytest.mark.parametrize(("ttl", "interval"), [(0, 60), (10, -1)])
+def test_cache_settings_are_checked(ttl, interval):
+    with pytest.raises(ValueError, match="must be"):
+        JwksCache(lambda: {}, ttl_seconds=ttl, min_refresh_interval_seconds=interval)

@@ -1,0 +1,87 @@
+"""`redact`: secrets masked by key name and by shape, counts and identifiers kept."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from core.auth import REDACTED, AuthenticationError, redact
+
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+
+
+def test_secret_keys_are_masked_and_counts_kept():
+    status = {
+        "api_key": "abc",
+        "x-functions-key": "def",
+        "client_secret": "ghi",
+        "access_token": "jkl",
+        "Password": "mno",
+        "Authorization": "Bearer xyz",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=1;IngestionEndpoint=x",
+        "tokens_used": 1200,
+        "budget_tokens": 20000,
+        "idempotency_key": "wf-1:agent:3",
+        "phase": "planning",
+    }
+
+    assert redact(status) == {
+        "api_key": REDACTED,
+        "x-functions-key": REDACTED,
+        "client_secret": REDACTED,
+        "access_token": REDACTED,
+        "Password": REDACTED,
+        "Authorization": REDACTED,
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": REDACTED,
+        "tokens_used": 1200,
+        "budget_tokens": 20000,
+        "idempotency_key": "wf-1:agent:3",
+        "phase": "planning",
+    }
+
+
+def test_everything_under_a_secret_key_is_masked():
+    assert redact({"credentials": {"user": "u", "pw": "p", "port": 5432}, "keys": ["a", "b"]}) == {
+        "credentials": {"user": REDACTED, "pw": REDACTED, "port": 5432},
+        "keys": [REDACTED, REDACTED],
+    }
+
+
+def test_secrets_inside_text_are_scrubbed():
+    text = (
+        f"called with Authorization: Bearer {JWT} and "
+        "AccountEndpoint=https://x/;AccountKey=c2VjcmV0; url https://f/api/x?code=k3y&sig=s1g"
+    )
+
+    assert redact({"message": text})["message"] == (
+        f"called with Authorization: Bearer {REDACTED} and "
+        f"AccountEndpoint=https://x/;AccountKey={REDACTED}; url https://f/api/x?code={REDACTED}"
+        f"&sig={REDACTED}"
+    )
+
+
+def test_a_bare_jwt_is_scrubbed():
+    assert redact([f"token was {JWT}"]) == [f"token was {REDACTED}"]
+
+
+def test_models_are_dumped_and_the_input_is_not_changed():
+    class Call(BaseModel):
+        tool: str
+        secret: str
+        arguments: dict[str, str]
+
+    call = Call(tool="t", secret="s", arguments={"api_key": "k"})
+    original = {"payload": call, "n": (1, 2)}
+
+    assert redact(original) == {
+        "payload": {"tool": "t", "secret": REDACTED, "arguments": {"api_key": REDACTED}},
+        "n": [1, 2],
+    }
+    assert call.secret == "s"
+
+
+def test_challenge_descriptions_cannot_break_out_of_the_quoted_string():
+    error = AuthenticationError('bad "value" \\ here\r\n')
+
+    assert error.www_authenticate() == (
+        'Bearer error="invalid_token", error_description="bad value  here"'
+    )
