@@ -16,7 +16,9 @@ from devhost.engine.config import EngineConfig  # noqa: E402
 from devhost.engine.engine import Engine  # noqa: E402
 from devhost.engine.errors import InstanceNotFoundError  # noqa: E402
 
-EXPECTED = {f"fan-{i}": "fan_out_100" for i in range(2)} | {f"chain-{i}": "chain_50" for i in range(2)}
+EXPECTED = {f"fan-{i}": "fan_out_100" for i in range(2)} | {
+    f"chain-{i}": "chain_50" for i in range(2)
+}
 
 
 async def main(hub: Path) -> None:
