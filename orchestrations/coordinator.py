@@ -206,9 +206,15 @@ def _finish(
 ) -> Any:
     duration_ms = (context.current_utc_datetime - started).total_seconds() * 1000
     record = WorkflowRecord(workflow_id=result.workflow_id, result=result, duration_ms=duration_ms)
-    yield context.call_activity_with_retry(
-        names.RECORD_WORKFLOW, STORAGE_RETRY, record.model_dump(mode="json")
-    )
+    extra: dict[str, Any] = {"outcome": result.status}
+    try:
+        yield context.call_activity_with_retry(
+            names.RECORD_WORKFLOW, STORAGE_RETRY, record.model_dump(mode="json")
+        )
+    except Exception as exc:
+        # The answer is checkpointed in the workflow's own history; an unreachable log store
+        # must not throw it away. The status says what was not recorded.
+        extra["record_error"] = str(exc).splitlines()[0]
     total = len(result.agents)
     context.set_custom_status(
         _status(
@@ -217,7 +223,7 @@ def _finish(
             total,
             result.tokens_used,
             result.budget_tokens,
-            outcome=result.status,
+            **extra,
         )
     )
     return result.model_dump(mode="json")
