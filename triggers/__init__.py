@@ -1,6 +1,28 @@
-"""Client functions: the HTTP API, timer triggers and the monitor API. They start and query
-orchestrations and hold no business logic."""
+"""Client functions: the HTTP API and the timer triggers. They validate input, start and
+query orchestrations and read the agent log; they hold no business logic."""
 
 import azure.durable_functions as df
 
-blueprints: list[df.Blueprint] = []
+from triggers import (
+    agent_status,
+    approval,
+    docs,
+    health,
+    orchestrate,
+    reset,
+    start,
+    sweep_timer,
+    workflows,
+)
+
+blueprints: list[df.Blueprint] = [
+    start.bp,
+    health.bp,
+    orchestrate.bp,
+    workflows.bp,
+    approval.bp,
+    agent_status.bp,
+    reset.bp,
+    docs.bp,
+    sweep_timer.bp,
+]

@@ -1,0 +1,182 @@
+"""The HTTP API's own request and response bodies. Workflow inputs and results are the
+`core.models` classes; these wrap them. The OpenAPI document is generated from both."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.models import CoordinatorResult, Plan
+
+API_VERSION = "0.1.0"
+
+CheckState = Literal["ok", "error"]
+
+
+class ErrorDetail(BaseModel):
+    """One problem with a request: the field (a dotted path, or `body`) and what is wrong."""
+
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx and 5xx answer: a machine-readable code and the problems it found."""
+
+    error: str = Field(
+        description="invalid_json, validation_error, payload_too_large, not_found, conflict, "
+        "durable_unavailable or internal_error."
+    )
+    detail: list[ErrorDetail]
+
+
+class StatusLinks(BaseModel):
+    """The Durable Functions management URLs of one instance (the check-status payload)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    statusQueryGetUri: str
+    sendEventPostUri: str | None = None
+    terminatePostUri: str | None = None
+    rewindPostUri: str | None = None
+    purgeHistoryDeleteUri: str | None = None
+    restartPostUri: str | None = None
+    suspendPostUri: str | None = None
+    resumePostUri: str | None = None
+
+
+class OrchestrateResponse(BaseModel):
+    """Answer of `POST /coordinator/orchestrate`: the result when the workflow finished in
+    time (200), else where to follow it (202, no `result`)."""
+
+    workflow_id: str
+    status: str = Field(description="Durable runtime status: Pending, Running, Completed, ...")
+    result: CoordinatorResult | None = None
+    error: str | None = Field(None, description="Why the workflow failed, when it did.")
+    workflow_url: str = Field(description="`GET` it for progress and the result.")
+    status_urls: StatusLinks
+
+
+class WorkflowProgress(BaseModel):
+    """The coordinator's custom status: its phase, agents done, tokens, and while awaiting
+    approval the plan and its digest."""
+
+    model_config = ConfigDict(extra="allow")
+
+    phase: str | None = None
+    agents_done: int | None = None
+    agents_total: int | None = None
+    tokens_used: int | None = None
+    budget_tokens: int | None = None
+    outcome: str | None = None
+    plan: Plan | None = None
+    plan_digest: str | None = None
+
+
+class WorkflowStatus(BaseModel):
+    """Answer of `GET /coordinator/workflows/{id}`."""
+
+    workflow_id: str
+    runtime_status: str
+    created_time: str | None = None
+    last_updated_time: str | None = None
+    progress: WorkflowProgress | None = None
+    result: CoordinatorResult | None = None
+    error: str | None = None
+
+
+class ApprovalRequest(BaseModel):
+    """Body of `POST /coordinator/workflows/{id}/approval`. Without `digest`, the decision
+    applies to the plan the workflow shows as awaiting approval."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    approved: bool
+    approver: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="Who decides; required unless the platform authenticates the caller.",
+    )
+    comment: str = Field("", max_length=1000)
+    digest: str | None = Field(
+        None, min_length=64, max_length=64, description="SHA-256 of the plan being decided."
+    )
+
+
+class ApprovalAccepted(BaseModel):
+    """Answer of a decision the workflow was sent (202): it applies it asynchronously."""
+
+    workflow_id: str
+    approval_instance_id: str
+    approved: bool
+    approver: str
+    digest: str
+    workflow_url: str
+
+
+class CheckResult(BaseModel):
+    """One dependency check of the health endpoint."""
+
+    status: CheckState
+    latency_ms: float
+    detail: str = ""
+
+
+class HealthReport(BaseModel):
+    """Answer of `GET /health`: 200 when every check passed, 503 otherwise."""
+
+    status: Literal["healthy", "degraded"]
+    checks: dict[str, CheckResult]
+    version: str
+    offline_model: bool
+
+
+class RecentActivity(BaseModel):
+    """An agent's logged steps over the last hour."""
+
+    window_seconds: int
+    requests: int
+    errors: int
+    avg_latency_ms: float | None
+    p95_latency_ms: float | None
+    tokens: int
+
+
+class AgentStatusReport(BaseModel):
+    """Answer of `GET /agents/{agent}/status`."""
+
+    agent: str
+    status: Literal["ready", "degraded"]
+    tools: list[str] | None = Field(
+        None, description="The agent's tool names (not for coordinator)."
+    )
+    tools_reachable: bool = Field(
+        description="The agent's tool server answered (for coordinator: every agent's did)."
+    )
+    recent: RecentActivity | None = None
+    problems: list[str] = Field(default_factory=list)
+
+
+class ResetRequest(BaseModel):
+    """Optional body of `POST /manage/reset-system`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field("", max_length=1000)
+    requested_by: str | None = Field(None, min_length=1, max_length=200)
+
+
+class ResetReport(BaseModel):
+    """Answer of a completed system reset."""
+
+    status: Literal["reset"]
+    purged_instances: int
+    tool_servers_reset: list[str] = Field(
+        description="Agents whose in-process tool servers went back to their shipped data "
+        "(a server at a URL setting is not touched)."
+    )
+    audit_id: str
+    reset_by: str

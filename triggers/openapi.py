@@ -1,0 +1,271 @@
+"""The OpenAPI 3.1 document of the HTTP API, generated from the pydantic models of its
+bodies (their JSON schemas become `components/schemas`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from agents.registry import AGENTS
+from core.models import CoordinatorInput, CoordinatorRequest, SweepInput
+from orchestrations import names
+from triggers import routes
+from triggers.api_models import (
+    API_VERSION,
+    AgentStatusReport,
+    ApprovalAccepted,
+    ApprovalRequest,
+    ErrorBody,
+    HealthReport,
+    OrchestrateResponse,
+    ResetReport,
+    ResetRequest,
+    StatusLinks,
+    WorkflowStatus,
+)
+from triggers.endpoint import MAX_BODY_BYTES
+
+Mode = Literal["validation", "serialization"]
+Schema = dict[str, Any]
+
+REQUESTS: list[type[BaseModel]] = [
+    CoordinatorRequest,
+    CoordinatorInput,
+    SweepInput,
+    ApprovalRequest,
+    ResetRequest,
+]
+RESPONSES: list[type[BaseModel]] = [
+    ErrorBody,
+    StatusLinks,
+    OrchestrateResponse,
+    WorkflowStatus,
+    ApprovalAccepted,
+    HealthReport,
+    AgentStatusReport,
+    ResetReport,
+]
+ERRORS = {
+    400: "The body is not JSON (`invalid_json`) or a field is wrong (`validation_error`).",
+    404: "No such resource (`not_found`); the detail names it and what exists.",
+    409: "The target's state does not allow this now (`conflict`).",
+    413: f"The body is larger than {MAX_BODY_BYTES} bytes (`payload_too_large`).",
+    503: "The Durable backend did not answer (`durable_unavailable`).",
+}
+
+
+def _schemas() -> tuple[dict[type[BaseModel], Schema], dict[str, Schema]]:
+    """A `$ref` per model and the component schemas they point to."""
+    pairs: list[tuple[type[BaseModel], Mode]] = [(m, "validation") for m in REQUESTS]
+    pairs += [(m, "serialization") for m in RESPONSES]
+    refs, top = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
+    return {model: refs[(model, mode)] for model, mode in pairs}, top.get("$defs", {})
+
+
+def _json(schema: Schema) -> Schema:
+    return {"application/json": {"schema": schema}}
+
+
+def _answer(description: str, schema: Schema | None = None, **headers: str) -> Schema:
+    answer: Schema = {"description": description}
+    if schema is not None:
+        answer["content"] = _json(schema)
+    if headers:
+        answer["headers"] = {
+            name.replace("_", "-"): {"description": text, "schema": {"type": "string"}}
+            for name, text in headers.items()
+        }
+    return answer
+
+
+def _path_parameter(name: str, description: str, enum: list[str] | None = None) -> Schema:
+    schema: Schema = {"type": "string"}
+    if enum:
+        schema["enum"] = enum
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
+    error = ref[ErrorBody]
+
+    def errors(*codes: int) -> dict[str, Schema]:
+        return {str(code): _answer(ERRORS[code], error) for code in codes}
+
+    anonymous: list[Schema] = []
+    workflow_id = _path_parameter("id", "The workflow id (the coordinator's instance id).")
+    return {
+        "/" + routes.START: {
+            "post": {
+                "operationId": "startOrchestrator",
+                "summary": "Start a public orchestration",
+                "description": "The body is the orchestration's input: for `coordinator` a "
+                "CoordinatorRequest (the settings' limits apply) or a CoordinatorInput; for "
+                "`batch_sweep` a SweepInput. The name is matched case-insensitively.",
+                "parameters": [
+                    _path_parameter(
+                        "name", "Orchestrator name.", sorted(names.PUBLIC_ORCHESTRATORS)
+                    )
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": _json(
+                        {"oneOf": [ref[CoordinatorRequest], ref[CoordinatorInput], ref[SweepInput]]}
+                    ),
+                },
+                "responses": {
+                    "202": _answer(
+                        "Started; follow `statusQueryGetUri`.",
+                        ref[StatusLinks],
+                        Location="statusQueryGetUri",
+                        Retry_After="Seconds to wait.",
+                    ),
+                    **errors(400, 404, 413, 503),
+                },
+            }
+        },
+        "/" + routes.HEALTH: {
+            "get": {
+                "operationId": "health",
+                "summary": "Health of the app and its dependencies",
+                "description": "Anonymous. Checks the Durable backend, the agent log, the model "
+                "configuration (without calling it) and every agent's tool server.",
+                "security": anonymous,
+                "responses": {
+                    "200": _answer("Every check passed.", ref[HealthReport]),
+                    "503": _answer("At least one check failed.", ref[HealthReport]),
+                },
+            }
+        },
+        "/" + routes.ORCHESTRATE: {
+            "post": {
+                "operationId": "orchestrate",
+                "summary": "Ask the coordinator",
+                "description": "Starts the coordinator and waits up to ORCHESTRATE_WAIT_SECONDS. "
+                "A request that changes data (or sets `require_approval`) waits for a decision "
+                "at `POST /coordinator/workflows/{id}/approval`.",
+                "requestBody": {"required": True, "content": _json(ref[CoordinatorRequest])},
+                "responses": {
+                    "200": _answer(
+                        "The workflow finished: `result` (or `error`).", ref[OrchestrateResponse]
+                    ),
+                    "202": _answer(
+                        "Still running: follow `workflow_url` or `status_urls`.",
+                        ref[OrchestrateResponse],
+                        Location="statusQueryGetUri",
+                        Retry_After="Seconds to wait.",
+                    ),
+                    **errors(400, 413, 503),
+                },
+            }
+        },
+        "/" + routes.WORKFLOW: {
+            "get": {
+                "operationId": "getWorkflow",
+                "summary": "A coordinator workflow's status, progress and result",
+                "parameters": [workflow_id],
+                "responses": {
+                    "200": _answer("The workflow.", ref[WorkflowStatus]),
+                    **errors(404, 503),
+                },
+            }
+        },
+        "/" + routes.APPROVAL: {
+            "post": {
+                "operationId": "decideApproval",
+                "summary": "Approve or deny the plan a workflow awaits a decision on",
+                "description": "Without `digest` the decision applies to the plan the workflow "
+                "shows (`progress.plan_digest`); with one, it must match that plan.",
+                "parameters": [workflow_id],
+                "requestBody": {"required": True, "content": _json(ref[ApprovalRequest])},
+                "responses": {
+                    "202": _answer(
+                        "Sent; the workflow applies it.",
+                        ref[ApprovalAccepted],
+                        Location="The workflow's URL.",
+                    ),
+                    **errors(400, 404, 409, 413, 503),
+                },
+            }
+        },
+        "/" + routes.AGENT_STATUS: {
+            "get": {
+                "operationId": "agentStatus",
+                "summary": "An agent's readiness, tools and last hour of activity",
+                "parameters": [_path_parameter("agent", "Agent id.", [*AGENTS, "coordinator"])],
+                "responses": {
+                    "200": _answer("The agent's status.", ref[AgentStatusReport]),
+                    **errors(404),
+                },
+            }
+        },
+        "/" + routes.RESET: {
+            "post": {
+                "operationId": "resetSystem",
+                "summary": "Reset the system (master key)",
+                "description": "Refused while any workflow is active. Purges the history of "
+                "finished workflows, resets the in-process tool servers to their shipped data and "
+                "writes an audit record.",
+                "requestBody": {"required": False, "content": _json(ref[ResetRequest])},
+                "responses": {
+                    "200": _answer("Reset done.", ref[ResetReport]),
+                    **errors(400, 409, 413, 503),
+                },
+            }
+        },
+        "/" + routes.OPENAPI: {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "security": anonymous,
+                "responses": {"200": _answer("OpenAPI 3.1 JSON.", {"type": "object"})},
+            }
+        },
+        "/" + routes.DOCS: {
+            "get": {
+                "operationId": "docs",
+                "summary": "A readable page of this document, with a form to try orchestrate",
+                "security": anonymous,
+                "responses": {
+                    "200": {
+                        "description": "HTML.",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+    }
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI 3.1 document (paths relative to the `/api` server)."""
+    ref, components = _schemas()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Durable multi-agent coordinator",
+            "version": API_VERSION,
+            "description": "A reasoning coordinator on Azure Durable Functions that plans, asks "
+            "specialist agents (customer support, smart city, enterprise) and their MCP tools, "
+            "and synthesises their answers. Every error answer is an ErrorBody.",
+        },
+        "servers": [{"url": "/api"}],
+        "security": [{"functionKey": []}, {"functionKeyQuery": []}],
+        "paths": _operations(ref),
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "functionKey": {"type": "apiKey", "in": "header", "name": "x-functions-key"},
+                "functionKeyQuery": {"type": "apiKey", "in": "query", "name": "code"},
+            },
+        },
+    }

@@ -1,0 +1,63 @@
+"""`GET /api/coordinator/workflows/{id}`: a coordinator workflow's runtime status, progress
+(phase, agents done/total, tokens, the plan awaiting approval) and, once done, its result."""
+
+from __future__ import annotations
+
+import azure.durable_functions as df
+import azure.functions as func
+from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+
+from core.models import CoordinatorResult
+from orchestrations import names
+from triggers import routes
+from triggers.api_models import WorkflowProgress, WorkflowStatus
+from triggers.endpoint import api_endpoint, json_response
+from triggers.errors import NotFoundError
+from triggers.instances import Status, find_instance, runtime_name
+
+bp = df.Blueprint()
+
+
+async def coordinator_workflow(
+    client: df.DurableOrchestrationClient, workflow_id: str
+) -> DurableOrchestrationStatus:
+    """The status of the coordinator instance `workflow_id`; NotFoundError for any other id."""
+    status = await find_instance(client, workflow_id)
+    if status is None or status.name != names.COORDINATOR:
+        raise NotFoundError.about("id", f"no coordinator workflow '{workflow_id}'")
+    return status
+
+
+def progress_of(status: DurableOrchestrationStatus) -> WorkflowProgress:
+    """The coordinator's custom status (empty before it set one)."""
+    custom = status.custom_status
+    return WorkflowProgress.model_validate(custom if isinstance(custom, dict) else {})
+
+
+def workflow_status(status: DurableOrchestrationStatus) -> WorkflowStatus:
+    """The API's view of a coordinator instance."""
+    view = WorkflowStatus(
+        workflow_id=status.instance_id or "",
+        runtime_status=runtime_name(status),
+        created_time=status.created_time.isoformat() if status.created_time else None,
+        last_updated_time=(
+            status.last_updated_time.isoformat() if status.last_updated_time else None
+        ),
+        progress=progress_of(status),
+    )
+    if status.runtime_status == Status.Completed:
+        view.result = CoordinatorResult.model_validate(status.output)
+    elif status.runtime_status in (Status.Failed, Status.Terminated, Status.Canceled):
+        view.error = str(status.output)
+    return view
+
+
+@bp.route(route=routes.WORKFLOW, methods=["GET"])
+@bp.durable_client_input(client_name="client")
+@api_endpoint
+async def get_workflow(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse:
+    """200 with the workflow's status; 404 when no coordinator workflow has the id."""
+    status = await coordinator_workflow(client, req.route_params.get("id", ""))
+    return json_response(workflow_status(status))
