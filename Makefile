@@ -21,7 +21,11 @@ venv: $(STAMP)
 
 node: $(NODE_STAMP)
 
-run: venv
+# Like `func start`, devhost reads local.settings.json; the example's values are the offline defaults.
+local.settings.json:
+	cp local.settings.example.json $@
+
+run: venv local.settings.json
 	$(PY) -m devhost start
 
 test: venv node infra-venv

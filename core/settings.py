@@ -12,7 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Every setting the app reads. Names are the environment variable names."""
 
-    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore")
+    # Empty values (the placeholders of local.settings.example.json) mean "not set".
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", env_ignore_empty=True)
 
     # Model: Azure OpenAI when an endpoint is set, else the offline rule-based model.
     AZURE_OPENAI_ENDPOINT: str | None = Field(
