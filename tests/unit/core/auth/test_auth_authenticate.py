@@ -36,6 +36,7 @@ def settings(**values: Any) -> Settings:
         "AUTH_ENABLED": True,
         "AUTH_TENANT_ID": TENANT,
         "AUTH_AUDIENCE": AUDIENCE,
+        "AUTH_TRUST_PLATFORM_PRINCIPAL": False,
     }
     return Settings(**{**base, **values})
 
