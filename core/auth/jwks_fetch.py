@@ -13,7 +13,8 @@ import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from typing import Any
+from http.client import HTTPMessage
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from core.auth.errors import AuthConfigurationError, SigningKeysUnavailableError
@@ -50,7 +51,15 @@ def check_jwks_url(url: str, *, allow_insecure_loopback: bool = False) -> str:
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         raise urllib.error.HTTPError(req.full_url, code, "redirect refused", headers, fp)
 
 
