@@ -54,6 +54,12 @@ class HostSettings:
     max_concurrent_orchestrations: int = 10
     max_concurrent_requests: int | None = None
     max_outstanding_requests: int | None = None
+    default_version: str | None = None
+    replace_running_instances: bool = True
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -153,4 +159,9 @@ def load_host_settings(app_dir: Path) -> HostSettings:
         max_outstanding_requests=_int_or_none(
             _lookup(data, "extensions", "http", "maxOutstandingRequests")
         ),
+        default_version=_str_or_none(_lookup(data, *durable, "defaultVersion")),
+        replace_running_instances=str(
+            _lookup(data, *durable, "overridableExistingInstanceStates") or "AnyState"
+        ).casefold()
+        != "nonrunningstates",
     )

@@ -47,6 +47,14 @@ class ClientOps:
     def _orchestrator_name(self, name: str) -> str:
         raise NotImplementedError
 
+    def _drop_live(self, instance_id: str) -> None:
+        raise NotImplementedError
+
+    @property
+    def replace_running_instances(self) -> bool:
+        """Whether a start with a running instance's id replaces it (host.json setting)."""
+        raise NotImplementedError
+
     def _row(self, instance_id: str) -> InstanceRow:
         raise NotImplementedError
 
@@ -84,7 +92,9 @@ class ClientOps:
         durable_name = self._orchestrator_name(name)
         instance_id = instance_id or self.new_instance_id()
         if instance_id in self._live:
-            raise InstanceExistsError(instance_id)
+            if not self.replace_running_instances:
+                raise InstanceExistsError(instance_id)
+            self._drop_live(instance_id)
         now = datetime.now(UTC)
         row = self._new_row(durable_name, instance_id, input, version, now)
         message = start_message(row, now)
@@ -124,15 +134,22 @@ class ClientOps:
 
     async def suspend(self, instance_id: str, reason: str | None = None) -> None:
         """Suspend a running instance: it keeps its messages but processes none until resumed."""
+        self._require_status(instance_id, "suspend", suspended=False)
         await self._send_to_live(
             instance_id, h.execution_suspended(datetime.now(UTC), reason), "suspend"
         )
 
     async def resume(self, instance_id: str, reason: str | None = None) -> None:
         """Resume a suspended instance."""
+        self._require_status(instance_id, "resume", suspended=True)
         await self._send_to_live(
             instance_id, h.execution_resumed(datetime.now(UTC), reason), "resume"
         )
+
+    def _require_status(self, instance_id: str, operation: str, suspended: bool) -> None:
+        row = self._live.get(instance_id)
+        if row is not None and (row.status == RuntimeStatus.SUSPENDED.value) != suspended:
+            raise InstanceStateError(instance_id, row.status, operation)
 
     # --- rewind, restart, purge ----------------------------------------------------
     async def rewind(self, instance_id: str, reason: str | None = None) -> None:

@@ -15,6 +15,9 @@ class EngineConfig:
     max_concurrent_activities: int = 10
     max_concurrent_orchestrations: int = 10
     default_version: str | None = None
+    # host.json overridableExistingInstanceStates: AnyState (the default) lets a start with
+    # the id of a running instance replace it; NonRunningStates refuses.
+    replace_running_instances: bool = True
     lease_seconds: float = 30.0
     poll_interval_seconds: float = 0.05
 

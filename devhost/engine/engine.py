@@ -86,6 +86,20 @@ class Engine(ClientOps):
         """The version given to new instances that name none (host.json defaultVersion)."""
         return self.config.default_version
 
+    @property
+    def replace_running_instances(self) -> bool:
+        """Whether a start with a running instance's id replaces it (host.json setting)."""
+        return self.config.replace_running_instances
+
+    def _drop_live(self, instance_id: str) -> None:
+        """Forget a running instance that a new start replaces; its old execution's activity
+        results are dropped by the execution id check."""
+        self._live.pop(instance_id, None)
+        self._inbox.pop(instance_id, None)
+        self._ready.pop(instance_id, None)
+        self._histories.pop(instance_id, None)
+        self._history_json.pop(instance_id, None)
+
     def _enqueue(self, activity: ActivityRow) -> None:
         self._activity_queue.put_nowait(activity)
 

@@ -118,6 +118,8 @@ class DevHost:
             hub_name=settings.hub_name,
             max_concurrent_activities=settings.max_concurrent_activities,
             max_concurrent_orchestrations=settings.max_concurrent_orchestrations,
+            default_version=settings.default_version,
+            replace_running_instances=settings.replace_running_instances,
         )
 
     async def start(self) -> None:

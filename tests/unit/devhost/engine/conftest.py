@@ -28,7 +28,9 @@ def knobs(feature_index: FunctionIndex):
 
 @pytest.fixture
 async def engine(feature_index: FunctionIndex, tmp_path: Path, knobs) -> AsyncIterator[Engine]:
-    eng = Engine(feature_index, EngineConfig(hub_path=tmp_path / "hub.sqlite3", default_version="1.0"))
+    eng = Engine(
+        feature_index, EngineConfig(hub_path=tmp_path / "hub.sqlite3", default_version="1.0")
+    )
     await eng.start()
     yield eng
     await eng.stop()

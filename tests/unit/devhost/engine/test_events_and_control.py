@@ -14,7 +14,9 @@ from devhost.engine.inputs import client_input
 from devhost.engine.types import InstanceQuery, RuntimeStatus
 
 
-async def wait_status(engine: Engine, instance_id: str, status: RuntimeStatus, timeout: float = 5.0):
+async def wait_status(
+    engine: Engine, instance_id: str, status: RuntimeStatus, timeout: float = 5.0
+):
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         state = await engine.get_status(instance_id)
@@ -57,7 +59,11 @@ async def test_sub_orchestrations_with_explicit_and_generated_ids(engine: Engine
     child = await engine.get_status("p1-child")
     assert child.runtime_status == RuntimeStatus.COMPLETED
     assert child.parent_instance_id == "p1"
-    created = [e for e in engine.store.history(iid) if e["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED]
+    created = [
+        e
+        for e in engine.store.history(iid)
+        if e["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED
+    ]
     assert next(e["InstanceId"] for e in created) == "p1-child"
 
 
@@ -187,13 +193,30 @@ async def test_purge_single_and_by_filter(engine: Engine):
 
 async def test_query_filters_and_pages(engine: Engine):
     for i in range(5):
-        await engine.wait_for_completion(await engine.start_new("chain", f"q-{i}", client_input(1)), 5)
+        await engine.wait_for_completion(
+            await engine.start_new("chain", f"q-{i}", client_input(1)), 5
+        )
     await engine.start_new("waits_forever", "other-1")
     page = await engine.query(InstanceQuery(instance_id_prefix="q-", top=2))
     assert [s.instance_id for s in page.instances] == ["q-0", "q-1"]
     assert page.continuation_token
-    rest = await engine.query(InstanceQuery(instance_id_prefix="q-", top=10, continuation_token=page.continuation_token))
+    rest = await engine.query(
+        InstanceQuery(instance_id_prefix="q-", top=10, continuation_token=page.continuation_token)
+    )
     assert [s.instance_id for s in rest.instances] == ["q-2", "q-3", "q-4"]
     assert rest.continuation_token is None
-    completed = await engine.query(InstanceQuery(runtime_status=frozenset({RuntimeStatus.COMPLETED})))
+    completed = await engine.query(
+        InstanceQuery(runtime_status=frozenset({RuntimeStatus.COMPLETED}))
+    )
     assert {s.instance_id for s in completed.instances} == {f"q-{i}" for i in range(5)}
+
+
+async def test_suspending_twice_or_resuming_a_running_instance_is_refused(engine: Engine):
+    iid = await engine.start_new("waits_forever")
+    await wait_status(engine, iid, RuntimeStatus.RUNNING)
+    with pytest.raises(InstanceStateError):
+        await engine.resume(iid, "not suspended")
+    await engine.suspend(iid, "pause")
+    await wait_status(engine, iid, RuntimeStatus.SUSPENDED)
+    with pytest.raises(InstanceStateError):
+        await engine.suspend(iid, "again")

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from devhost.engine.config import EngineConfig
 from devhost.engine.engine import Engine
 from devhost.engine.errors import FunctionNotFoundError, InstanceExistsError
 from devhost.engine.history import EventType
@@ -39,8 +40,12 @@ async def test_fan_out_schedules_all_activities_in_one_episode(engine: Engine):
     state = await run(engine, "fan_out", 20)
     assert json.loads(state.output) == sum(i * 2 for i in range(20))
     events = raw_history(engine, state.instance_id)
-    first_episode_end = next(i for i, e in enumerate(events) if e["EventType"] == EventType.ORCHESTRATOR_COMPLETED)
-    scheduled = [e for e in events[:first_episode_end] if e["EventType"] == EventType.TASK_SCHEDULED]
+    first_episode_end = next(
+        i for i, e in enumerate(events) if e["EventType"] == EventType.ORCHESTRATOR_COMPLETED
+    )
+    scheduled = [
+        e for e in events[:first_episode_end] if e["EventType"] == EventType.TASK_SCHEDULED
+    ]
     assert len(scheduled) == 20
 
 
@@ -48,12 +53,17 @@ async def test_status_api_history_names_functions_and_hides_results_unless_asked
     state = await run(engine, "chain", 2)
     without = await engine.get_status(state.instance_id, show_history=True)
     assert [e["EventType"] for e in without.history] == [
-        "ExecutionStarted", "TaskCompleted", "TaskCompleted", "ExecutionCompleted",
+        "ExecutionStarted",
+        "TaskCompleted",
+        "TaskCompleted",
+        "ExecutionCompleted",
     ]
     assert without.history[1]["FunctionName"] == "increment"
     assert "ScheduledTime" in without.history[1]
     assert "Result" not in without.history[1]
-    with_output = await engine.get_status(state.instance_id, show_history=True, show_history_output=True)
+    with_output = await engine.get_status(
+        state.instance_id, show_history=True, show_history_output=True
+    )
     assert with_output.history[1]["Result"] == 1
 
 
@@ -76,16 +86,32 @@ async def test_blueprint_functions_run(engine: Engine):
     assert json.loads(state.output) == "blueprint x"
 
 
-async def test_duplicate_running_instance_id_is_rejected_but_terminal_one_is_replaced(engine: Engine):
+async def test_start_with_a_running_instance_id_replaces_it_by_default(engine: Engine):
     await engine.start_new("waits_forever", "dup")
-    with pytest.raises(InstanceExistsError):
-        await engine.start_new("waits_forever", "dup")
-    await engine.terminate("dup", "done")
-    await engine.wait_for_completion("dup", 5)
     await engine.start_new("chain", "dup", client_input(1))
     state = await engine.wait_for_completion("dup", 5)
     assert state.runtime_status == RuntimeStatus.COMPLETED
     assert state.name == "chain"
+
+
+async def test_non_running_states_setting_refuses_a_running_id(feature_index, tmp_path):
+    strict = Engine(
+        feature_index,
+        EngineConfig(hub_path=tmp_path / "strict.sqlite3", replace_running_instances=False),
+    )
+    await strict.start()
+    try:
+        await strict.start_new("waits_forever", "dup")
+        with pytest.raises(InstanceExistsError):
+            await strict.start_new("waits_forever", "dup")
+        await strict.terminate("dup", "done")
+        await strict.wait_for_completion("dup", 5)
+        await strict.start_new("chain", "dup", client_input(1))
+        assert (
+            await strict.wait_for_completion("dup", 5)
+        ).runtime_status == RuntimeStatus.COMPLETED
+    finally:
+        await strict.stop()
 
 
 async def test_activity_failure_surfaces_with_function_name_prefix(engine: Engine):
@@ -97,7 +123,10 @@ async def test_activity_failure_surfaces_with_function_name_prefix(engine: Engin
 async def test_uncaught_exception_fails_instance_with_message_and_stack(engine: Engine):
     state = await run(engine, "uncaught_failure")
     assert state.runtime_status == RuntimeStatus.FAILED
-    assert json.loads(state.output) == "Orchestrator function 'uncaught_failure' failed: 'missing-thing'"
+    assert (
+        json.loads(state.output)
+        == "Orchestrator function 'uncaught_failure' failed: 'missing-thing'"
+    )
     final = raw_history(engine, state.instance_id)[-2]
     assert final["FailureDetails"]["ErrorMessage"].endswith("'missing-thing'")
     assert "KeyError" in final["FailureDetails"]["StackTrace"]
@@ -108,11 +137,29 @@ async def test_retry_schedules_timer_between_attempts_and_succeeds(engine: Engin
     state = await run(engine, "with_retry")
     assert json.loads(state.output) == "ok after 3"
     kinds = [EventType(e["EventType"]) for e in raw_history(engine, state.instance_id)]
-    meaningful = [k for k in kinds if k in (EventType.TASK_SCHEDULED, EventType.TASK_FAILED, EventType.TIMER_CREATED, EventType.TIMER_FIRED, EventType.TASK_COMPLETED)]
+    meaningful = [
+        k
+        for k in kinds
+        if k
+        in (
+            EventType.TASK_SCHEDULED,
+            EventType.TASK_FAILED,
+            EventType.TIMER_CREATED,
+            EventType.TIMER_FIRED,
+            EventType.TASK_COMPLETED,
+        )
+    ]
     assert meaningful == [
-        EventType.TASK_SCHEDULED, EventType.TASK_FAILED, EventType.TIMER_CREATED, EventType.TIMER_FIRED,
-        EventType.TASK_SCHEDULED, EventType.TASK_FAILED, EventType.TIMER_CREATED, EventType.TIMER_FIRED,
-        EventType.TASK_SCHEDULED, EventType.TASK_COMPLETED,
+        EventType.TASK_SCHEDULED,
+        EventType.TASK_FAILED,
+        EventType.TIMER_CREATED,
+        EventType.TIMER_FIRED,
+        EventType.TASK_SCHEDULED,
+        EventType.TASK_FAILED,
+        EventType.TIMER_CREATED,
+        EventType.TIMER_FIRED,
+        EventType.TASK_SCHEDULED,
+        EventType.TASK_COMPLETED,
     ]
 
 
@@ -141,7 +188,11 @@ async def test_custom_status_new_uuid_and_time_are_deterministic(engine: Engine)
 async def test_custom_classes_travel_in_sdk_envelope(engine: Engine):
     state = await run(engine, "custom_types")
     assert json.loads(state.output) == {"x": 11, "y": 22, "type": "Point"}
-    scheduled = next(e for e in raw_history(engine, state.instance_id) if e["EventType"] == EventType.TASK_SCHEDULED)
+    scheduled = next(
+        e
+        for e in raw_history(engine, state.instance_id)
+        if e["EventType"] == EventType.TASK_SCHEDULED
+    )
     envelope = json.loads(scheduled["Input"])
     assert envelope["__class__"] == "Point"
     assert envelope["__data__"] == {"x": 1, "y": 2}
