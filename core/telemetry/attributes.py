@@ -15,6 +15,7 @@ from opentelemetry.util.types import AttributeValue
 INSTRUMENTATION_SCOPE = "durable_agent_coordinator"
 
 WORKFLOW_ID = "workflow.id"
+ORCHESTRATION_INSTANCE_ID = "orchestration.instance_id"
 AGENT = "agent.name"
 ERROR_TYPE = "error.type"
 

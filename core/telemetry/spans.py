@@ -125,12 +125,24 @@ def mcp_tool_span(
         yield span
 
 
-def orchestration_event(context: ReplayAware, name: str, **attrs: Any) -> None:
+def orchestration_event(
+    context: ReplayAware, name: str, *, workflow_id: str | None = None, **attrs: Any
+) -> None:
     """Emit a point-in-time span `name` for an orchestration step, stamped with the
-    orchestration's deterministic clock; nothing while `context.is_replaying`."""
+    orchestration's deterministic clock; nothing while `context.is_replaying`.
+
+    `workflow.id` is `workflow_id` when given (a sub-orchestration passes its coordinator's
+    id so the whole workflow correlates), else the instance id; `orchestration.instance_id`
+    is always the instance id."""
     if is_replay(context):
         return
     at = int(context.current_utc_datetime.timestamp() * 1_000_000_000)
-    fields = a.clean_attributes({a.WORKFLOW_ID: context.instance_id, **attrs})
+    fields = a.clean_attributes(
+        {
+            a.WORKFLOW_ID: workflow_id or context.instance_id,
+            a.ORCHESTRATION_INSTANCE_ID: context.instance_id,
+            **attrs,
+        }
+    )
     span = tracer().start_span(name, kind=SpanKind.INTERNAL, attributes=fields, start_time=at)
     span.end(end_time=at)

@@ -83,9 +83,26 @@ def test_replayed_steps_emit_nothing_new_steps_emit_once(spans, recorded):
     assert state["isDone"]
     (span,) = spans.get_finished_spans()
     assert span.name == "coordinator.planned"
-    assert dict(span.attributes) == {"workflow.id": "wf-42", "plan": "the plan"}
+    assert dict(span.attributes) == {
+        "workflow.id": "wf-42",
+        "orchestration.instance_id": "wf-42",
+        "plan": "the plan",
+    }
     assert span.start_time == span.end_time == int(T1.timestamp() * 1_000_000_000)
     assert recorded.values(ACTIVE_WORKFLOWS) == {(("workflow", "coordinator"),): -1}
+
+
+def test_a_sub_orchestration_event_carries_its_coordinators_workflow_id(spans):
+    context = FakeOrchestrationContext(is_replaying=False, instance_id="wf-1:smart_city")
+
+    orchestration_event(context, "agent_run.step", workflow_id="wf-1", step=2)
+
+    (span,) = spans.get_finished_spans()
+    assert dict(span.attributes) == {
+        "workflow.id": "wf-1",
+        "orchestration.instance_id": "wf-1:smart_city",
+        "step": 2,
+    }
 
 
 def test_orchestration_event_is_silent_while_replaying(spans):
