@@ -210,3 +210,14 @@ def globals_persist(context: df.DurableOrchestrationContext):
 def version_echo(context: df.DurableOrchestrationContext):
     return context.version
     yield  # a generator, as orchestrators are
+
+
+@app.orchestration_trigger(context_name="context")
+def flaky_child(context: df.DurableOrchestrationContext):
+    return (yield context.call_activity("flaky", "child"))
+
+
+@app.orchestration_trigger(context_name="context")
+def parent_with_retry(context: df.DurableOrchestrationContext):
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=3)
+    return (yield context.call_sub_orchestrator_with_retry("flaky_child", options, None))

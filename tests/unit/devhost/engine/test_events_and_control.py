@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from devhost.engine.config import EngineConfig
 from devhost.engine.engine import Engine
 from devhost.engine.errors import InstanceNotFoundError, InstanceStateError
 from devhost.engine.history import EventType
@@ -220,3 +221,37 @@ async def test_suspending_twice_or_resuming_a_running_instance_is_refused(engine
     await wait_status(engine, iid, RuntimeStatus.SUSPENDED)
     with pytest.raises(InstanceStateError):
         await engine.suspend(iid, "again")
+
+
+async def test_sub_orchestration_with_retry_retries_the_child(engine: Engine, knobs):
+    knobs["fail_times"] = 1
+    iid = await engine.start_new("parent_with_retry")
+    state = await engine.wait_for_completion(iid, 10)
+    assert json.loads(state.output) == "child after 2"
+    created = [e for e in engine.store.history(iid) if e["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED]
+    assert len(created) == 2
+    assert created[0]["InstanceId"] != created[1]["InstanceId"]
+
+
+async def test_state_and_pending_work_survive_a_restart(feature_index, tmp_path):
+    config = EngineConfig(hub_path=tmp_path / "restart.sqlite3")
+    first = Engine(feature_index, config)
+    await first.start()
+    iid = await first.start_new("two_events")
+    await wait_status(first, iid, RuntimeStatus.RUNNING)
+    await first.raise_event(iid, "first", json.dumps("a"))
+    await first.signal_entity("@counter@kept", "add", client_input(7))
+    await asyncio.sleep(0.2)
+    await first.stop()
+
+    second = Engine(feature_index, config)
+    await second.start()
+    try:
+        await second.raise_event(iid, "second", json.dumps("b"))
+        state = await second.wait_for_completion(iid, 5)
+        assert json.loads(state.output) == ["a", "b"]
+        entity = await second.read_entity_state("@counter@kept")
+        assert entity is not None
+        assert json.loads(entity.state) == 7
+    finally:
+        await second.stop()
