@@ -47,9 +47,12 @@ UNSET = (
 
 class AppHost:
     """`python -m devhost start` serving the repository's app on a free port, as `make run`
-    does, with its own task hub, keys and agent log under `state_dir`."""
+    does, with its own task hub, keys and agent log under `state_dir`; `settings` add to or
+    override APP_SETTINGS."""
 
-    def __init__(self, state_dir: Path, *, enforce_keys: bool = True) -> None:
+    def __init__(
+        self, state_dir: Path, *, enforce_keys: bool = True, settings: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.keys = KEYS
@@ -58,6 +61,7 @@ class AppHost:
         (hub / "keys.json").write_text(json.dumps(KEYS))
         env = {k: v for k, v in os.environ.items() if k not in UNSET}
         env.update(APP_SETTINGS, AGENT_LOG_SQLITE_PATH=str(state_dir / "agent_logs.sqlite3"))
+        env.update(settings or {})
         command = [sys.executable, "-m", "devhost", "start", "--app-dir", str(REPO)]
         command += ["--port", str(self.port), "--hub-dir", str(hub)]
         command.append("--enforce-keys" if enforce_keys else "--no-enforce-keys")
