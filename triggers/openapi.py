@@ -98,7 +98,9 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
     error = ref[ErrorBody]
 
     def errors(*codes: int) -> dict[str, Schema]:
-        return {str(code): _answer(ERRORS[code], error) for code in codes}
+        # The host itself refuses a missing or wrong key, before the function runs.
+        refused = {"401": _answer("No valid key (answered by the host, without a body).")}
+        return refused | {str(code): _answer(ERRORS[code], error) for code in codes}
 
     anonymous: list[Schema] = []
     workflow_id = _path_parameter("id", "The workflow id (the coordinator's instance id).")

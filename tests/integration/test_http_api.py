@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conformance.hosting import free_port
+from tests.services import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 KEYS = {"master": "test-master-key", "function": "test-function-key", "system": "test-system-key"}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.hosting import free_port
 from tests.integration.test_http_api import KEYS, AppHost
+from tests.services import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "verify_deployment.py"

@@ -45,10 +45,17 @@ def test_every_error_answer_is_an_error_body_and_every_operation_is_named():
         for operation in operations.values():
             operation_ids.append(operation["operationId"])
             for status, answer in operation["responses"].items():
-                if status.startswith("4"):
+                if status.startswith("4") and status != "401":
                     schema = answer["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/ErrorBody"}
     assert len(operation_ids) == len(set(operation_ids))
+
+
+def test_key_protected_operations_document_the_hosts_401():
+    for operations in openapi_document()["paths"].values():
+        for operation in operations.values():
+            anonymous = operation.get("security") == []
+            assert ("401" in operation["responses"]) is not anonymous, operation["operationId"]
 
 
 def test_request_bodies_come_from_the_models():
