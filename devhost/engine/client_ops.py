@@ -265,7 +265,9 @@ class ClientOps:
         request = {
             "op": operation,
             "signal": True,
-            "input": input,
+            # The extension parses the posted body into a JSON value, as for a call from an
+            # orchestration; the SDK client posts a JSON string holding the input.
+            "input": json.loads(input) if input is not None else None,
             "id": str(uuid.uuid4()),
             "parent": None,
         }

@@ -77,9 +77,13 @@ def run_entity_batch(
             "self": {"name": name, "key": key},
             "state": state,
             "exists": exists,
-            # The extension hands each operation's input over as a JSON string of the
-            # serialised input; the SDK decodes it twice.
-            "batch": [{"name": r.get("op"), "input": json.dumps(r.get("input"))} for r in requests],
+            # The SDK decodes an operation's input twice: it expects a JSON string holding the
+            # serialised input, as calls from orchestrations and the SDK's client produce.
+            # A raw JSON value (a plain `curl -d 5`) is serialised first, so it works too.
+            "batch": [
+                {"name": r.get("op"), "input": json.dumps(_serialised(r.get("input")))}
+                for r in requests
+            ],
         }
         try:
             output = json.loads(info.func(func.EntityContext(json.dumps(context))))
@@ -108,3 +112,10 @@ def run_entity_batch(
         batch.add_messages.append(message)
         effects.new_messages.append(message)
     return effects
+
+
+def _serialised(value: Any) -> str | None:
+    """An operation input as serialised text: strings already are, other values are not yet."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value)

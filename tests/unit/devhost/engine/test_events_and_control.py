@@ -89,7 +89,7 @@ async def test_entity_calls_and_signals_run_in_order_and_persist(engine: Engine)
     output = json.loads(state.output)
     assert output["value"] == 15
     assert "entity exploded" in output["error"]
-    await engine.signal_entity("@counter@shared", "add", json.dumps(1))
+    await engine.signal_entity("@counter@shared", "add", client_input(1))
     for _ in range(100):
         entity = await engine.read_entity_state("@counter@shared")
         if entity and json.loads(entity.state) == 16:
