@@ -1,8 +1,6 @@
-"""Entry point of `make bench` (`python -m bench [--quick]`)."""
+"""Entry point of `make bench`: `python -m bench [--quick] [--skip-peers] [--skip-http]`."""
 
-import sys
-
-from bench import engine_bench
+from bench.suite import main
 
 if __name__ == "__main__":
-    engine_bench.main(quick="--quick" in sys.argv)
+    main()

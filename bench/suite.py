@@ -1,0 +1,170 @@
+"""The whole benchmark: devhost's engine and its peers on the same shapes, each in its own
+process one after another, then the coordinator end to end over HTTP; prints the tables and
+writes bench/results/bench.json and bench/results/bench.png."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import http_bench, peer_env, report
+from bench.runner import run_system
+from bench.workload import FULL, QUICK, Workload
+
+RESULTS = Path(__file__).parent / "results"
+LOGS = RESULTS / "logs"
+DURABLETASK_POLL_MS = 2
+
+
+def system_timeout(work: Workload) -> float:
+    """A system's process gets every phase's time limit plus a minute to start and stop."""
+    return 4 * work.phase_timeout_seconds + 60
+
+
+def peer_commands(python: Path, work: Workload) -> dict[str, list[str]]:
+    spec = work.to_json()
+    return {
+        "dbos": [str(python), "-m", "bench.peers.dbos_peer", spec],
+        "durabletask": [str(python), "-m", "bench.peers.durabletask_peer", spec],
+        "durabletask-poll2ms": [
+            str(python), "-m", "bench.peers.durabletask_peer", spec, str(DURABLETASK_POLL_MS),
+        ],
+    }  # fmt: skip
+
+
+def measure_systems(work: Workload, with_peers: bool) -> tuple[dict[str, Any], str | None]:
+    """Raw results of devhost and (unless skipped) each peer; and why the peers did not run."""
+    systems: dict[str, Any] = {}
+    print("devhost engine ...", flush=True)
+    systems["devhost"] = run_system(
+        "devhost",
+        [sys.executable, "-m", "bench.engine_bench", work.to_json()],
+        system_timeout(work),
+        LOGS,
+    )
+    if not with_peers:
+        return systems, "skipped (--skip-peers)"
+    try:
+        python = peer_env.ensure()
+    except peer_env.PeerEnvError as exc:
+        return systems, f"the peers' venv could not be made: {exc}"
+    for name, command in peer_commands(python, work).items():
+        print(f"{name} ...", flush=True)
+        systems[name] = run_system(name, command, system_timeout(work), LOGS)
+    return systems, None
+
+
+def draw_chart(results_path: Path) -> str:
+    """Render the PNG with the peers' venv; returns where it is or why there is none."""
+    python = peer_env.python()
+    if not python.exists():
+        return "no chart: the peers' venv (which has matplotlib) is not there"
+    chart = RESULTS / "bench.png"
+    try:
+        done = subprocess.run(
+            [str(python), "-m", "bench.chart", str(results_path), str(chart)],
+            cwd=RESULTS.parent.parent,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except subprocess.TimeoutExpired:
+        return "no chart: drawing took over 120 s"
+    if done.returncode != 0:
+        return f"no chart: {done.stderr.strip().splitlines()[-1:]}"
+    return str(chart)
+
+
+def print_report(results: dict[str, Any]) -> None:
+    run = results["run"]
+    print()
+    print(f"== Engine and peers ({'quick' if run['quick'] else 'full'} run; "
+          f"{run['cpus']} CPUs, Python {run['python']}) ==")  # fmt: skip
+    print(report.engine_table(results["summaries"]))
+    print("x vs peer: how many times devhost is better (throughput: devhost/peer; latency, time "
+          "and memory: peer/devhost).")  # fmt: skip
+    for line in report.goal_lines(results["goals"]):
+        print(line)
+    for name, raw in results["systems"].items():
+        what = raw.get("version", "")
+        setup = raw.get("setup", "")
+        problem = raw.get("error") or "; ".join(f"{k}: {v}" for k, v in raw.get("errors", {}).items())
+        print(f"  {name}: {what}; {setup}" + (f"\n    NOT MEASURED: {problem}" if problem else ""))
+    if results.get("peers_not_run"):
+        print(f"  peers: {results['peers_not_run']}")
+    http = results.get("http")
+    if http:
+        print()
+        print(f"== Coordinator end to end over HTTP (devhost, offline model at "
+              f"{http['model_latency_ms']} ms per call, via {http.get('start_path')}) ==")  # fmt: skip
+        print(report.http_table(http["summary"]))
+        print("duration: the coordinator's ExecutionStarted to ExecutionCompleted; critical path: "
+              "plan + slowest agent's\nactivities (model calls, slowest tool call of each round) + "
+              "synthesize + record, each from scheduled to\ncompleted in the history (so waiting "
+              "for one of host.json's activity slots counts as path);\noverhead = duration - "
+              "critical path. Model floor: sequential model calls x 100 ms. Client p50: POST to\n"
+              "the poll that saw it finish (poll interval in ms).")  # fmt: skip
+        cold = http.get("cold")
+        if cold:
+            print(f"cold first run: {cold['duration_ms']:,.0f} ms (not in the table)")
+        goal = results["http_goal"]
+        if goal["met"] is None:
+            print(f"goal http overhead: not checked ({goal['why']})")
+        else:
+            print(f"goal http overhead (< {goal['needed_below_pct']:g} % at {goal['concurrency']} "
+                  f"concurrent): {goal['overhead_p50_pct']:.2f} %: "
+                  f"{'MET' if goal['met'] else 'NOT MET'}")  # fmt: skip
+        for name, why in http.get("errors", {}).items():
+            print(f"  NOT MEASURED {name}: {why}")
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller counts")
+    parser.add_argument("--skip-peers", action="store_true", help="measure devhost only")
+    parser.add_argument("--skip-http", action="store_true", help="skip the end-to-end HTTP bench")
+    args = parser.parse_args(argv)
+    work = QUICK if args.quick else FULL
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    systems, peers_not_run = measure_systems(work, not args.skip_peers)
+    http: dict[str, Any] | None = None
+    if not args.skip_http:
+        print("coordinator over HTTP ...", flush=True)
+        http = asyncio.run(http_bench.run(args.quick, LOGS))
+        http["summary"] = report.summarise_http(http)
+    summaries = {
+        name: report.summarise_system(raw) for name, raw in systems.items() if "phases" in raw
+    }
+    results: dict[str, Any] = {
+        "run": {
+            "quick": args.quick,
+            "started": started,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "workload": json.loads(work.to_json()),
+        },
+        "peers_not_run": peers_not_run,
+        "peer_versions": peer_env.installed_versions() if peer_env.python().exists() else {},
+        "summaries": summaries,
+        "goals": report.goals(summaries),
+        "systems": systems,
+        "http": http,
+        "http_goal": report.http_goal(http["summary"]) if http else None,
+    }
+    path = RESULTS / "bench.json"
+    path.write_text(json.dumps(results, indent=1))
+    print_report(results)
+    print()
+    print(f"results: {path}")
+    print(f"chart: {draw_chart(path)}")
+    return results
