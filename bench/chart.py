@@ -28,7 +28,9 @@ def _systems(results: dict[str, Any]) -> list[str]:
     return [s for s in (DEVHOST, *PEERS, *VARIANTS) if found.get(s)]
 
 
-def _bars(ax: Any, groups: list[str], systems: list[str], values: dict[str, list[float | None]]) -> None:
+def _bars(
+    ax: Any, groups: list[str], systems: list[str], values: dict[str, list[float | None]]
+) -> None:
     width = 0.8 / max(1, len(systems))
     for i, system in enumerate(systems):
         xs = [g + i * width for g in range(len(groups))]

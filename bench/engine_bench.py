@@ -13,14 +13,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.harness import measure, print_result
+from bench.workload import Workload
 from devhost.app_loader import load_app
 from devhost.engine.config import EngineConfig
 from devhost.engine.engine import Engine
 from devhost.engine.inputs import client_input
 from devhost.engine.types import RuntimeStatus
-
-from bench.harness import measure, print_result
-from bench.workload import Workload
 
 APP_DIR = Path(__file__).parent / "apps" / "shapes"
 MAX_CONCURRENT_ACTIVITIES = 32

@@ -8,6 +8,7 @@ read by the main bench.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import resource
 import sys
@@ -92,7 +93,7 @@ async def chain(driver: Driver, work: Workload) -> dict[str, Any]:
         stamps = [began, *driver.step_stamps]
         if len(stamps) != work.chain_steps + 1:
             raise RuntimeError(f"chain ran {len(stamps) - 1} steps, expected {work.chain_steps}")
-        step_ms.append([(b - a) * 1000 for a, b in zip(stamps, stamps[1:], strict=False)])
+        step_ms.append([(b - a) * 1000 for a, b in itertools.pairwise(stamps)])
     return {"steps": work.chain_steps, "runs_ms": runs_ms, "step_ms": step_ms}
 
 
@@ -126,9 +127,7 @@ async def measure(driver: Driver, work: Workload) -> dict[str, Any]:
     errors: dict[str, str] = {}
     for name, phase in PHASES.items():
         try:
-            phases[name] = await asyncio.wait_for(
-                phase(driver, work), work.phase_timeout_seconds
-            )
+            phases[name] = await asyncio.wait_for(phase(driver, work), work.phase_timeout_seconds)
         except TimeoutError:
             errors[name] = f"timed out after {work.phase_timeout_seconds:.0f} s"
         except Exception as exc:

@@ -121,7 +121,9 @@ def sub_instances(events: Iterable[dict[str, Any]]) -> list[str]:
     ]
 
 
-def critical_path_ms(coordinator: list[dict[str, Any]], agents: list[list[dict[str, Any]]]) -> float:
+def critical_path_ms(
+    coordinator: list[dict[str, Any]], agents: list[list[dict[str, Any]]]
+) -> float:
     """The coordinator's own activities plus the slowest agent's activities."""
     return activity_path_ms(coordinator) + max((activity_path_ms(a) for a in agents), default=0.0)
 
@@ -156,14 +158,15 @@ class Devhost:
         env["AGENT_LOG_SQLITE_PATH"] = str(self.hub_dir / "agent_logs.sqlite3")
         return env
 
-    async def start(self, session: aiohttp.ClientSession, timeout: float = 60) -> None:
+    def launch(self) -> subprocess.Popen[bytes]:
+        """Start the devhost process (in its own process group); its output goes to the log."""
         command = [
             sys.executable, "-m", "devhost", "start", "--app-dir", str(ROOT),
             "--port", str(self.port), "--hub-dir", str(self.hub_dir),
         ]  # fmt: skip
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
+            return subprocess.Popen(
                 command,
                 cwd=ROOT,
                 env=self.environment(),
@@ -171,10 +174,16 @@ class Devhost:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    async def start(self, session: aiohttp.ClientSession, timeout: float = 60) -> None:
+        """Launch devhost and wait until it answers its host status."""
+        self.process = self.launch()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise HttpBenchError(f"devhost exited {self.process.returncode}; see {self.log_path}")
+                raise HttpBenchError(
+                    f"devhost exited {self.process.returncode}; see {self.log_path}"
+                )
             with contextlib.suppress(aiohttp.ClientError):
                 async with session.get(f"{self.base}/admin/host/status") as response:
                     if response.status == 200:
@@ -276,7 +285,9 @@ async def analyse(client: Client, run: dict[str, Any]) -> dict[str, Any]:
 async def measure_level(client: Client, level: Level) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     for _ in range(level.rounds):
-        runs.extend(await asyncio.gather(*(one_run(client, level) for _ in range(level.concurrency))))
+        runs.extend(
+            await asyncio.gather(*(one_run(client, level) for _ in range(level.concurrency)))
+        )
     analysed = [await analyse(client, r) for r in runs]
     return {
         "concurrency": level.concurrency,

@@ -149,12 +149,16 @@ def _render(headers: list[str], body: list[list[str]]) -> str:
     lines = []
     for r in [headers, ["-" * w for w in widths], *body]:
         first = r[0].ljust(widths[0])
-        lines.append("  ".join([first, *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]))
+        lines.append(
+            "  ".join([first, *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))])
+        )
     return "\n".join(lines)
 
 
 def _best(
-    summaries: dict[str, dict[str, Any]], read: Callable[[dict[str, Any]], float | None], highest: bool
+    summaries: dict[str, dict[str, Any]],
+    read: Callable[[dict[str, Any]], float | None],
+    highest: bool,
 ) -> tuple[str, float] | None:
     found = [(p, read(summaries[p])) for p in PEERS if p in summaries]
     valid = [(p, v) for p, v in found if v is not None and v > 0]
@@ -166,7 +170,7 @@ def _best(
 def goals(summaries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The throughput and latency goals against the best shipped peer."""
     devhost = summaries.get(DEVHOST, {})
-    checks = []
+    checks: list[dict[str, Any]] = []
     specs = [
         ("throughput", "workflows/s", _get("throughput", "workflows_per_s"), True, THROUGHPUT_GOAL),
         ("agent fan-out p50 latency", "ms", _get(AGENT_FAN_OUT, "p50_ms"), False, LATENCY_GOAL),

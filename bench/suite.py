@@ -96,7 +96,9 @@ def print_report(results: dict[str, Any]) -> None:
     for name, raw in results["systems"].items():
         what = raw.get("version", "")
         setup = raw.get("setup", "")
-        problem = raw.get("error") or "; ".join(f"{k}: {v}" for k, v in raw.get("errors", {}).items())
+        problem = raw.get("error") or "; ".join(
+            f"{k}: {v}" for k, v in raw.get("errors", {}).items()
+        )
         print(f"  {name}: {what}; {setup}" + (f"\n    NOT MEASURED: {problem}" if problem else ""))
     if results.get("peers_not_run"):
         print(f"  peers: {results['peers_not_run']}")
