@@ -6,7 +6,9 @@ import azure.functions as func
 import activities
 import orchestrations
 import triggers
+from core.telemetry import configure_telemetry
 
+configure_telemetry()
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 for blueprint in [*triggers.blueprints, *orchestrations.blueprints, *activities.blueprints]:
     app.register_functions(blueprint)

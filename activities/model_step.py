@@ -11,6 +11,8 @@ from core.agent_logs import Outcome
 from core.llm import ChatMessage, ChatModelError, ChatRequest, ToolSpec, get_chat_model
 from core.mcp_client import list_tools
 from core.models import LlmStepInput, LlmStepOutput
+from core.settings import get_settings
+from core.telemetry import activity_span, model_call_span
 from orchestrations import names
 
 bp = df.Blueprint()
@@ -33,20 +35,29 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
     )
     began = time.perf_counter()
     record_id = f"{step.workflow_id}:{step.agent}:llm_step:{step.step}"
-    try:
-        result = await get_chat_model().complete(chat)
-    except ChatModelError as exc:
-        await log_step(
-            record_id=record_id,
-            workflow_id=step.workflow_id,
-            agent_id=step.agent,
-            query_type=step.query_type.value,
-            step="llm_step",
-            latency_ms=(time.perf_counter() - began) * 1000,
-            outcome=Outcome.ERROR,
-            error=str(exc),
-        )
-        raise
+    settings = get_settings()
+    system = "azure.ai.openai" if settings.AZURE_OPENAI_ENDPOINT else "offline"
+    with (
+        activity_span(names.LLM_STEP, step.workflow_id, step.agent, **{"llm.step": step.step}),
+        model_call_span(
+            step.workflow_id, step.agent, system=system, model=settings.AZURE_OPENAI_CHAT_DEPLOYMENT
+        ) as call,
+    ):
+        try:
+            result = await get_chat_model().complete(chat)
+        except ChatModelError as exc:
+            await log_step(
+                record_id=record_id,
+                workflow_id=step.workflow_id,
+                agent_id=step.agent,
+                query_type=step.query_type.value,
+                step="llm_step",
+                latency_ms=(time.perf_counter() - began) * 1000,
+                outcome=Outcome.ERROR,
+                error=str(exc),
+            )
+            raise
+        call.record_usage(result.usage.prompt_tokens, result.usage.completion_tokens, result.model)
     await log_step(
         record_id=record_id,
         workflow_id=step.workflow_id,

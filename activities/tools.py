@@ -9,6 +9,7 @@ from activities.step_log import log_step
 from core.agent_logs import Outcome
 from core.mcp_client import ToolCallResult, ToolClientError, ToolServerUnavailableError, call_tool
 from core.models import ToolCallInput, ToolCallRecord
+from core.telemetry import mark_failed, mcp_tool_span
 from orchestrations import names
 
 bp = df.Blueprint()
@@ -32,10 +33,15 @@ async def mcp_tool(payload: dict[str, Any]) -> dict[str, Any]:
     began = time.perf_counter()
     record_id = f"{call.workflow_id}:{call.agent}:mcp_tool:{call.idempotency_key}"
     try:
-        result = await call_tool(
-            call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
-        )
-        record = to_record(call.tool, call.arguments, result)
+        with mcp_tool_span(
+            call.workflow_id, call.agent, call.tool, call_id=call.idempotency_key
+        ) as span:
+            result = await call_tool(
+                call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
+            )
+            record = to_record(call.tool, call.arguments, result)
+            if record.error:
+                mark_failed(span, "tool_error", record.error)
     except ToolServerUnavailableError as exc:
         await log_step(
             record_id=record_id,

@@ -21,6 +21,7 @@ from core.models import (
     ToolCallInput,
     ToolCallRecord,
 )
+from core.telemetry import record_agent_request, record_tokens
 from orchestrations import names
 from orchestrations.policies import MODEL_RETRY, TOOL_RETRY
 
@@ -37,6 +38,23 @@ def _opening(task: AgentTask) -> list[ChatMessage]:
 @bp.orchestration_trigger(context_name="context", orchestration=names.AGENT_RUN)
 def agent_run(context: df.DurableOrchestrationContext) -> Any:
     task = AgentTask.model_validate(context.get_input())
+    started = context.current_utc_datetime
+    answer: AgentAnswer = yield from _loop(context, task)
+    latency_ms = (context.current_utc_datetime - started).total_seconds() * 1000
+    failed = answer.status == AgentStatus.FAILED
+    # Metrics from the orchestrator with its context count once, never again on replay.
+    record_agent_request(
+        task.agent,
+        task.query_type.value,
+        latency_ms,
+        not failed,
+        "agent_failed" if failed else None,
+        context=context,
+    )
+    return answer.model_dump(mode="json")
+
+
+def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
     messages = _opening(task)
     records: list[ToolCallRecord] = []
     tokens = 0
@@ -51,7 +69,7 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
                     tokens=tokens,
                     steps=step,
                     answer=f"Stopped after {step} model calls: the token budget of {task.budget_tokens} is spent.",
-                ).model_dump(mode="json")
+                )
             step_input = LlmStepInput(
                 workflow_id=task.workflow_id,
                 agent=task.agent,
@@ -69,6 +87,13 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
             )
             step += 1
             tokens += reply.usage.total_tokens
+            record_tokens(
+                task.agent,
+                reply.model or "unknown",
+                reply.usage.prompt_tokens,
+                reply.usage.completion_tokens,
+                context=context,
+            )
             if not reply.tool_calls:
                 return AgentAnswer(
                     agent=task.agent,
@@ -77,7 +102,7 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
                     tool_calls=records,
                     tokens=tokens,
                     steps=step,
-                ).model_dump(mode="json")
+                )
             calls = [
                 ToolCallInput(
                     workflow_id=task.workflow_id,
@@ -118,7 +143,7 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
             tokens=tokens,
             steps=step,
             answer=f"Stopped after {step} model calls without a final answer (the step limit).",
-        ).model_dump(mode="json")
+        )
     except Exception as exc:
         return AgentAnswer(
             agent=task.agent,
@@ -128,4 +153,4 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
             steps=step,
             error=str(exc),
             answer=f"The {task.agent} agent failed: {exc}",
-        ).model_dump(mode="json")
+        )

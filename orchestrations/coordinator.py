@@ -24,6 +24,7 @@ from core.models import (
     SynthesisOutput,
     WorkflowRecord,
 )
+from core.telemetry import workflow_finished, workflow_started
 from orchestrations import names
 from orchestrations.policies import MODEL_RETRY, STORAGE_RETRY
 
@@ -63,6 +64,7 @@ def coordinator(context: df.DurableOrchestrationContext) -> Any:
     workflow_id = context.instance_id
     started = context.current_utc_datetime
     budget = request.budget_tokens or limits.default_budget_tokens
+    workflow_started(names.COORDINATOR, context=context)
     context.set_custom_status(_status("planning", 0, 0, 0, budget))
 
     if request.query_type.is_self_test:
@@ -215,6 +217,7 @@ def _finish(
         # The answer is checkpointed in the workflow's own history; an unreachable log store
         # must not throw it away. The status says what was not recorded.
         extra["record_error"] = str(exc).splitlines()[0]
+    workflow_finished(names.COORDINATOR, context=context)
     total = len(result.agents)
     context.set_custom_status(
         _status(

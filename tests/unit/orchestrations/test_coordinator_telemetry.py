@@ -1,0 +1,30 @@
+"""A coordinator run emits its spans and metrics once, however often its orchestrations
+replay: one request per agent, every model call's tokens, gen_ai and MCP attributes."""
+
+from core.models import CoordinatorInput, CoordinatorRequest, CoordinatorResult
+from devhost.engine.engine import Engine
+from devhost.engine.inputs import client_input
+from tests.unit.core.telemetry.conftest import recorded, spans
+from tests.unit.orchestrations.test_coordinator import TWO_AGENT_QUERY
+
+__all__ = ["recorded", "spans"]
+
+
+async def test_metrics_and_spans_are_emitted_once_per_step_despite_replays(engine: Engine, recorded, spans):
+    payload = CoordinatorInput(request=CoordinatorRequest(query=TWO_AGENT_QUERY))
+    iid = await engine.start_new("coordinator", None, client_input(payload.model_dump(mode="json")))
+    result = CoordinatorResult.model_validate_json((await engine.wait_for_completion(iid, 30)).output)
+
+    requests = recorded.values("agent_requests_total")
+    assert sum(requests.values()) == len(result.agents) == 2
+    agent_tokens = sum(a.tokens for a in result.agents)
+    assert sum(recorded.values("agent_tokens_total").values()) == agent_tokens
+    assert sum(recorded.values("active_workflows").values()) == 0
+
+    finished = spans.get_finished_spans()
+    model_calls = [s for s in finished if s.attributes.get("gen_ai.operation.name") == "chat"]
+    assert len(model_calls) == sum(a.steps for a in result.agents)
+    assert all(s.attributes["workflow.id"] == iid for s in model_calls)
+    assert all(s.attributes["gen_ai.usage.input_tokens"] > 0 for s in model_calls)
+    tool_spans = [s for s in finished if s.name.startswith("tools/call ")]
+    assert len(tool_spans) == sum(len(a.tool_calls) for a in result.agents)
