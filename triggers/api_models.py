@@ -134,6 +134,13 @@ class HealthReport(BaseModel):
     offline_model: bool
 
 
+class Liveness(BaseModel):
+    """Answer of `GET /health/live`: the app runs (dependencies are not checked)."""
+
+    status: Literal["alive"]
+    version: str
+
+
 class RecentActivity(BaseModel):
     """An agent's logged steps over the last hour."""
 

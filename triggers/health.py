@@ -1,5 +1,7 @@
 """`GET /api/health`: the app and each dependency it needs (Durable backend, agent log,
-model, every agent's tool server), 200 when all answer and 503 when any does not."""
+model, every agent's tool server), 200 when all answer and 503 when any does not; and
+`GET /api/health/live`, which checks nothing beyond the process answering (for liveness
+probes, which should not restart a replica because a dependency is down)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import azure.functions as func
 
 from agents.registry import AGENTS
 from core.settings import get_settings
-from triggers.api_models import API_VERSION, HealthReport
+from triggers import routes
+from triggers.api_models import API_VERSION, HealthReport, Liveness
 from triggers.endpoint import api_endpoint, json_response
 from triggers.health_checks import (
     Check,
@@ -35,7 +38,7 @@ def health_checks(client: df.DurableOrchestrationClient) -> dict[str, Check]:
     return checks
 
 
-@bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route=routes.HEALTH, methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @bp.durable_client_input(client_name="client")
 @api_endpoint
 async def health(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
@@ -49,3 +52,10 @@ async def health(req: func.HttpRequest, client: df.DurableOrchestrationClient) -
         offline_model=not get_settings().AZURE_OPENAI_ENDPOINT,
     )
     return json_response(report, 200 if report.status == "healthy" else 503)
+
+
+@bp.route(route=routes.LIVENESS, methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@api_endpoint
+async def liveness(req: func.HttpRequest) -> func.HttpResponse:
+    """200 whenever the app runs; anonymous."""
+    return json_response(Liveness(status="alive", version=API_VERSION))

@@ -20,6 +20,7 @@ from triggers.api_models import (
     ApprovalRequest,
     ErrorBody,
     HealthReport,
+    Liveness,
     OrchestrateResponse,
     ResetReport,
     ResetRequest,
@@ -45,6 +46,7 @@ RESPONSES: list[type[BaseModel]] = [
     WorkflowStatus,
     ApprovalAccepted,
     HealthReport,
+    Liveness,
     AgentStatusReport,
     ResetReport,
 ]
@@ -145,6 +147,14 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                     "200": _answer("Every check passed.", ref[HealthReport]),
                     "503": _answer("At least one check failed.", ref[HealthReport]),
                 },
+            }
+        },
+        "/" + routes.LIVENESS: {
+            "get": {
+                "operationId": "liveness",
+                "summary": "The app runs (for liveness probes; dependencies are not checked)",
+                "security": anonymous,
+                "responses": {"200": _answer("Alive.", ref[Liveness])},
             }
         },
         "/" + routes.ORCHESTRATE: {

@@ -9,6 +9,7 @@ import azure.functions as func
 
 START = "orchestrators/{name}"
 HEALTH = "health"
+LIVENESS = "health/live"
 ORCHESTRATE = "coordinator/orchestrate"
 WORKFLOW = "coordinator/workflows/{id}"
 APPROVAL = "coordinator/workflows/{id}/approval"

@@ -165,6 +165,12 @@ def test_health_is_anonymous_and_reports_every_check(app_host: AppHost):
         assert check["latency_ms"] >= 0
 
 
+def test_liveness_is_anonymous_and_checks_nothing(app_host: AppHost):
+    response = httpx.get(f"{app_host.url}/api/health/live")
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "alive"
+
+
 def test_protected_endpoints_need_the_function_key(app_host: AppHost):
     response = httpx.post(f"{app_host.url}/api/coordinator/orchestrate", json=SELF_TEST)
     assert response.status_code == 401
