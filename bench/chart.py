@@ -78,19 +78,20 @@ def draw(results: dict[str, Any], path: Path) -> None:
     ax.legend(fontsize=8)
 
     ax = axes[1][1]
-    levels = results.get("http", {}).get("summary", [])
+    levels = (results.get("http") or {}).get("summary", [])
     levels = [s for s in levels if s.get("runs")]
     if levels:
-        labels = [str(s["concurrency"]) for s in levels]
+        labels = [f"{s['concurrency']}\n{s['host']}" for s in levels]
         ax.bar(labels, [s["overhead_p50_pct"] for s in levels], color="tab:blue",
                label="overhead p50 % of critical path")  # fmt: skip
         ax.axhline(5, color="tab:red", linestyle="--", label="goal: 5 %")
-        ax.set_xlabel("concurrent coordinator workflows over HTTP")
+        ax.set_xlabel("concurrent coordinator workflows over HTTP, host.json activity slots")
         ax.set_ylabel("%")
         twin = ax.twinx()
         twin.plot(labels, [s["duration_over_floor"] for s in levels], "o-", color="tab:orange",
                   label="duration / model floor")  # fmt: skip
         twin.set_ylabel("duration / model floor")
+        twin.set_yscale("log")
         ax.legend(loc="upper left", fontsize=8)
         twin.legend(loc="upper right", fontsize=8)
     ax.set_title("coordinator over HTTP, 100 ms per model call")

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,6 +47,8 @@ START_PATHS = (
 WEBHOOK = "/runtime/webhooks/durabletask"
 TERMINAL = {"Completed", "Failed", "Terminated", "Canceled"}
 ACTIVITY_DONE = {"TaskCompleted", "TaskFailed"}
+RAISED_SLOTS = 100
+NOT_THE_APP = {"devhost", "tests", "bench"}
 NEVER_DURING_THE_BENCH = "0 0 0 1 1 *"
 """Schedule of the batch sweep timer while measuring (once a year, on 1 January), so that
 no sweep adds runs; devhost also needs a value when there is no local.settings.json."""
@@ -142,7 +146,8 @@ def free_port() -> int:
 class Devhost:
     """devhost serving the app as a subprocess on a loopback port, with its own hub."""
 
-    def __init__(self, hub_dir: Path, log_path: Path) -> None:
+    def __init__(self, hub_dir: Path, log_path: Path, app_dir: Path = ROOT) -> None:
+        self.app_dir = app_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.hub_dir = hub_dir
@@ -161,7 +166,7 @@ class Devhost:
     def launch(self) -> subprocess.Popen[bytes]:
         """Start the devhost process (in its own process group); its output goes to the log."""
         command = [
-            sys.executable, "-m", "devhost", "start", "--app-dir", str(ROOT),
+            sys.executable, "-m", "devhost", "start", "--app-dir", str(self.app_dir),
             "--port", str(self.port), "--hub-dir", str(self.hub_dir),
         ]  # fmt: skip
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -296,14 +301,41 @@ async def measure_level(client: Client, level: Level) -> dict[str, Any]:
     }
 
 
-async def run(quick: bool, log_dir: Path, level_timeout: float = 300) -> dict[str, Any]:
-    """Start devhost, run one cold workflow, then each level; stop devhost."""
-    levels = QUICK_LEVELS if quick else FULL_LEVELS
-    result: dict[str, Any] = {"model_latency_ms": MODEL_LATENCY_MS, "query": QUERY, "levels": []}
+def app_copy_with_slots(target: Path, slots: int) -> Path:
+    """A copy of the app (its packages, function_app.py, host.json) whose host.json allows
+    `slots` activities and orchestrations at once; devhost itself still runs from the repo."""
+    target.mkdir(parents=True)
+    for item in ROOT.iterdir():
+        if item.name in NOT_THE_APP:
+            continue
+        if item.is_dir() and (item / "__init__.py").exists():
+            shutil.copytree(item, target / item.name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif item.name in ("function_app.py", "host.json"):
+            shutil.copy2(item, target / item.name)
+    host = json.loads((target / "host.json").read_text())
+    durable = host.setdefault("extensions", {}).setdefault("durableTask", {})
+    durable["maxConcurrentActivityFunctions"] = slots
+    durable["maxConcurrentOrchestratorFunctions"] = slots
+    (target / "host.json").write_text(json.dumps(host, indent=2))
+    return target
+
+
+def configured_slots() -> int | None:
+    """maxConcurrentActivityFunctions of the app's host.json, if it sets one."""
+    host = json.loads((ROOT / "host.json").read_text())
+    slots = host.get("extensions", {}).get("durableTask", {}).get("maxConcurrentActivityFunctions")
+    return int(slots) if slots is not None else None
+
+
+async def run_host(
+    label: str, app_dir: Path, levels: Iterable[Level], log_dir: Path, level_timeout: float
+) -> dict[str, Any]:
+    """Start devhost on `app_dir`, run one cold workflow, then each level; stop devhost."""
+    result: dict[str, Any] = {"label": label, "levels": []}
     errors: dict[str, str] = {}
     timeout = aiohttp.ClientTimeout(total=60)
     with tempfile.TemporaryDirectory(prefix="devhost-http-bench-") as folder:
-        host = Devhost(Path(folder), log_dir / "devhost-http.log")
+        host = Devhost(Path(folder), log_dir / f"devhost-http-{label}.log", app_dir)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             try:
                 await host.start(session)
@@ -327,3 +359,26 @@ async def run(quick: bool, log_dir: Path, level_timeout: float = 300) -> dict[st
                 host.stop()
     result["errors"] = errors
     return result
+
+
+async def run(quick: bool, log_dir: Path, level_timeout: float = 300) -> dict[str, Any]:
+    """The app as configured at 1, 10 and 100 concurrent; then, to show what the activity
+    slots of host.json cost, a copy with RAISED_SLOTS slots at 10 and 100 concurrent."""
+    levels = QUICK_LEVELS if quick else FULL_LEVELS
+    slots = configured_slots()
+    hosts = [
+        await run_host(
+            f"slots {slots}" if slots else "as configured", ROOT, levels, log_dir, level_timeout
+        )
+    ]
+    with tempfile.TemporaryDirectory(prefix="devhost-http-app-") as folder:
+        app = app_copy_with_slots(Path(folder) / "app", RAISED_SLOTS)
+        raised = [lv for lv in levels if lv.concurrency > 1]
+        hosts.append(await run_host(f"slots {RAISED_SLOTS}", app, raised, log_dir, level_timeout))
+    return {
+        "model_latency_ms": MODEL_LATENCY_MS,
+        "query": QUERY,
+        "configured_slots": slots,
+        "raised_slots": RAISED_SLOTS,
+        "hosts": hosts,
+    }

@@ -214,18 +214,26 @@ def goal_lines(checks: list[dict[str, Any]]) -> list[str]:
 
 
 def summarise_http(raw: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per concurrency level: duration, critical path, overhead and model floor."""
+    """Per host and concurrency level: duration, critical path, overhead and model floor."""
     out = []
-    for level in raw.get("levels", []):
+    for host in raw.get("hosts", []):
+        out.extend(_summarise_levels(host["label"], host.get("levels", [])))
+    return out
+
+
+def _summarise_levels(label: str, levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for level in levels:
         runs = [r for r in level["runs"] if r["runtime_status"] == "Completed"]
         if not runs:
-            out.append({"concurrency": level["concurrency"], "runs": 0})
+            out.append({"host": label, "concurrency": level["concurrency"], "runs": 0})
             continue
         overhead = [r["duration_ms"] - r["path_ms"] for r in runs]
         overhead_pct = [100 * (r["duration_ms"] - r["path_ms"]) / r["path_ms"] for r in runs]
         duration = [r["duration_ms"] for r in runs]
         out.append(
             {
+                "host": label,
                 "concurrency": level["concurrency"],
                 "runs": len(runs),
                 "not_completed": len(level["runs"]) - len(runs),
@@ -249,17 +257,18 @@ def summarise_http(raw: dict[str, Any]) -> list[dict[str, Any]]:
 
 def http_table(levels: list[dict[str, Any]]) -> str:
     headers = [
-        "concurrent", "runs", "duration p50", "critical path p50", "overhead p50",
+        "host.json", "concurrent", "runs", "duration p50", "critical path p50", "overhead p50",
         "overhead p50 %", "overhead p95 %", "model floor", "duration/floor",
         "client p50 (poll)", "POST p50",
     ]  # fmt: skip
     body = []
     for s in levels:
         if not s["runs"]:
-            body.append([str(s["concurrency"]), "0", *["-"] * (len(headers) - 2)])
+            body.append([s["host"], str(s["concurrency"]), "0", *["-"] * (len(headers) - 3)])
             continue
         body.append(
             [
+                s["host"],
                 str(s["concurrency"]),
                 str(s["runs"]),
                 f"{s['duration_p50_ms']:,.0f} ms",
@@ -276,12 +285,17 @@ def http_table(levels: list[dict[str, Any]]) -> str:
     return _render(headers, body)
 
 
-def http_goal(levels: list[dict[str, Any]]) -> dict[str, Any]:
-    level = next((s for s in levels if s["concurrency"] == OVERHEAD_GOAL_CONCURRENCY), None)
+def http_goal(levels: list[dict[str, Any]], host: str) -> dict[str, Any]:
+    """The overhead goal at OVERHEAD_GOAL_CONCURRENCY on `host` (the app as configured)."""
+    level = next(
+        (s for s in levels if s["host"] == host and s["concurrency"] == OVERHEAD_GOAL_CONCURRENCY),
+        None,
+    )
     if level is None or not level["runs"]:
         return {"goal": "http overhead", "met": None, "why": "no runs at that concurrency"}
     return {
         "goal": "http overhead",
+        "host": host,
         "concurrency": OVERHEAD_GOAL_CONCURRENCY,
         "overhead_p50_pct": level["overhead_p50_pct"],
         "needed_below_pct": OVERHEAD_GOAL_PCT,

@@ -105,8 +105,9 @@ def print_report(results: dict[str, Any]) -> None:
     http = results.get("http")
     if http:
         print()
+        start_path = next((h.get("start_path") for h in http["hosts"] if h.get("start_path")), None)
         print(f"== Coordinator end to end over HTTP (devhost, offline model at "
-              f"{http['model_latency_ms']} ms per call, via {http.get('start_path')}) ==")  # fmt: skip
+              f"{http['model_latency_ms']} ms per call, started with POST {start_path}) ==")  # fmt: skip
         print(report.http_table(http["summary"]))
         print("duration: the coordinator's ExecutionStarted to ExecutionCompleted; critical path: "
               "plan + slowest agent's\nactivities (model calls, slowest tool call of each round) + "
@@ -114,18 +115,23 @@ def print_report(results: dict[str, Any]) -> None:
               "for one of host.json's activity slots counts as path);\noverhead = duration - "
               "critical path. Model floor: sequential model calls x 100 ms. Client p50: POST to\n"
               "the poll that saw it finish (poll interval in ms).")  # fmt: skip
-        cold = http.get("cold")
-        if cold:
-            print(f"cold first run: {cold['duration_ms']:,.0f} ms (not in the table)")
+        print(f"host.json: the app's maxConcurrentActivityFunctions; the slots {http['raised_slots']} "
+              "rows run a copy of the app with it (and the orchestrator limit) raised.")  # fmt: skip
+        for host in http["hosts"]:
+            cold = host.get("cold")
+            if cold:
+                print(f"cold first run ({host['label']}): {cold['duration_ms']:,.0f} ms, "
+                      "not in the table")  # fmt: skip
         goal = results["http_goal"]
         if goal["met"] is None:
             print(f"goal http overhead: not checked ({goal['why']})")
         else:
             print(f"goal http overhead (< {goal['needed_below_pct']:g} % at {goal['concurrency']} "
-                  f"concurrent): {goal['overhead_p50_pct']:.2f} %: "
+                  f"concurrent, {goal['host']}): {goal['overhead_p50_pct']:.2f} %: "
                   f"{'MET' if goal['met'] else 'NOT MET'}")  # fmt: skip
-        for name, why in http.get("errors", {}).items():
-            print(f"  NOT MEASURED {name}: {why}")
+        for host in http["hosts"]:
+            for name, why in host.get("errors", {}).items():
+                print(f"  NOT MEASURED ({host['label']}) {name}: {why}")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -161,7 +167,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "goals": report.goals(summaries),
         "systems": systems,
         "http": http,
-        "http_goal": report.http_goal(http["summary"]) if http else None,
+        "http_goal": report.http_goal(http["summary"], http["hosts"][0]["label"]) if http else None,
     }
     path = RESULTS / "bench.json"
     path.write_text(json.dumps(results, indent=1))

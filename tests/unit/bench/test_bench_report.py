@@ -70,11 +70,14 @@ def test_http_summary_and_goal():
          "floor_ms": 100, "client_ms": d + 20, "start_ms": 2.0}
         for d in (102.0, 103.0, 104.0)
     ]  # fmt: skip
-    raw = {"levels": [{"concurrency": 10, "poll_interval_ms": 50.0, "runs": runs}]}
-    (level,) = report.summarise_http(raw)
-    assert level["overhead_p50_ms"] == 3.0
-    assert level["overhead_p50_pct"] == 3.0
-    assert report.http_goal([level])["met"] is True
+    level = {"concurrency": 10, "poll_interval_ms": 50.0, "runs": runs}
+    raw = {"hosts": [{"label": "slots 10", "levels": [level]}]}
+    (summary,) = report.summarise_http(raw)
+    assert summary["host"] == "slots 10"
+    assert summary["overhead_p50_ms"] == 3.0
+    assert summary["overhead_p50_pct"] == 3.0
+    assert report.http_goal([summary], "slots 10")["met"] is True
+    assert report.http_goal([summary], "slots 100")["met"] is None
 
 
 def test_workload_round_trips_and_validates():
