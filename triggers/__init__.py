@@ -8,6 +8,8 @@ from triggers import (
     approval,
     docs,
     health,
+    monitor_api,
+    monitor_page,
     orchestrate,
     reset,
     start,
@@ -25,4 +27,6 @@ blueprints: list[df.Blueprint] = [
     reset.bp,
     docs.bp,
     sweep_timer.bp,
+    monitor_api.bp,
+    monitor_page.bp,
 ]
