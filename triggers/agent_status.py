@@ -13,12 +13,14 @@ import azure.functions as func
 
 from agents.registry import AGENTS
 from core.agent_logs import get_agent_log_store
+from core.auth import ADMIN, OPERATOR
 from core.mcp_client import list_tools
 from triggers import routes
 from triggers.api_models import AgentStatusReport, RecentActivity
 from triggers.endpoint import api_endpoint, json_response
 from triggers.errors import NotFoundError
 from triggers.health_checks import CHECK_TIMEOUT_SECONDS
+from triggers.identity import authorize
 
 bp = df.Blueprint()
 
@@ -94,6 +96,7 @@ async def agent_report(agent_id: str) -> AgentStatusReport:
 @api_endpoint
 async def agent_status(req: func.HttpRequest) -> func.HttpResponse:
     """200 with the agent's status (ready or degraded); 404 naming the known agents."""
+    await authorize(req, OPERATOR, ADMIN)
     agent_id = req.route_params.get("agent", "")
     if agent_id not in KNOWN_AGENTS:
         raise NotFoundError.about(

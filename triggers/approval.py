@@ -6,13 +6,14 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
+from core.auth import ADMIN, APPROVER, Principal
 from core.models import ApprovalDecision
 from orchestrations import names
 from triggers import routes
 from triggers.api_models import ApprovalAccepted, ApprovalRequest
 from triggers.endpoint import api_endpoint, json_response, parse, read_json
 from triggers.errors import ConflictError, RequestValidationError
-from triggers.identity import caller_identity
+from triggers.identity import authorize, caller_identity
 from triggers.instances import Status, find_instance, is_finished, runtime_name
 from triggers.workflows import coordinator_workflow, progress_of
 
@@ -50,9 +51,9 @@ async def pending_plan_digest(client: df.DurableOrchestrationClient, workflow_id
     return progress.plan_digest
 
 
-def decision_of(req: func.HttpRequest, body: ApprovalRequest, plan_digest: str) -> ApprovalDecision:
+def decision_of(principal: Principal, body: ApprovalRequest, plan_digest: str) -> ApprovalDecision:
     """The decision to send: the caller as approver, bound to the plan on show."""
-    approver = caller_identity(req, body.approver)
+    approver = caller_identity(principal, body.approver)
     if not approver:
         raise RequestValidationError.about("approver", "name the approver")
     digest = body.digest or plan_digest
@@ -73,9 +74,10 @@ async def decide_approval(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     """Raise the approval event; 202 (the workflow applies it), 409 when nothing awaits it."""
+    principal = await authorize(req, APPROVER, ADMIN)
     workflow_id = req.route_params.get("id", "")
     body = parse(ApprovalRequest, read_json(req))
-    decision = decision_of(req, body, await pending_plan_digest(client, workflow_id))
+    decision = decision_of(principal, body, await pending_plan_digest(client, workflow_id))
     target = approval_instance_id(workflow_id)
     await client.raise_event(target, names.APPROVAL_EVENT, decision.model_dump(mode="json"))
     url = routes.workflow_url(req, routes.APPROVAL, workflow_id)

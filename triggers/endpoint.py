@@ -14,6 +14,7 @@ import aiohttp
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
 
+from core.auth import AuthError, auth_error_response
 from triggers.errors import (
     ApiError,
     DurableUnavailableError,
@@ -101,6 +102,8 @@ def api_endpoint(handler: Handler) -> Handler:
             return await handler(*args, **kwargs)
         except ApiError as exc:
             return error_response(exc)
+        except AuthError as exc:
+            return auth_error_response(exc)
         except _DURABLE_TRANSPORT_ERRORS as exc:
             log.warning("Durable backend unreachable in %s: %r", handler.__name__, exc)
             return error_response(

@@ -1,23 +1,25 @@
-"""Who is calling: the seam where `core.auth` will put verified identities and roles."""
+"""Who is calling and what they may do: verified identities and roles from `core.auth`."""
 
 from __future__ import annotations
 
+import asyncio
+
 import azure.functions as func
 
-from core.settings import get_settings
-
-PRINCIPAL_HEADER = "x-ms-client-principal-name"
+from core.auth import Principal, authenticate, require_roles
 
 
-def caller_identity(req: func.HttpRequest, claimed: str | None = None) -> str | None:
-    """The caller's name: the platform's principal header when the settings trust it
-    (AUTH_TRUST_PLATFORM_PRINCIPAL, i.e. App Service / Container Apps authentication sits in
-    front), else the name the body `claimed`, else None.
+async def authorize(req: func.HttpRequest, *roles: str) -> Principal:
+    """The verified caller, if it holds one of `roles`. Raises `AuthenticationError` (401)
+    or `AuthorizationError` (403); with AUTH_ENABLED off, the local development principal.
+    Key fetches may block, so validation runs off the event loop."""
+    principal = await asyncio.to_thread(authenticate, req.headers)
+    return require_roles(principal, *roles)
 
-    Today nothing is verified beyond the function key; role checks will replace this.
-    """
-    if get_settings().AUTH_TRUST_PLATFORM_PRINCIPAL:
-        principal = (req.headers.get(PRINCIPAL_HEADER) or "").strip()
-        if principal:
-            return principal
+
+def caller_identity(principal: Principal, claimed: str | None = None) -> str | None:
+    """The name to record for an action: the verified identity when there is one, else (in
+    local development, without authentication) the name the request `claimed`."""
+    if principal.authenticated:
+        return principal.display_name
     return claimed

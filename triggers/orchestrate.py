@@ -10,12 +10,14 @@ import azure.durable_functions as df
 import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
+from core.auth import ADMIN, OPERATOR
 from core.models import CoordinatorResult
 from core.settings import get_settings
 from orchestrations import names
 from triggers import routes
 from triggers.api_models import OrchestrateResponse, StatusLinks
 from triggers.endpoint import api_endpoint, json_response, read_json
+from triggers.identity import authorize
 from triggers.instances import Status, is_finished, runtime_name
 from triggers.workflow_input import coordinator_request_input
 
@@ -60,6 +62,7 @@ async def orchestrate(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     """Start the coordinator with the settings' limits; wait up to ORCHESTRATE_WAIT_SECONDS."""
+    await authorize(req, OPERATOR, ADMIN)
     workflow_input = coordinator_request_input(read_json(req))
     instance_id = await client.start_new(
         names.COORDINATOR, None, workflow_input.model_dump(mode="json")

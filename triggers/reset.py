@@ -13,13 +13,14 @@ import azure.functions as func
 
 from agents.registry import AGENTS
 from core.agent_logs import AuditKind, AuditRecord, get_agent_log_store
+from core.auth import ADMIN
 from core.mcp_client import reset_servers
 from core.settings import get_settings
 from triggers import routes
 from triggers.api_models import ResetReport, ResetRequest
 from triggers.endpoint import api_endpoint, json_response, parse, read_json
 from triggers.errors import ConflictError
-from triggers.identity import caller_identity
+from triggers.identity import authorize, caller_identity
 from triggers.instances import ACTIVE, FINISHED, runtime_name
 
 bp = df.Blueprint()
@@ -59,6 +60,7 @@ async def reset_system(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     """200 with what was reset; 409 while any workflow is active."""
+    principal = await authorize(req, ADMIN)
     payload = read_json(req, required=False)
     request = parse(ResetRequest, {} if payload is None else payload)
     await refuse_if_active(client)
@@ -69,7 +71,7 @@ async def reset_system(
     )
     reset_servers()
     local_servers = in_process_tool_servers()
-    actor = caller_identity(req, request.requested_by) or ADMIN_KEY_ACTOR
+    actor = caller_identity(principal, request.requested_by) or ADMIN_KEY_ACTOR
     audit = AuditRecord(
         id=f"reset-system:{uuid.uuid4().hex}",
         kind=AuditKind.ADMIN_ACTION,

@@ -9,10 +9,12 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
+from core.auth import ADMIN, OPERATOR
 from core.models import SweepInput
 from orchestrations import names
 from triggers.endpoint import api_endpoint, parse, read_json
 from triggers.errors import NotFoundError
+from triggers.identity import authorize
 from triggers.workflow_input import coordinator_input
 
 bp = df.Blueprint()
@@ -46,6 +48,7 @@ async def start_orchestrator(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     """Validate the body as the orchestrator's input and start it; 202 with its status URLs."""
+    await authorize(req, OPERATOR, ADMIN)
     name = public_orchestrator(req.route_params.get("name", ""))
     workflow_input = INPUTS[name](read_json(req))
     instance_id = await client.start_new(name, None, workflow_input)

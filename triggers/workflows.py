@@ -7,12 +7,14 @@ import azure.durable_functions as df
 import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
+from core.auth import ADMIN, APPROVER, OPERATOR
 from core.models import CoordinatorResult
 from orchestrations import names
 from triggers import routes
 from triggers.api_models import WorkflowProgress, WorkflowStatus
 from triggers.endpoint import api_endpoint, json_response
 from triggers.errors import NotFoundError
+from triggers.identity import authorize
 from triggers.instances import Status, find_instance, runtime_name
 
 bp = df.Blueprint()
@@ -59,5 +61,6 @@ async def get_workflow(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     """200 with the workflow's status; 404 when no coordinator workflow has the id."""
+    await authorize(req, OPERATOR, APPROVER, ADMIN)
     status = await coordinator_workflow(client, req.route_params.get("id", ""))
     return json_response(workflow_status(status))

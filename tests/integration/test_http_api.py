@@ -4,97 +4,20 @@ keys enforced, on a temporary task hub and agent log, the offline model and in-p
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.services import free_port
+from tests.apphost import AppHost
 
-REPO = Path(__file__).resolve().parents[2]
-KEYS = {"master": "test-master-key", "function": "test-function-key", "system": "test-system-key"}
 TWO_AGENT_QUERY = (
     "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
 )
 APPROVAL_QUERY = "Update ticket TCK-10002 to resolved"
 SELF_TEST = {"query": "deployment verification test", "query_type": "system_test"}
-APP_SETTINGS = {
-    "DURABLE_TASK_HUB_NAME": "httpapitests",
-    # A schedule that never comes round during a test run; the tests fire the timer by hand.
-    "BATCH_SWEEP_SCHEDULE": "0 0 0 1 1 *",
-    "BATCH_SWEEP_MAX_PARALLEL": "2",
-    "ORCHESTRATE_WAIT_SECONDS": "3",
-    "MAX_QUERY_CHARS": "2000",
-}
-UNSET = (
-    "AZURE_OPENAI_ENDPOINT",
-    "COSMOS_ENDPOINT",
-    "MCP_CUSTOMER_SUPPORT_URL",
-    "MCP_SMART_CITY_URL",
-    "MCP_ENTERPRISE_URL",
-    "AUTH_ENABLED",
-    "AUTH_TRUST_PLATFORM_PRINCIPAL",
-)
-
-
-class AppHost:
-    """`python -m devhost start` serving the repository's app on a free port, as `make run`
-    does, with its own task hub, keys and agent log under `state_dir`; `settings` add to or
-    override APP_SETTINGS."""
-
-    def __init__(
-        self, state_dir: Path, *, enforce_keys: bool = True, settings: dict[str, str] | None = None
-    ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.keys = KEYS
-        hub = state_dir / "hub"
-        hub.mkdir(parents=True, exist_ok=True)
-        (hub / "keys.json").write_text(json.dumps(KEYS))
-        env = {k: v for k, v in os.environ.items() if k not in UNSET}
-        env.update(APP_SETTINGS, AGENT_LOG_SQLITE_PATH=str(state_dir / "agent_logs.sqlite3"))
-        env.update(settings or {})
-        command = [sys.executable, "-m", "devhost", "start", "--app-dir", str(REPO)]
-        command += ["--port", str(self.port), "--hub-dir", str(hub)]
-        command.append("--enforce-keys" if enforce_keys else "--no-enforce-keys")
-        self.output: list[str] = []
-        self.process = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.output.append(line)
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        """Block until the host listens; raise with its output if it does not."""
-        deadline = time.monotonic() + timeout
-        while not any(line.startswith("Listening on") for line in self.output):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("devhost did not start:\n" + "".join(self.output))
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        """Shut the host down gracefully (SIGTERM), killing it if it lingers."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
 
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:

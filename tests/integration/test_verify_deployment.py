@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_http_api import KEYS, AppHost
+from tests.apphost import KEYS, AppHost
 from tests.services import free_port
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,9 +3,9 @@ bound to the digest of the plan it shows."""
 
 import pytest
 
+from core.auth import DEVELOPMENT_PRINCIPAL
 from core.models import Plan, PlannedTask
 from tests.unit.triggers.fake_durable_client import FakeDurableClient, instance
-from tests.unit.triggers.trigger_requests import http_request
 from triggers.api_models import ApprovalRequest
 from triggers.approval import decision_of, pending_plan_digest
 from triggers.errors import ConflictError, NotFoundError, RequestValidationError
@@ -59,7 +59,7 @@ async def test_workflow_not_awaiting_a_decision_is_a_conflict(coordinator, appro
 
 def test_decision_without_digest_approves_the_plan_on_show(settings_env):
     body = ApprovalRequest(approved=True, approver="alice", comment="ok")
-    decision = decision_of(http_request(), body, DIGEST)
+    decision = decision_of(DEVELOPMENT_PRINCIPAL, body, DIGEST)
     assert decision.model_dump() == {
         "approved": True,
         "approver": "alice",
@@ -71,11 +71,11 @@ def test_decision_without_digest_approves_the_plan_on_show(settings_env):
 def test_decision_on_another_digest_is_a_conflict(settings_env):
     body = ApprovalRequest(approved=True, approver="alice", digest="0" * 64)
     with pytest.raises(ConflictError) as caught:
-        decision_of(http_request(), body, DIGEST)
+        decision_of(DEVELOPMENT_PRINCIPAL, body, DIGEST)
     assert caught.value.detail[0].field == "digest"
 
 
 def test_decision_needs_an_approver(settings_env):
     with pytest.raises(RequestValidationError) as caught:
-        decision_of(http_request(), ApprovalRequest(approved=False), DIGEST)
+        decision_of(DEVELOPMENT_PRINCIPAL, ApprovalRequest(approved=False), DIGEST)
     assert caught.value.detail[0].field == "approver"

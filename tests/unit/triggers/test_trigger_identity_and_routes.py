@@ -1,21 +1,19 @@
 """Who the caller is, and the links the API builds from the request URL."""
 
+from core.auth import DEVELOPMENT_PRINCIPAL, Principal
 from tests.unit.triggers.trigger_requests import http_request
 from triggers import routes
-from triggers.identity import PRINCIPAL_HEADER, caller_identity
+from triggers.identity import caller_identity
 
 
-def test_caller_is_the_claimed_name_when_the_platform_is_not_trusted(settings_env):
-    req = http_request(headers={PRINCIPAL_HEADER: "mallory@example.com"})
-    assert caller_identity(req, "alice") == "alice"
-    assert caller_identity(req) is None
-
-
-def test_trusted_platform_principal_wins_over_the_claimed_name(settings_env):
-    settings_env(AUTH_TRUST_PLATFORM_PRINCIPAL="true")
-    req = http_request(headers={PRINCIPAL_HEADER: "bob@example.com"})
-    assert caller_identity(req, "alice") == "bob@example.com"
-    assert caller_identity(http_request(), "alice") == "alice"
+def test_recorded_caller_is_the_verified_identity_else_the_claimed_name():
+    verified = Principal(
+        oid="oid-1", name="Bob", upn="bob@example.com", roles=frozenset(), tenant_id="t",
+        app_id=None, authenticated=True, source="platform",
+    )
+    assert caller_identity(verified, "alice") == verified.display_name
+    assert caller_identity(DEVELOPMENT_PRINCIPAL, "alice") == "alice"
+    assert caller_identity(DEVELOPMENT_PRINCIPAL) is None
 
 
 def test_api_base_drops_the_route_and_query():

@@ -1,0 +1,103 @@
+"""Roles on the HTTP API with authentication on, behind the platform's built-in authentication
+(its verified principal header): 401 without a principal, 403 without the role, and approvals
+recorded under the verified approver, whatever name the body claims."""
+
+import base64
+import json
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from core.auth import ADMIN, APPROVER, OPERATOR
+from tests.apphost import AppHost
+
+TENANT = "11111111-2222-3333-4444-555555555555"
+
+
+def principal(name: str, *roles: str) -> str:
+    claims = [
+        {"typ": "oid", "val": f"oid-{name}"},
+        {"typ": "tid", "val": TENANT},
+        {"typ": "name", "val": name},
+        *({"typ": "roles", "val": role} for role in roles),
+    ]
+    payload = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
+    settings = {
+        "AUTH_ENABLED": "true",
+        "AUTH_TRUST_PLATFORM_PRINCIPAL": "true",
+        "AUTH_TENANT_ID": TENANT,
+        "AUTH_AUDIENCE": "api://coordinator",
+    }
+    host = AppHost(tmp_path_factory.mktemp("auth_api"), enforce_keys=False, settings=settings)
+    host.wait_ready()
+    yield host
+    host.stop()
+
+
+@pytest.fixture(scope="module")
+def api(secured: AppHost) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=secured.url + "/api/", timeout=30) as client:
+        yield client
+
+
+def as_user(name: str, *roles: str) -> dict[str, str]:
+    return {"X-MS-CLIENT-PRINCIPAL": principal(name, *roles)}
+
+
+def test_health_stays_open(api: httpx.Client):
+    assert api.get("health/live").status_code == 200
+
+
+def test_no_principal_is_401_with_a_bearer_challenge(api: httpx.Client):
+    response = api.post("coordinator/orchestrate", json={"query": "Check order ORD-2025-00012"})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["error"]
+
+
+def test_missing_role_is_403(api: httpx.Client):
+    response = api.post(
+        "coordinator/orchestrate", json={"query": "Check order ORD-2025-00012"}, headers=as_user("eve")
+    )
+    assert response.status_code == 403
+    assert "insufficient_scope" in response.headers["WWW-Authenticate"]
+
+
+def test_reset_needs_the_admin_role(api: httpx.Client):
+    assert api.post("manage/reset-system", json={}, headers=as_user("op", OPERATOR)).status_code == 403
+
+
+def test_only_an_approver_can_approve_and_is_recorded_by_verified_name(api: httpx.Client):
+    started = api.post(
+        "coordinator/orchestrate",
+        json={"query": "Update ticket TCK-10002 to resolved"},
+        headers=as_user("olivia", OPERATOR),
+    )
+    assert started.status_code in (200, 202)
+    workflow_id = started.json()["workflow_id"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        body = api.get(f"coordinator/workflows/{workflow_id}", headers=as_user("olivia", OPERATOR)).json()
+        if (body.get("progress") or {}).get("phase") == "awaiting_approval":
+            break
+        time.sleep(0.1)
+    decision = {"approved": True, "approver": "someone-else"}
+    forbidden = api.post(f"coordinator/workflows/{workflow_id}/approval", json=decision, headers=as_user("olivia", OPERATOR))
+    assert forbidden.status_code == 403
+    accepted = api.post(f"coordinator/workflows/{workflow_id}/approval", json=decision, headers=as_user("alice", APPROVER))
+    assert accepted.status_code == 202
+    assert accepted.json()["approver"] == "alice"
+    while time.monotonic() < deadline:
+        body = api.get(f"coordinator/workflows/{workflow_id}", headers=as_user("olivia", OPERATOR)).json()
+        if body.get("runtime_status") == "Completed":
+            break
+        time.sleep(0.1)
+    assert body["result"]["approval"]["approver"] == "alice"
+    assert api.post("manage/reset-system", json={}, headers=as_user("root", ADMIN)).status_code in (200, 409)
