@@ -299,7 +299,9 @@ var healthProbes = [
   {
     type: 'Liveness'
     httpGet: {
-      path: '/api/health'
+      // Liveness checks only that the app answers: a dependency outage must not restart
+      // replicas (readiness takes them out of rotation instead).
+      path: '/api/health/live'
       port: 80
       scheme: 'HTTP'
     }

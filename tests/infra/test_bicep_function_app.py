@@ -101,8 +101,11 @@ def test_ingress_is_https_only_on_the_host_port():
 def test_health_probes_hit_api_health_within_container_apps_limits():
     probes = variable(APP, "healthProbes")
     assert sorted(p["type"] for p in probes) == ["Liveness", "Readiness", "Startup"]
+    # Liveness only asks whether the app answers, so an outage of a dependency takes
+    # replicas out of rotation (readiness) without restarting them.
+    paths = {"Liveness": "/api/health/live", "Readiness": "/api/health", "Startup": "/api/health"}
     for probe in probes:
-        assert probe["httpGet"] == {"path": "/api/health", "port": 80, "scheme": "HTTP"}
+        assert probe["httpGet"] == {"path": paths[probe["type"]], "port": 80, "scheme": "HTTP"}
         # Container Apps accepts 1-10 failures, 1-240 s periods and 0-60 s initial delays.
         assert 1 <= probe["failureThreshold"] <= 10
         assert 1 <= probe["periodSeconds"] <= 240
