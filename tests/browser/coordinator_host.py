@@ -43,7 +43,7 @@ def clear_caches() -> None:
 
 
 @contextlib.asynccontextmanager
-async def coordinator_host(tmp: Path) -> AsyncIterator[DevHost]:
+async def coordinator_host(tmp: Path, enforce_keys: bool | None = None) -> AsyncIterator[DevHost]:
     """A started devhost for the coordinator app, offline, stopped on exit."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AGENT_LOG_SQLITE_PATH", str(tmp / "agent_logs.sqlite3"))
@@ -52,7 +52,8 @@ async def coordinator_host(tmp: Path) -> AsyncIterator[DevHost]:
         for name in OFFLINE_UNSET:
             env.delenv(name, raising=False)
         clear_caches()
-        host = DevHost(HostOptions(app_dir=REPO, port=0, hub_dir=tmp / "hub"))
+        options = HostOptions(app_dir=REPO, port=0, hub_dir=tmp / "hub", enforce_keys=enforce_keys)
+        host = DevHost(options)
         await host.start()
         try:
             yield host
