@@ -43,6 +43,15 @@ def http_functions(index: FunctionIndex, route_prefix: str) -> list[HttpFunction
     found: list[HttpFunction] = []
     for function in index.of_type("httpTrigger"):
         route = str(function.trigger.get("route") or function.name).strip("/")
+        if route.split("/", 1)[0].casefold() == "admin":
+            # The Functions host reserves `admin` for its own API and does not load such a
+            # function, whatever the route prefix.
+            logger.error(
+                "Function '%s' is not served: its route '%s' starts with the reserved 'admin' segment",
+                function.name,
+                route,
+            )
+            continue
         template = "/".join(p for p in (route_prefix.strip("/"), route) if p)
         methods = function.trigger.get("methods")
         found.append(

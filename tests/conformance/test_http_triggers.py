@@ -177,3 +177,7 @@ async def test_context_parameter_gets_name_and_a_fresh_invocation_id(http):
     first, second = [(await http.get("/api/context")).json() for _ in range(2)]
     assert first["function"] == "with_context"
     assert first["invocation"] != second["invocation"]
+
+
+async def test_routes_starting_with_admin_are_not_served(http):
+    assert (await http.get("/api/admin/reserved")).status_code == 404

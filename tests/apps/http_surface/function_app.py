@@ -31,3 +31,9 @@ def on_message(msg: str) -> None:
     from sibling_log import record
 
     record(f"queue:{msg}")
+
+
+@app.route(route="admin/reserved", methods=["GET"])
+def reserved_admin_route(req: func.HttpRequest) -> func.HttpResponse:
+    """Never served: the host reserves routes that start with `admin`."""
+    return func.HttpResponse("should not be reachable")
