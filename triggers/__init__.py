@@ -8,6 +8,7 @@ from triggers import (
     approval,
     docs,
     health,
+    mcp_tools,
     monitor_api,
     monitor_page,
     orchestrate,
@@ -29,4 +30,5 @@ blueprints: list[df.Blueprint] = [
     sweep_timer.bp,
     monitor_api.bp,
     monitor_page.bp,
+    mcp_tools.bp,
 ]

@@ -33,6 +33,7 @@ from devhost.host.invoker import Invoker
 from devhost.host.keys import AuthLevel, HostKeys, key_allows, load_keys, presented_key
 from devhost.host.loading import load_function_app
 from devhost.host.management_api import ManagementApi
+from devhost.host.mcp_extension import McpExtension
 from devhost.host.timers import TimerService
 
 logger = logging.getLogger("devhost")
@@ -154,6 +155,14 @@ class DevHost:
         self.invoker = Invoker(self.webhooks, str(self.app_dir))
         self.timers = TimerService(self.index, self.invoker, self.hub_dir / "timers")
         self.admin = AdminApi(self.index, self.invoker, self.timers)
+        self.mcp = McpExtension.create(
+            self.app_dir,
+            self.hub_dir,
+            self.index,
+            self.invoker,
+            self.keys,
+            enforce_keys=self.enforce_keys,
+        )
         rpc_app = web.Application(client_max_size=MAX_REQUEST_BODY)
         public = web.Application(
             client_max_size=MAX_REQUEST_BODY,
@@ -167,6 +176,8 @@ class DevHost:
         await self._serve(public, public_socket)
         self.timers.start()
         print(function_listing(self.index, self.http, self.webhooks.origin), flush=True)
+        if self.mcp.server.tools:
+            print(self.mcp.announcement(self.webhooks.origin), flush=True)
         self._announce_keys()
 
     def _add_routes(self, rpc_app: web.Application, public: web.Application) -> None:
@@ -185,7 +196,9 @@ class DevHost:
         )
         public.router.add_routes(EntityApi(self.engine).routes(WEBHOOK_PATH))
         public.router.add_routes(self.admin.routes())
-        public.router.add_route("*", "/{tail:.*}", self._http_trigger)
+        public.router.add_routes(self.mcp.routes())
+        # [\s\S]: a path may hold any character, a decoded newline included.
+        public.router.add_route("*", "/{tail:[\\s\\S]*}", self._http_trigger)
 
     async def _serve(self, app: web.Application, sock: socket.socket) -> None:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
@@ -235,6 +248,7 @@ class DevHost:
     async def stop(self) -> None:
         """Stop taking requests, let running work finish or checkpoint, then stop the engine."""
         rpc, public = self._runners
+        await self.mcp.close()
         await public.cleanup()
         await self.timers.stop()
         await self.admin.drain()

@@ -1,0 +1,2 @@
+"""The coordinator as an A2A agent (protocol 1.0, with 0.3 compatibility): its agent card,
+the JSON-RPC and HTTP+JSON bindings, and tasks that are coordinator orchestrations."""

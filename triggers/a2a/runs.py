@@ -1,0 +1,145 @@
+"""Coordinator runs on behalf of another agent (the A2A agent and the MCP tools share these):
+start one with the settings' limits, read it, wait until it settles, send a decision.
+
+A run *settles* when it finishes or stops to wait for a human approval of its plan: either
+way nothing more happens until someone acts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import azure.durable_functions as df
+from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+
+from core.models import ApprovalDecision
+from orchestrations import names
+from triggers.approval import AWAITING_APPROVAL, approval_instance_id, pending_plan_digest
+from triggers.endpoint import parse
+from triggers.errors import ConflictError, NotFoundError
+from triggers.instances import Status, is_finished
+from triggers.workflow_input import coordinator_request_input
+from triggers.workflows import progress_of
+
+FIRST_POLL_SECONDS = 0.05
+MAX_POLL_SECONDS = 0.5
+DECISION_RETRY_SECONDS = 3.0
+"""How long a decision waits for the approval step to start (it starts right after the
+coordinator shows its plan)."""
+
+ANNOTATIONS_KEY = "a2a"
+"""Key of the caller's annotations in the run's input: the coordinator reads only `request`
+and `limits`, so what is kept here travels with the run's durable history unread."""
+
+
+def awaiting_approval(status: DurableOrchestrationStatus) -> bool:
+    """True while the run shows a plan and waits for a decision on it."""
+    progress = progress_of(status)
+    return (
+        status.runtime_status == Status.Running
+        and progress.phase == AWAITING_APPROVAL
+        and bool(progress.plan_digest)
+    )
+
+
+def settled(status: DurableOrchestrationStatus) -> bool:
+    """True once the run finished or waits for an approval."""
+    return is_finished(status) or awaiting_approval(status)
+
+
+def annotations_of(status: DurableOrchestrationStatus) -> dict[str, Any]:
+    """The annotations a caller stored with the run (read with `show_input`)."""
+    data = status.input_
+    found = data.get(ANNOTATIONS_KEY) if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+async def read_run(
+    client: df.DurableOrchestrationClient, workflow_id: str, *, show_input: bool = False
+) -> DurableOrchestrationStatus:
+    """The coordinator instance `workflow_id`; NotFoundError for an unknown id or any other
+    orchestration."""
+    status = await client.get_status(workflow_id, show_input=show_input)
+    if not status or status.name != names.COORDINATOR:
+        raise NotFoundError.about("id", f"no coordinator workflow '{workflow_id}'")
+    return status
+
+
+async def wait_until_settled(
+    client: df.DurableOrchestrationClient,
+    workflow_id: str,
+    timeout: float,
+    *,
+    show_input: bool = False,
+) -> DurableOrchestrationStatus:
+    """The run's status once it settled, or the last one seen after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    delay = FIRST_POLL_SECONDS
+    while True:
+        status = await read_run(client, workflow_id, show_input=show_input)
+        remaining = deadline - loop.time()
+        if settled(status) or remaining <= 0:
+            return status
+        await asyncio.sleep(min(delay, remaining))
+        delay = min(delay * 2, MAX_POLL_SECONDS)
+
+
+async def start_run(
+    client: df.DurableOrchestrationClient,
+    request: Any,
+    *,
+    instance_id: str | None = None,
+    annotations: dict[str, Any] | None = None,
+) -> str:
+    """Start the coordinator on `request` (a CoordinatorRequest body, validated here: raises
+    RequestValidationError) with the settings' limits; returns the workflow id."""
+    body: dict[str, Any] = coordinator_request_input(request).model_dump(mode="json")
+    if annotations:
+        body[ANNOTATIONS_KEY] = annotations
+    return str(await client.start_new(names.COORDINATOR, instance_id, body))
+
+
+async def _pending_digest(client: df.DurableOrchestrationClient, workflow_id: str) -> str:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DECISION_RETRY_SECONDS
+    while True:
+        try:
+            return await pending_plan_digest(client, workflow_id)
+        except ConflictError as exc:
+            # Only "not started yet" carries Retry-After; anything else is final.
+            if "Retry-After" not in exc.headers or loop.time() >= deadline:
+                raise
+        await asyncio.sleep(MAX_POLL_SECONDS / 2)
+
+
+async def send_decision(
+    client: df.DurableOrchestrationClient,
+    workflow_id: str,
+    *,
+    approved: bool,
+    approver: str,
+    comment: str = "",
+    digest: str | None = None,
+) -> ApprovalDecision:
+    """Raise the approval event of a run that awaits one, bound to the plan it shows.
+
+    Raises NotFoundError, ConflictError (nothing awaits a decision, or `digest` names another
+    plan) or RequestValidationError (a field out of bounds).
+    """
+    plan_digest = await _pending_digest(client, workflow_id)
+    if digest and digest != plan_digest:
+        raise ConflictError.about(
+            "digest",
+            f"the digest does not match the plan awaiting approval ({plan_digest}); "
+            "read the workflow again and decide on the plan it shows",
+        )
+    decision = parse(
+        ApprovalDecision,
+        {"approved": approved, "approver": approver, "digest": plan_digest, "comment": comment},
+    )
+    await client.raise_event(
+        approval_instance_id(workflow_id), names.APPROVAL_EVENT, decision.model_dump(mode="json")
+    )
+    return decision
