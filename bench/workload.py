@@ -25,6 +25,7 @@ class Workload:
     warmup_runs: int = 20
     latency_runs: int = 200
     concurrent_starts: int = 1000
+    throughput_runs: int = 3
     chain_steps: int = 200
     chain_runs: int = 5
     fan_out_width: int = 1000
@@ -49,6 +50,7 @@ QUICK = Workload(
     warmup_runs=5,
     latency_runs=30,
     concurrent_starts=200,
+    throughput_runs=1,
     chain_runs=2,
     fan_out_runs=1,
     phase_timeout_seconds=90.0,

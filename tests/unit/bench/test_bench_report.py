@@ -13,7 +13,7 @@ def _raw(p50_ms: float, workflows_per_s: float) -> dict:
             "throughput": {
                 "workflows": 100,
                 "activities_per_workflow": 5,
-                "seconds": 100 / workflows_per_s,
+                "runs": [{"seconds": 100 / workflows_per_s}, {"seconds": 1.0}, {"seconds": 0.1}],
             },
             "chain": {"steps": 100, "runs_ms": [150.0], "step_ms": [[1.0] * 50 + [2.0] * 50]},
         },
