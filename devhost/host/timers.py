@@ -17,7 +17,7 @@ from azure.functions.timer import TimerRequest
 from devhost.app_loader import FunctionIndex, FunctionInfo
 from devhost.config import resolve
 from devhost.host.invoker import Invoker
-from devhost.host.ncrontab import Schedule, parse_schedule
+from devhost.host.ncrontab import Schedule, ScheduleError, parse_schedule
 
 logger = logging.getLogger("devhost.timers")
 _MONITOR_THRESHOLD = timedelta(minutes=1)
@@ -44,7 +44,12 @@ def timer_functions(index: FunctionIndex) -> list[TimerFunction]:
     or longer, as in the host."""
     timers = []
     for function in index.of_type("timerTrigger"):
-        schedule = parse_schedule(str(resolve(function.trigger["schedule"])))
+        try:
+            schedule = parse_schedule(str(resolve(function.trigger["schedule"])))
+        except ScheduleError as exc:
+            # The host reports such a function as in error and runs the others.
+            logger.error("The '%s' function is in error and will not run: %s", function.name, exc)
+            continue
         monitor = function.trigger.get("useMonitor")
         if monitor is None:
             monitor = schedule.period(_now()) >= _MONITOR_THRESHOLD
