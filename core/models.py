@@ -321,6 +321,9 @@ class SweepInput(BaseModel):
     slot: str
     max_parallel: int = Field(3, ge=1, le=20)
     limit: int = Field(10, ge=1, le=100)
+    limits: WorkflowLimits = Field(
+        default_factory=WorkflowLimits, description="Limits of each coordinator run."
+    )
 
 
 class SweepTargets(BaseModel):

@@ -37,7 +37,7 @@ def batch_sweep(context: df.DurableOrchestrationContext) -> Any:
             runs.append(
                 context.call_sub_orchestrator(
                     names.COORDINATOR,
-                    CoordinatorInput(request=request).model_dump(mode="json"),
+                    CoordinatorInput(request=request, limits=sweep.limits).model_dump(mode="json"),
                     workflow_id,
                 )
             )
