@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.agent_logs import AuditRecord
 from core.models import CoordinatorResult, Plan
 
 API_VERSION = "0.1.0"
@@ -187,3 +189,10 @@ class ResetReport(BaseModel):
     )
     audit_id: str
     reset_by: str
+
+
+class AuditLog(BaseModel):
+    """Answer of `GET manage/audit`: audit records, oldest first."""
+
+    since: datetime
+    records: list[AuditRecord]

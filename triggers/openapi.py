@@ -18,6 +18,7 @@ from triggers.api_models import (
     AgentStatusReport,
     ApprovalAccepted,
     ApprovalRequest,
+    AuditLog,
     ErrorBody,
     HealthReport,
     Liveness,
@@ -49,6 +50,7 @@ RESPONSES: list[type[BaseModel]] = [
     Liveness,
     AgentStatusReport,
     ResetReport,
+    AuditLog,
 ]
 ERRORS = {
     400: "The body is not JSON (`invalid_json`) or a field is wrong (`validation_error`).",
@@ -231,6 +233,31 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                     "200": _answer("Reset done.", ref[ResetReport]),
                     **errors(400, 409, 413, 503),
                 },
+            }
+        },
+        "/" + routes.AUDIT: {
+            "get": {
+                "operationId": "auditLog",
+                "summary": "The append-only audit log (master key, Admin role)",
+                "description": "Approvals (with approver, plan digest and outcome) and admin "
+                "actions, oldest first.",
+                "parameters": [
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "required": False,
+                        "description": "ISO 8601 time; default a week ago.",
+                        "schema": {"type": "string", "format": "date-time"},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "description": "At most this many records (1-500, default 100).",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                    },
+                ],
+                "responses": {"200": _answer("Audit records.", ref[AuditLog]), **errors(400)},
             }
         },
         "/" + routes.OPENAPI: {

@@ -17,6 +17,7 @@ AGENT_STATUS = "agents/{agent}/status"
 # The Functions host reserves routes that begin with `admin` (even under the route prefix)
 # for its own API and refuses to index such a function, so the reset lives under `manage`.
 RESET = "manage/reset-system"
+AUDIT = "manage/audit"
 OPENAPI = "openapi.json"
 DOCS = "docs"
 

@@ -101,3 +101,16 @@ def test_only_an_approver_can_approve_and_is_recorded_by_verified_name(api: http
         time.sleep(0.1)
     assert body["result"]["approval"]["approver"] == "alice"
     assert api.post("manage/reset-system", json={}, headers=as_user("root", ADMIN)).status_code in (200, 409)
+
+
+def test_audit_log_is_for_admins_and_binds_approver_and_digest(api: httpx.Client):
+    assert api.get("manage/audit", headers=as_user("olivia", OPERATOR)).status_code == 403
+    response = api.get("manage/audit", headers=as_user("root", ADMIN))
+    assert response.status_code == 200
+    approvals = [r for r in response.json()["records"] if r["kind"] == "approval" and r["action"] == "approved"]
+    assert approvals
+    assert approvals[-1]["actor"] == "alice"
+    assert len(approvals[-1]["digest"]) == 64
+    bad = api.get("manage/audit", params={"limit": "0"}, headers=as_user("root", ADMIN))
+    assert bad.status_code == 400
+    assert bad.json()["detail"][0]["field"] == "limit"
