@@ -6,6 +6,7 @@ import azure.durable_functions as df
 from triggers import (
     agent_status,
     approval,
+    audit,
     docs,
     health,
     mcp_tools,
@@ -26,6 +27,7 @@ blueprints: list[df.Blueprint] = [
     approval.bp,
     agent_status.bp,
     reset.bp,
+    audit.bp,
     docs.bp,
     sweep_timer.bp,
     monitor_api.bp,
