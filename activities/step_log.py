@@ -10,6 +10,7 @@ from core.agent_logs import (
     TokenUsage,
     get_agent_log_store,
 )
+from core.auth import scrub_text
 from core.llm.types import TokenUsage as ModelUsage
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ async def log_step(
         tokens=tokens,
         latency_ms=latency_ms,
         outcome=outcome,
-        error=error,
+        error=scrub_text(error) if error else None,
         timestamp=datetime.now(UTC),
         model=model,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from core.auth import redact
 from core.models import (
     AgentAnswer,
     AgentStatus,
@@ -36,14 +37,18 @@ MIN_SYNTHESIS_TOKENS = 200
 def _status(
     phase: str, done: int, total: int, tokens: int, budget: int, **extra: Any
 ) -> dict[str, Any]:
-    return {
-        "phase": phase,
-        "agents_done": done,
-        "agents_total": total,
-        "tokens_used": tokens,
-        "budget_tokens": budget,
-        **extra,
-    }
+    # Custom status is readable by every status query: anything secret-like is masked.
+    status: dict[str, Any] = redact(
+        {
+            "phase": phase,
+            "agents_done": done,
+            "agents_total": total,
+            "tokens_used": tokens,
+            "budget_tokens": budget,
+            **extra,
+        }
+    )
+    return status
 
 
 def _agent_result(agent: str, task: Any) -> AgentAnswer:

@@ -183,3 +183,14 @@ async def test_batch_sweep_runs_the_coordinator_per_target_with_stable_ids(engin
     for key in workflows:
         child = await engine.get_status(f"{iid}:{key}")
         assert child.runtime_status == RuntimeStatus.COMPLETED
+
+
+async def test_secrets_in_a_request_do_not_reach_the_custom_status(engine: Engine):
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+    query = f"Update ticket TCK-0001 to resolved; my password: hunter2 and Authorization: Bearer {token}"
+    payload = CoordinatorInput(request=CoordinatorRequest(query=query))
+    iid = await engine.start_new("coordinator", None, client_input(payload.model_dump(mode="json")))
+    await wait_for_phase(engine, iid, "awaiting_approval")
+    status_text = (await engine.get_status(iid)).custom_status
+    assert token not in status_text
+    await engine.terminate(iid, "done")
