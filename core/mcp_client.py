@@ -103,11 +103,12 @@ _servers_lock = threading.Lock()
 _tool_cache: dict[tuple[str, str], list[ToolSpec]] = {}
 
 
-async def list_tools(agent_id: str) -> list[ToolSpec]:
-    """The tools of an agent's server, in the server's order; cached per server target."""
+async def list_tools(agent_id: str, *, fresh: bool = False) -> list[ToolSpec]:
+    """The tools of an agent's server, in the server's order; cached per server target
+    unless `fresh`, which asks the server again (a reachability check)."""
     definition = _definition(agent_id)
     key = (agent_id, _target_name(definition))
-    if key not in _tool_cache:
+    if fresh or key not in _tool_cache:
         tools = await _exchange(definition, _fetch_tools)
         _tool_cache[key] = [_spec(tool) for tool in tools]
     return list(_tool_cache[key])

@@ -37,7 +37,7 @@ class AgentCheckError(Exception):
 async def tool_names(agent_id: str) -> list[str]:
     """The names of the agent's tools; AgentCheckError when its server does not list them."""
     try:
-        specs = await asyncio.wait_for(list_tools(agent_id), CHECK_TIMEOUT_SECONDS)
+        specs = await asyncio.wait_for(list_tools(agent_id, fresh=True), CHECK_TIMEOUT_SECONDS)
     # However the tool server fails, the agent is degraded and the report says why.
     except Exception as exc:
         raise AgentCheckError(f"tools of {agent_id}: {type(exc).__name__}: {exc}") from exc

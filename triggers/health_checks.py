@@ -67,6 +67,6 @@ def tools_check(agent_id: str) -> Check:
     """The agent's tool server lists its tools."""
 
     async def check() -> str:
-        return f"{len(await list_tools(agent_id))} tools"
+        return f"{len(await list_tools(agent_id, fresh=True))} tools"
 
     return check

@@ -325,3 +325,33 @@ async def test_a_url_that_is_not_an_mcp_endpoint_is_unavailable(smart_city_url, 
 
     with pytest.raises(ToolServerUnavailableError, match="smart-city"):
         await list_tools("smart-city")
+
+
+@pytest.fixture
+def doomed_server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The enterprise tool server on its own port, for a test that stops it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agents.enterprise.server", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield f"http://127.0.0.1:{port}/mcp", process
+    process.kill()
+    process.wait()
+
+
+async def test_fresh_tool_listing_notices_a_server_that_went_down(set_url, doomed_server):
+    url, process = doomed_server
+    set_url("enterprise", url)
+    for _ in range(100):
+        try:
+            assert await mcp_client.list_tools("enterprise", fresh=True)
+            break
+        except ToolServerUnavailableError:
+            await asyncio.sleep(0.1)
+    process.terminate()
+    await asyncio.to_thread(process.wait, 10)
+    assert await mcp_client.list_tools("enterprise")
+    with pytest.raises(ToolServerUnavailableError):
+        await mcp_client.list_tools("enterprise", fresh=True)
