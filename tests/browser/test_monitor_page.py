@@ -22,6 +22,7 @@ from tests.browser.coordinator_host import (
     base_url,
     coordinator_host,
     start_coordinator,
+    start_orchestration,
     wait_until,
 )
 
@@ -81,6 +82,19 @@ async def open_monitor(page: Page, host: DevHost, fragment: str = "") -> None:
     """Load the monitor afresh (not a same-document jump) at `fragment`."""
     await page.goto("about:blank")
     await page.goto(f"{base_url(host)}/api/monitor{fragment}")
+
+
+async def wait_for_notice(page: Page, text: str) -> None:
+    """Wait until the action's result says `text`; on a timeout, say what the page shows."""
+    try:
+        await page.wait_for(
+            f"(document.querySelector('#action-notice') || {{}}).innerText?.includes({text!r})"
+        )
+    except Exception as exc:
+        shown = await page.evaluate(
+            "[...document.querySelectorAll('.notice')].map(n => n.id + ': ' + n.innerText)"
+        )
+        raise AssertionError(f"no notice {text!r}; the page shows {shown}") from exc
 
 
 async def shot(page: Page, name: str) -> Path:
@@ -231,9 +245,7 @@ async def test_approving_a_waiting_workflow_from_the_page_completes_it(
     )
     await shot(page, "06-approval-confirm")
     await page.click("#confirm-ok")
-    await page.wait_for(
-        "(document.querySelector('#action-notice') || {}).innerText?.includes('approved by Ada Admin')"
-    )
+    await wait_for_notice(page, "approved by Ada Admin")
     final = await wait_until(http, waiting)
     assert final["runtimeStatus"] == "Completed"
     output = final["output"] if isinstance(final["output"], dict) else json.loads(final["output"])
@@ -265,9 +277,7 @@ async def test_terminate_asks_for_confirmation_and_shows_the_result(
     await page.wait_for("document.querySelector('#confirm').open")
     await page.type_text("Not needed any more")
     await page.click("#confirm-ok")
-    await page.wait_for(
-        "(document.querySelector('#action-notice') || {}).innerText?.includes('Terminated')"
-    )
+    await wait_for_notice(page, "Terminated")
     final = await wait_until(http, waiting)
     assert final["runtimeStatus"] == "Terminated"
     await page.wait_for(
@@ -275,3 +285,22 @@ async def test_terminate_asks_for_confirmation_and_shows_the_result(
     )
     assert await page.evaluate("document.querySelector('#action-purge').disabled") is False
     await shot(page, "08-terminated")
+
+
+async def test_a_failed_instance_shows_its_failure_and_can_be_rewound(
+    page: Page, host: DevHost, http: httpx.AsyncClient
+) -> None:
+    failed = await start_orchestration(http, "coordinator", {"not_a_query": True})
+    assert (await wait_until(http, failed))["runtimeStatus"] == "Failed"
+    await open_monitor(page, host, f"#/instances/{failed}")
+    await page.wait_for("document.querySelector('.failure')")
+    failure = await page.evaluate("document.querySelector('.failure').innerText")
+    assert "query" in failure
+    assert "Field required" in failure
+    assert await page.evaluate("document.querySelector('#timeline-table tr.failed') !== null")
+    assert await page.evaluate("document.querySelector('#action-rewind').disabled") is False
+    await shot(page, "09-failed-instance")
+    await page.click("#action-rewind")
+    await page.wait_for("document.querySelector('#confirm').open")
+    await page.click("#confirm-ok")
+    await wait_for_notice(page, "Rewind requested")

@@ -119,13 +119,17 @@
     ok.textContent = confirmLabel;
     ok.className = danger ? "button deny" : "button primary";
     return new Promise((resolve) => {
-      dialog.addEventListener("close", () => {
+      const onClose = () => {
+        // A close event still queued from an earlier dialog arrives while this one is open.
+        if (dialog.open) return;
+        dialog.removeEventListener("close", onClose);
         if (dialog.returnValue !== "confirm") return resolve(null);
         resolve({
           reason: document.getElementById("confirm-reason").value.trim(),
           newInstanceId: document.getElementById("confirm-new-id").checked,
         });
-      }, { once: true });
+      };
+      dialog.addEventListener("close", onClose);
       dialog.returnValue = "";
       dialog.showModal();
       (reason ? document.getElementById("confirm-reason") : document.getElementById("confirm-cancel")).focus();

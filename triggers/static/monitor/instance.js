@@ -18,14 +18,18 @@
     return M.el("div", {}, M.el("dt", {}, term), M.el("dd", {}, ...value));
   }
 
-  function facts(status) {
+  function facts(detail) {
+    const status = detail.instance;
+    // The history's timestamps are precise; the status times are whole seconds.
+    const root = M.timeline.build({ instance: status, children: [] }).rows[0];
+    const ranFor = Number.isFinite(root.end - root.start) ? root.end - root.start : (status.durationSeconds ?? NaN) * 1000;
     const custom = status.customStatus && typeof status.customStatus === "object" ? status.customStatus : {};
     const items = [
       fact("Name", status.name || ""),
       fact("Status", M.badge(status.runtimeStatus)),
       fact("Created", M.formatTime(status.createdTime)),
       fact("Last updated", M.formatTime(status.lastUpdatedTime)),
-      fact("Duration", M.formatDuration((status.durationSeconds ?? NaN) * 1000)),
+      fact("Duration", M.formatDuration(ranFor)),
     ];
     if (custom.phase) items.push(fact("Phase", custom.phase.replace(/_/g, " ")));
     if (custom.agents_total !== undefined) {
@@ -212,7 +216,7 @@
       M.el("div", { class: "title-line" },
         M.el("h1", { id: "view-title", tabIndex: -1 }, status.instanceId),
         M.badge(status.runtimeStatus)),
-      facts(status),
+      facts(detail),
       failure ? M.el("div", { class: "failure", role: "note" }, M.el("strong", {}, "Failed: "), M.el("pre", {}, failure)) : null,
       detail.approval ? approvalPanel(detail) : null,
       toolbar(detail),

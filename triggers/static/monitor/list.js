@@ -96,7 +96,7 @@
       M.el("td", {}, M.badge(row.runtimeStatus), row.phase ? M.el("div", { class: "phase" }, phaseText(row)) : null),
       M.el("td", {}, M.el("time", { dateTime: row.createdTime || "" }, M.formatTime(row.createdTime))),
       M.el("td", {}, M.el("time", { dateTime: row.lastUpdatedTime || "" }, M.formatTime(row.lastUpdatedTime))),
-      M.el("td", { class: "num" }, M.formatDuration((row.durationSeconds ?? NaN) * 1000))));
+      M.el("td", { class: "num" }, row.durationSeconds != null && row.durationSeconds < 1 ? "< 1 s" : M.formatDuration((row.durationSeconds ?? NaN) * 1000))));
     if (!rows.length) rows.push(M.el("tr", {}, M.el("td", { colspan: 6, class: "empty" }, "No instance matches these filters.")));
     const headers = ["Instance id", "Name", "Status", "Created", "Last updated", "Duration"];
     return M.el("table", { class: "instances", id: "instances" },

@@ -74,7 +74,8 @@
     const done = (status.history || []).find((e) => e.EventType === "ExecutionCompleted");
     const details = done && done.FailureDetails;
     const text = (details && (details.ErrorMessage || details.errorMessage)) || (done && done.Result) || status.output;
-    return M.preview(text, 600) || "The orchestration failed.";
+    const message = M.pretty(text || "");
+    return message ? message.slice(0, 4000) : "The orchestration failed.";
   };
 
   function childStep(child, depth) {
