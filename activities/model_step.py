@@ -1,11 +1,10 @@
 """`llm_step`: one model call of an agent's loop, offered the agent's tools."""
 
-import time
 from typing import Any
 
 import azure.durable_functions as df
 
-from activities.step_log import log_step
+from activities.step_log import StepLog
 from agents.registry import AGENTS
 from core.agent_logs import Outcome
 from core.llm import ChatMessage, ChatModelError, ChatRequest, ToolSpec, get_chat_model
@@ -33,8 +32,13 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
         max_tokens=step.max_tokens,
         purpose=f"{step.agent}:step",
     )
-    began = time.perf_counter()
-    record_id = f"{step.workflow_id}:{step.agent}:llm_step:{step.step}"
+    step_log = StepLog(
+        f"{step.workflow_id}:{step.agent}:llm_step:{step.step}",
+        step.workflow_id,
+        step.agent,
+        step.query_type.value,
+        "llm_step",
+    )
     settings = get_settings()
     system = "azure.ai.openai" if settings.AZURE_OPENAI_ENDPOINT else "offline"
     with (
@@ -46,29 +50,10 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
         try:
             result = await get_chat_model().complete(chat)
         except ChatModelError as exc:
-            await log_step(
-                record_id=record_id,
-                workflow_id=step.workflow_id,
-                agent_id=step.agent,
-                query_type=step.query_type.value,
-                step="llm_step",
-                latency_ms=(time.perf_counter() - began) * 1000,
-                outcome=Outcome.ERROR,
-                error=str(exc),
-            )
+            await step_log.write(Outcome.ERROR, error=str(exc))
             raise
         call.record_usage(result.usage.prompt_tokens, result.usage.completion_tokens, result.model)
-    await log_step(
-        record_id=record_id,
-        workflow_id=step.workflow_id,
-        agent_id=step.agent,
-        query_type=step.query_type.value,
-        step="llm_step",
-        latency_ms=(time.perf_counter() - began) * 1000,
-        outcome=Outcome.OK,
-        usage=result.usage,
-        model=result.model,
-    )
+    await step_log.write(Outcome.OK, usage=result.usage, model=result.model)
     return LlmStepOutput(
         content=result.content,
         tool_calls=result.tool_calls,

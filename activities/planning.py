@@ -5,12 +5,11 @@ approval when the request would change data.
 """
 
 import json
-import time
 from typing import Any
 
 import azure.durable_functions as df
 
-from activities.step_log import log_step
+from activities.step_log import StepLog
 from agents.registry import AGENTS
 from core.agent_logs import Outcome
 from core.llm import ChatMessage, ChatRequest, get_chat_model
@@ -89,20 +88,16 @@ async def plan(payload: dict[str, Any]) -> dict[str, Any]:
         response_format=Plan,
         purpose="plan",
     )
-    began = time.perf_counter()
+    step_log = StepLog(
+        f"{planning.workflow_id}:plan",
+        planning.workflow_id,
+        "coordinator",
+        planning.request.query_type.value,
+        "plan",
+    )
     result = await model.complete(chat)
     produced = result.parsed_as(Plan)
-    await log_step(
-        record_id=f"{planning.workflow_id}:plan",
-        workflow_id=planning.workflow_id,
-        agent_id="coordinator",
-        query_type=request.query_type.value,
-        step="plan",
-        latency_ms=(time.perf_counter() - began) * 1000,
-        outcome=Outcome.OK,
-        usage=result.usage,
-        model=result.model,
-    )
+    await step_log.write(Outcome.OK, usage=result.usage, model=result.model)
     return PlanOutput(
         plan=produced, usage=result.usage, model=result.model, offline=result.offline
     ).model_dump(mode="json")

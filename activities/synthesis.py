@@ -4,12 +4,11 @@ Offline, the synthesis lists each agent's answer and names any agent that failed
 """
 
 import json
-import time
 from typing import Any
 
 import azure.durable_functions as df
 
-from activities.step_log import log_step
+from activities.step_log import StepLog
 from core.agent_logs import Outcome
 from core.llm import ChatMessage, ChatRequest, get_chat_model
 from core.models import AgentStatus, Synthesis, SynthesisInput, SynthesisOutput
@@ -54,19 +53,15 @@ async def synthesize(payload: dict[str, Any]) -> dict[str, Any]:
         max_tokens=work.max_tokens,
         purpose="synthesize",
     )
-    began = time.perf_counter()
-    result = await model.complete(chat)
-    await log_step(
-        record_id=f"{work.workflow_id}:synthesize",
-        workflow_id=work.workflow_id,
-        agent_id="coordinator",
-        query_type=work.request.query_type.value,
-        step="synthesize",
-        latency_ms=(time.perf_counter() - began) * 1000,
-        outcome=Outcome.OK,
-        usage=result.usage,
-        model=result.model,
+    step_log = StepLog(
+        f"{work.workflow_id}:synthesize",
+        work.workflow_id,
+        "coordinator",
+        work.request.query_type.value,
+        "synthesize",
     )
+    result = await model.complete(chat)
+    await step_log.write(Outcome.OK, usage=result.usage, model=result.model)
     return SynthesisOutput(
         synthesis=result.parsed_as(Synthesis),
         usage=result.usage,

@@ -1,11 +1,10 @@
 """`mcp_tool`: one checkpointed, idempotent MCP tool call of an agent."""
 
-import time
 from typing import Any
 
 import azure.durable_functions as df
 
-from activities.step_log import log_step
+from activities.step_log import StepLog
 from core.agent_logs import Outcome
 from core.mcp_client import ToolCallResult, ToolClientError, ToolServerUnavailableError, call_tool
 from core.models import ToolCallInput, ToolCallRecord
@@ -30,8 +29,14 @@ async def mcp_tool(payload: dict[str, Any]) -> dict[str, Any]:
     """Call one tool; a tool's own error comes back in the record, an unreachable tool server
     raises so the retry policy applies."""
     call = ToolCallInput.model_validate(payload)
-    began = time.perf_counter()
-    record_id = f"{call.workflow_id}:{call.agent}:mcp_tool:{call.idempotency_key}"
+    step_log = StepLog(
+        f"{call.workflow_id}:{call.agent}:mcp_tool:{call.idempotency_key}",
+        call.workflow_id,
+        call.agent,
+        call.query_type.value,
+        "mcp_tool",
+        tool=call.tool,
+    )
     try:
         with mcp_tool_span(
             call.workflow_id, call.agent, call.tool, call_id=call.idempotency_key
@@ -43,29 +48,9 @@ async def mcp_tool(payload: dict[str, Any]) -> dict[str, Any]:
             if record.error:
                 mark_failed(span, "tool_error", record.error)
     except ToolServerUnavailableError as exc:
-        await log_step(
-            record_id=record_id,
-            workflow_id=call.workflow_id,
-            agent_id=call.agent,
-            query_type=call.query_type.value,
-            step="mcp_tool",
-            tool=call.tool,
-            latency_ms=(time.perf_counter() - began) * 1000,
-            outcome=Outcome.ERROR,
-            error=str(exc),
-        )
+        await step_log.write(Outcome.ERROR, error=str(exc))
         raise
     except ToolClientError as exc:
         record = ToolCallRecord(tool=call.tool, arguments=call.arguments, error=str(exc))
-    await log_step(
-        record_id=record_id,
-        workflow_id=call.workflow_id,
-        agent_id=call.agent,
-        query_type=call.query_type.value,
-        step="mcp_tool",
-        tool=call.tool,
-        latency_ms=(time.perf_counter() - began) * 1000,
-        outcome=Outcome.ERROR if record.error else Outcome.OK,
-        error=record.error,
-    )
+    await step_log.write(Outcome.ERROR if record.error else Outcome.OK, error=record.error)
     return record.model_dump(mode="json")
