@@ -335,7 +335,9 @@ async def run_host(
     errors: dict[str, str] = {}
     timeout = aiohttp.ClientTimeout(total=60)
     with tempfile.TemporaryDirectory(prefix="devhost-http-bench-") as folder:
-        host = Devhost(Path(folder), log_dir / f"devhost-http-{label.replace(' ', '-')}.log", app_dir)
+        host = Devhost(
+            Path(folder), log_dir / f"devhost-http-{label.replace(' ', '-')}.log", app_dir
+        )
         async with aiohttp.ClientSession(timeout=timeout) as session:
             try:
                 await host.start(session)
