@@ -4,6 +4,7 @@ query orchestrations and read the agent log; they hold no business logic."""
 import azure.durable_functions as df
 
 from triggers import (
+    a2a,
     agent_status,
     approval,
     audit,
@@ -33,4 +34,5 @@ blueprints: list[df.Blueprint] = [
     monitor_api.bp,
     monitor_page.bp,
     mcp_tools.bp,
+    *a2a.blueprints,
 ]

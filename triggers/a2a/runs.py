@@ -8,6 +8,7 @@ way nothing more happens until someone acts.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import azure.durable_functions as df
@@ -48,9 +49,21 @@ def settled(status: DurableOrchestrationStatus) -> bool:
     return is_finished(status) or awaiting_approval(status)
 
 
+def run_input(status: DurableOrchestrationStatus) -> Any:
+    """The run's input (read with `show_input`). The SDK's client sends the input as a JSON
+    string holding the serialised value, and the status shows that string, so it is decoded."""
+    data = status.input_
+    if isinstance(data, str):
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data
+    return data
+
+
 def annotations_of(status: DurableOrchestrationStatus) -> dict[str, Any]:
     """The annotations a caller stored with the run (read with `show_input`)."""
-    data = status.input_
+    data = run_input(status)
     found = data.get(ANNOTATIONS_KEY) if isinstance(data, dict) else None
     return found if isinstance(found, dict) else {}
 

@@ -1,0 +1,456 @@
+"""The coordinator as an A2A agent over real HTTP, against devhost serving the repository's
+app with keys enforced: the agent card, the JSON-RPC binding in 1.0 and 0.3, the HTTP+JSON
+binding, streaming, approval through input-required, cancel, list, errors, and a task that
+outlives a restart of the host."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.apphost import KEYS, AppHost
+
+TWO_AGENT_QUERY = (
+    "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
+)
+APPROVAL_QUERY = "Update ticket TCK-10002 to resolved"
+V1 = {"A2A-Version": "1.0"}
+
+
+@pytest.fixture(scope="module")
+def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
+    """The repository's app under devhost with keys enforced."""
+    host = AppHost(tmp_path_factory.mktemp("a2a"))
+    host.wait_ready()
+    yield host
+    host.stop()
+
+
+@pytest.fixture(scope="module")
+def api(app_host: AppHost) -> Iterator[httpx.Client]:
+    """A client of `/api/` that sends the function key."""
+    headers = {"x-functions-key": KEYS["function"]}
+    with httpx.Client(base_url=app_host.url + "/api/", headers=headers, timeout=120) as client:
+        yield client
+
+
+def message(*parts: dict[str, Any], task_id: str | None = None, **fields: Any) -> dict[str, Any]:
+    """A 1.0 user message."""
+    found = {"messageId": uuid.uuid4().hex, "role": "ROLE_USER", "parts": list(parts), **fields}
+    return {**found, "taskId": task_id} if task_id else found
+
+
+def rpc(api: httpx.Client, method: str, params: Any, headers: dict[str, str] | None = None) -> Any:
+    """A JSON-RPC call; the whole response body."""
+    body = {"jsonrpc": "2.0", "id": 7, "method": method, "params": params}
+    response = api.post("a2a", json=body, headers=V1 if headers is None else headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    return response.json()
+
+
+def result(
+    api: httpx.Client, method: str, params: Any, headers: dict[str, str] | None = None
+) -> Any:
+    """The result of a JSON-RPC call that must succeed."""
+    body = rpc(api, method, params, headers)
+    assert "error" not in body, body
+    return body["result"]
+
+
+def error(
+    api: httpx.Client, method: str, params: Any, headers: dict[str, str] | None = None
+) -> Any:
+    """The error of a JSON-RPC call that must fail."""
+    body = rpc(api, method, params, headers)
+    assert "result" not in body, body
+    return body["error"]
+
+
+def events(response: httpx.Response) -> list[Any]:
+    """The JSON of each `data:` event of a Server-Sent Events answer."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/event-stream")
+    return [
+        json.loads(line.removeprefix("data: "))
+        for line in response.text.splitlines()
+        if line.startswith("data: ")
+    ]
+
+
+def stream(api: httpx.Client, method: str, params: Any, headers: dict[str, str] = V1) -> list[Any]:
+    """The results of a streaming JSON-RPC call."""
+    body = {"jsonrpc": "2.0", "id": 9, "method": method, "params": params}
+    found = events(api.post("a2a", json=body, headers=headers))
+    assert all("result" in event for event in found), found
+    return [event["result"] for event in found]
+
+
+def last_state(results: list[Any]) -> str:
+    """The task state a 1.0 stream ended with (its first task, when nothing followed)."""
+    last = results[-1]
+    return (last.get("statusUpdate") or last["task"])["status"]["state"]
+
+
+def awaiting_approval(api: httpx.Client, **fields: Any) -> dict[str, Any]:
+    """A new task whose plan waits for a decision (non-blocking send, then a blocking one
+    with the same message id, which finds the same task)."""
+    sent = message({"text": APPROVAL_QUERY}, {"data": {"require_approval": True}}, **fields)
+    first = result(
+        api, "SendMessage", {"message": sent, "configuration": {"returnImmediately": True}}
+    )
+    task = result(api, "SendMessage", {"message": sent})["task"]
+    assert task["id"] == first["task"]["id"]
+    assert task["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
+    return task
+
+
+def test_agent_card_is_public_and_names_both_versions(app_host: AppHost) -> None:
+    response = httpx.get(app_host.url + "/api/.well-known/agent-card.json")
+    assert response.status_code == 200
+    card = response.json()
+    base = app_host.url + "/api/"
+    interfaces = {
+        (i["protocolBinding"], i["protocolVersion"]): i["url"] for i in card["supportedInterfaces"]
+    }
+    assert interfaces == {
+        ("JSONRPC", "1.0"): base + "a2a",
+        ("HTTP+JSON", "1.0"): base + "a2a/rest",
+        ("JSONRPC", "0.3"): base + "a2a",
+        ("HTTP+JSON", "0.3"): base + "a2a/rest",
+    }
+    assert (card["url"], card["preferredTransport"], card["protocolVersion"]) == (
+        base + "a2a",
+        "JSONRPC",
+        "0.3.0",
+    )
+    assert {s["id"] for s in card["skills"]} == {
+        "coordinator",
+        "customer-support",
+        "smart-city",
+        "enterprise",
+    }
+    assert card["capabilities"]["streaming"] is True
+    assert card["capabilities"]["pushNotifications"] is False
+    assert (
+        card["securitySchemes"]["functionKey"]["apiKeySecurityScheme"]["name"] == "x-functions-key"
+    )
+    # The real host serves HTTP triggers under the route prefix only; so does devhost.
+    assert httpx.get(app_host.url + "/.well-known/agent-card.json").status_code == 404
+
+
+def test_send_message_blocks_until_the_answer_and_the_task_is_the_workflow(
+    api: httpx.Client,
+) -> None:
+    sent = message({"text": TWO_AGENT_QUERY})
+    task = result(api, "SendMessage", {"message": sent})["task"]
+    assert task["status"]["state"] == "TASK_STATE_COMPLETED"
+    assert task["status"]["timestamp"].endswith("Z")
+    answer = task["artifacts"][0]
+    assert answer["name"] == "answer"
+    text, data = answer["parts"]
+    assert text["text"] == data["data"]["answer"]
+    assert {a["agent"] for a in data["data"]["agents"]} == {"customer-support", "enterprise"}
+    assert task["history"][0]["messageId"] == sent["messageId"]
+    assert task["history"][0]["parts"] == [{"text": TWO_AGENT_QUERY}]
+    workflow = api.get(f"coordinator/workflows/{task['id']}").json()
+    assert workflow["result"]["answer"] == text["text"]
+    again = result(api, "SendMessage", {"message": sent})["task"]
+    assert again["id"] == task["id"]
+    got = result(api, "GetTask", {"id": task["id"], "historyLength": 0})
+    assert "history" not in got
+    assert got["contextId"] == task["contextId"]
+
+
+def test_follow_up_in_the_same_context_is_a_new_task(api: httpx.Client) -> None:
+    first = result(api, "SendMessage", {"message": message({"text": TWO_AGENT_QUERY})})["task"]
+    follow_up = message(
+        {"text": "Which SKUs are below their reorder point?"}, contextId=first["contextId"]
+    )
+    second = result(api, "SendMessage", {"message": follow_up})["task"]
+    assert second["id"] != first["id"]
+    assert second["contextId"] == first["contextId"]
+
+
+def test_a_task_awaiting_approval_asks_for_input_and_takes_the_decision(api: httpx.Client) -> None:
+    task = awaiting_approval(api)
+    status_parts = task["status"]["message"]["parts"]
+    digest = status_parts[1]["data"]["planDigest"]
+    assert len(digest) == 64
+    no_name = message({"text": "approve, go ahead"}, task_id=task["id"])
+    assert error(api, "SendMessage", {"message": no_name})["code"] == -32602
+    other_context = message({"text": "approve"}, task_id=task["id"], contextId="elsewhere")
+    assert error(api, "SendMessage", {"message": other_context})["code"] == -32602
+    decision = {
+        "approved": True,
+        "approver": "alice@example.com",
+        "comment": "fine",
+        "digest": digest,
+    }
+    done = result(api, "SendMessage", {"message": message({"data": decision}, task_id=task["id"])})[
+        "task"
+    ]
+    assert done["status"]["state"] == "TASK_STATE_COMPLETED"
+    outcome = done["artifacts"][0]["parts"][1]["data"]
+    assert outcome["approval"]["approver"] == "alice@example.com"
+    late = message({"data": {"approved": False, "approver": "bob"}}, task_id=task["id"])
+    assert error(api, "SendMessage", {"message": late})["code"] == -32004
+
+
+def test_a_denied_plan_rejects_the_task(api: httpx.Client) -> None:
+    task = awaiting_approval(api)
+    deny = message(
+        {"data": {"approved": False, "approver": "bob", "comment": "not now"}}, task_id=task["id"]
+    )
+    done = result(api, "SendMessage", {"message": deny})["task"]
+    assert done["status"]["state"] == "TASK_STATE_REJECTED"
+    assert "not carried out" in done["status"]["message"]["parts"][0]["text"]
+
+
+def test_streaming_sends_the_task_then_updates_until_it_ends(api: httpx.Client) -> None:
+    found = stream(api, "SendStreamingMessage", {"message": message({"text": TWO_AGENT_QUERY})})
+    assert "task" in found[0]
+    assert "artifactUpdate" in found[-2]
+    assert found[-2]["artifactUpdate"]["artifact"]["name"] == "answer"
+    assert found[-1]["statusUpdate"]["status"]["state"] == "TASK_STATE_COMPLETED"
+    task_id = found[0]["task"]["id"]
+    assert all(next(iter(e.values())).get("taskId", task_id) == task_id for e in found)
+
+
+def test_streaming_stops_at_input_required_and_resumes_with_the_decision(api: httpx.Client) -> None:
+    sent = message({"text": APPROVAL_QUERY}, {"data": {"require_approval": True}})
+    asked = stream(api, "SendStreamingMessage", {"message": sent})
+    assert asked[-1]["statusUpdate"]["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
+    task_id = asked[0]["task"]["id"]
+    again = stream(api, "SubscribeToTask", {"id": task_id})
+    assert [list(e) for e in again] == [["task"]]
+    assert again[0]["task"]["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
+    decision = message({"data": {"approved": True, "approver": "carol"}}, task_id=task_id)
+    resumed = stream(api, "SendStreamingMessage", {"message": decision})
+    assert resumed[0]["task"]["status"]["state"] != "TASK_STATE_INPUT_REQUIRED"
+    assert last_state(resumed) == "TASK_STATE_COMPLETED"
+    finished = error(api, "SubscribeToTask", {"id": task_id})
+    assert finished["code"] == -32004
+
+
+def test_cancel_terminates_the_workflow_and_its_approval_step(
+    api: httpx.Client, app_host: AppHost
+) -> None:
+    task = awaiting_approval(api)
+    canceled = result(api, "CancelTask", {"id": task["id"]})
+    assert canceled["status"]["state"] == "TASK_STATE_CANCELED"
+    approval = httpx.get(
+        f"{app_host.url}/runtime/webhooks/durabletask/instances/{task['id']}:approval",
+        params={"code": KEYS["system"]},
+    ).json()
+    assert approval["runtimeStatus"] == "Terminated"
+    again = error(api, "CancelTask", {"id": task["id"]})
+    assert again["code"] == -32002
+    assert again["data"][0]["reason"] == "TASK_NOT_CANCELABLE"
+
+
+def test_list_tasks_filters_by_context_and_state_in_pages(api: httpx.Client) -> None:
+    context = uuid.uuid4().hex
+    waiting = [awaiting_approval(api, contextId=context) for _ in range(3)]
+    ids = {t["id"] for t in waiting}
+    seen: list[str] = []
+    token = ""
+    while True:
+        page = result(api, "ListTasks", {"contextId": context, "pageSize": 2, "pageToken": token})
+        assert page["totalSize"] == 3
+        assert page["pageSize"] == 2
+        assert all("artifacts" not in t for t in page["tasks"])
+        seen += [t["id"] for t in page["tasks"]]
+        token = page["nextPageToken"]
+        if not token:
+            break
+    assert sorted(seen) == sorted(ids)
+    assert len(seen) == 3
+    waiting_now = result(api, "ListTasks", {"status": "TASK_STATE_INPUT_REQUIRED", "pageSize": 100})
+    assert ids <= {t["id"] for t in waiting_now["tasks"]}
+    for task_id in ids:
+        result(api, "CancelTask", {"id": task_id})
+    canceled = result(api, "ListTasks", {"contextId": context, "status": "TASK_STATE_CANCELED"})
+    assert canceled["totalSize"] == 3
+
+
+def test_a2a_0_3_clients_get_the_0_3_methods_and_shapes(api: httpx.Client) -> None:
+    sent = {
+        "kind": "message",
+        "messageId": uuid.uuid4().hex,
+        "role": "user",
+        "parts": [{"kind": "text", "text": TWO_AGENT_QUERY}],
+    }
+    task = result(api, "message/send", {"message": sent}, headers={})
+    assert task["kind"] == "task"
+    assert task["status"]["state"] == "completed"
+    assert [p["kind"] for p in task["artifacts"][0]["parts"]] == ["text", "data"]
+    assert task["history"][0]["role"] == "user"
+    got = result(api, "tasks/get", {"id": task["id"]}, headers={"A2A-Version": "0.3"})
+    assert got["id"] == task["id"]
+    asked = {
+        **sent,
+        "messageId": uuid.uuid4().hex,
+        "parts": [*sent["parts"], {"kind": "data", "data": {"require_approval": True}}],
+    }
+    updates = stream(api, "message/stream", {"message": asked}, headers={})
+    assert updates[0]["kind"] == "task"
+    assert updates[-1]["kind"] == "status-update"
+    assert updates[-1]["final"] is True
+    assert updates[-1]["status"]["state"] == "input-required"
+    resumed = stream(api, "tasks/resubscribe", {"id": updates[0]["id"]}, headers={})
+    assert resumed[0]["status"]["state"] == "input-required"
+    assert (
+        result(api, "tasks/cancel", {"id": updates[0]["id"]}, headers={})["status"]["state"]
+        == "canceled"
+    )
+
+
+def test_each_method_answers_only_its_own_protocol_version(api: httpx.Client) -> None:
+    params = {"message": message({"text": "hello"})}
+    missing = error(api, "SendMessage", params, headers={})
+    assert missing["code"] == -32009
+    assert missing["data"][0]["reason"] == "VERSION_NOT_SUPPORTED"
+    assert error(api, "message/send", params, headers=V1)["code"] == -32009
+    assert error(api, "GetTask", {"id": "x"}, headers={"A2A-Version": "2.0"})["code"] == -32009
+    assert error(api, "tasks/list", {}, headers={})["code"] == -32601
+    assert "tasks" in result(api, "ListTasks", {"pageSize": 1}, headers={"A2A-Version": "1.0.3"})
+    by_query = api.post(
+        "a2a",
+        params={"A2A-Version": "1.0"},
+        json={"jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": {"id": "x"}},
+    )
+    assert by_query.json()["error"]["code"] == -32001
+
+
+def test_json_rpc_errors_name_the_problem(api: httpx.Client) -> None:
+    unknown = error(api, "GetTask", {"id": "no-such-task"})
+    assert unknown["code"] == -32001
+    assert unknown["data"][0]["reason"] == "TASK_NOT_FOUND"
+    assert error(api, "DeleteEverything", {})["code"] == -32601
+    missing = error(api, "SendMessage", {})
+    assert missing["code"] == -32602
+    assert missing["data"][0]["fieldViolations"][0]["field"] == "message"
+    blank = error(api, "SendMessage", {"message": message({"text": "  "})})
+    assert blank["data"][0]["fieldViolations"][0]["field"] == "message.parts"
+    bad_field = error(
+        api, "SendMessage", {"message": message({"text": "hi"}, {"data": {"budget_tokens": 5}})}
+    )
+    assert bad_field["data"][0]["fieldViolations"][0]["field"] == "budget_tokens"
+    file_part = error(
+        api, "SendMessage", {"message": message({"url": "https://example.com/a.pdf"})}
+    )
+    assert file_part["code"] == -32005
+    push = {
+        "message": message({"text": "hi"}),
+        "configuration": {"taskPushNotificationConfig": {"url": "https://x"}},
+    }
+    assert error(api, "SendMessage", push)["code"] == -32003
+    assert error(api, "CreateTaskPushNotificationConfig", {"taskId": "x"})["code"] == -32003
+    assert error(api, "GetExtendedAgentCard", {})["code"] == -32004
+    parse = api.post("a2a", content=b"{not json", headers=V1).json()
+    assert parse["error"]["code"] == -32700
+    batch = api.post(
+        "a2a", json=[{"jsonrpc": "2.0", "id": 1, "method": "GetTask"}], headers=V1
+    ).json()
+    assert batch["error"]["code"] == -32600
+
+
+def test_endpoints_take_the_function_key(app_host: AppHost) -> None:
+    body = {"jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": {"id": "x"}}
+    assert httpx.post(app_host.url + "/api/a2a", json=body, headers=V1).status_code == 401
+    assert httpx.get(app_host.url + "/api/a2a/rest/tasks", headers=V1).status_code == 401
+
+
+def test_rest_binding_in_1_0(api: httpx.Client) -> None:
+    sent = api.post(
+        "a2a/rest/message:send", json={"message": message({"text": TWO_AGENT_QUERY})}, headers=V1
+    )
+    assert sent.status_code == 200
+    assert sent.headers["content-type"].startswith("application/a2a+json")
+    task = sent.json()["task"]
+    assert task["status"]["state"] == "TASK_STATE_COMPLETED"
+    got = api.get(f"a2a/rest/tasks/{task['id']}", params={"historyLength": 0}, headers=V1).json()
+    assert got["id"] == task["id"]
+    assert "history" not in got
+    listed = api.get(
+        "a2a/rest/tasks", params={"pageSize": 1, "includeArtifacts": "true"}, headers=V1
+    ).json()
+    assert len(listed["tasks"]) == 1
+    assert "artifacts" in listed["tasks"][0]
+    streamed = events(
+        api.post(
+            "a2a/rest/message:stream",
+            json={"message": message({"text": TWO_AGENT_QUERY})},
+            headers=V1,
+        )
+    )
+    assert "task" in streamed[0]
+    assert streamed[-1]["statusUpdate"]["status"]["state"] == "TASK_STATE_COMPLETED"
+    not_cancelable = api.post(f"a2a/rest/tasks/{task['id']}:cancel", headers=V1)
+    assert not_cancelable.status_code == 400
+    assert not_cancelable.json()["error"]["details"][0]["reason"] == "TASK_NOT_CANCELABLE"
+    missing = api.get("a2a/rest/tasks/no-such-task", headers=V1)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["status"] == "NOT_FOUND"
+    assert missing.json()["error"]["details"][0]["reason"] == "TASK_NOT_FOUND"
+    no_header = api.get(f"a2a/rest/tasks/{task['id']}")
+    assert no_header.status_code == 400
+    assert no_header.json()["error"]["details"][0]["reason"] == "VERSION_NOT_SUPPORTED"
+    assert api.get("a2a/rest/nothing-here", headers=V1).status_code == 404
+
+
+def test_rest_binding_in_0_3_under_v1(api: httpx.Client) -> None:
+    sent = {
+        "message": {
+            "messageId": uuid.uuid4().hex,
+            "role": "ROLE_USER",
+            "content": [{"text": APPROVAL_QUERY}, {"data": {"data": {"require_approval": True}}}],
+        },
+        "configuration": {"blocking": True},
+    }
+    answer = api.post("a2a/rest/v1/message:send", json=sent)
+    assert answer.status_code == 200, answer.text
+    task = answer.json()["task"]
+    assert task["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
+    assert task["status"]["message"]["content"][1]["data"]["data"]["planDigest"]
+    assert task["history"][0]["content"][0] == {"text": APPROVAL_QUERY}
+    got = api.get(f"a2a/rest/v1/tasks/{task['id']}").json()
+    assert got["id"] == task["id"]
+    canceled = api.post(f"a2a/rest/v1/tasks/{task['id']}:cancel").json()
+    assert canceled["status"]["state"] == "TASK_STATE_CANCELED"
+    assert api.get("a2a/rest/v1/tasks", headers={}).status_code == 404
+    assert api.get(f"a2a/rest/v1/tasks/{task['id']}", headers=V1).status_code == 400
+
+
+def test_a_task_outlives_a_restart_of_the_host(tmp_path: Path) -> None:
+    headers = {"x-functions-key": KEYS["function"]}
+    first = AppHost(tmp_path)
+    first.wait_ready()
+    try:
+        with httpx.Client(base_url=first.url + "/api/", headers=headers, timeout=120) as api:
+            task = awaiting_approval(api)
+    finally:
+        first.stop()
+    second = AppHost(tmp_path)
+    second.wait_ready()
+    try:
+        with httpx.Client(base_url=second.url + "/api/", headers=headers, timeout=120) as api:
+            again = result(api, "GetTask", {"id": task["id"]})
+            assert again["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
+            assert again["contextId"] == task["contextId"]
+            assert again["history"] == task["history"]
+            assert again["status"]["message"]["parts"][1] == task["status"]["message"]["parts"][1]
+            decision = message({"data": {"approved": True, "approver": "dana"}}, task_id=task["id"])
+            updates = stream(api, "SendStreamingMessage", {"message": decision})
+            assert last_state(updates) == "TASK_STATE_COMPLETED"
+            listed = result(api, "ListTasks", {"contextId": task["contextId"]})
+            assert [t["id"] for t in listed["tasks"]] == [task["id"]]
+    finally:
+        second.stop()

@@ -1,0 +1,85 @@
+"""What a client's message asks for: a new coordinator request, or a decision on the plan a
+task waits for.
+
+A request is its text parts (joined into the query) plus, optionally, a data part with any
+`CoordinatorRequest` field (`query`, `query_type`, `context`, `budget_tokens`,
+`require_approval`). A decision is a data part `{"approved", "comment", "digest", "approver"}`
+or a text that starts with approve or deny (the text is the comment).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from triggers.a2a.errors import ContentTypeNotSupportedError, InvalidParamsError
+from triggers.a2a.model import Message
+
+APPROVE_WORDS = frozenset({"approve", "approved", "yes", "ok", "accept", "承認"})
+DENY_WORDS = frozenset({"deny", "denied", "no", "reject", "rejected", "却下"})
+_FIRST_WORD = re.compile(r"^\W*(\w+)")
+
+
+class Decision(BaseModel):
+    """A decision a client sends on the plan its task shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    approved: bool
+    comment: str = Field("", max_length=1000)
+    digest: str | None = None
+    approver: str | None = None
+
+
+def _texts_and_data(message: Message) -> tuple[list[str], list[dict[str, Any]]]:
+    texts: list[str] = []
+    data: list[dict[str, Any]] = []
+    for index, part in enumerate(message.parts):
+        if part.kind == "file":
+            raise ContentTypeNotSupportedError(
+                f"message.parts[{index}]: file parts are not supported; send text or data"
+            )
+        if part.kind == "text":
+            texts.append(part.text or "")
+        elif isinstance(part.data, dict):
+            data.append(part.data)
+        else:
+            raise InvalidParamsError(f"message.parts[{index}].data", "must be an object")
+    return texts, data
+
+
+def request_of(message: Message) -> dict[str, Any]:
+    """The CoordinatorRequest body a message asks for (validated when the run starts)."""
+    texts, data = _texts_and_data(message)
+    request: dict[str, Any] = {}
+    for fields in data:
+        request.update(fields)
+    query = "\n".join(t for t in texts if t.strip())
+    if query and "query" not in request:
+        request["query"] = query
+    if not str(request.get("query") or "").strip():
+        raise InvalidParamsError("message.parts", "send the question as a text part")
+    return request
+
+
+def decision_of(message: Message) -> Decision:
+    """The decision a message sends; InvalidParamsError when it is none."""
+    texts, data = _texts_and_data(message)
+    if data:
+        try:
+            return Decision.model_validate({k: v for d in data for k, v in d.items()})
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            field = ".".join(str(p) for p in error["loc"]) or "data"
+            raise InvalidParamsError(f"message.parts.data.{field}", error["msg"]) from None
+    text = " ".join(t.strip() for t in texts).strip()
+    match = _FIRST_WORD.match(text.lower())
+    word = match.group(1) if match else ""
+    if word in APPROVE_WORDS or word in DENY_WORDS:
+        return Decision(approved=word in APPROVE_WORDS, comment=text[:1000])
+    raise InvalidParamsError(
+        "message.parts",
+        'answer with a data part {"approved": true or false} or a text starting with approve or deny',
+    )
