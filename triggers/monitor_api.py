@@ -298,8 +298,10 @@ class ListQuery(BaseModel):
         return query
 
     def keeps(self, status: dict[str, Any]) -> bool:
-        """The filters applied here: name (part of it, any case) and sub-orchestrations
-        (this app runs them as `{parent id}:{part}`)."""
+        """The filters applied here: orchestrations only, name (part of it, any case) and
+        sub-orchestrations (this app runs them as `{parent id}:{part}`)."""
+        if str(status.get("instanceId", "")).startswith("@"):
+            return False  # an entity, which the list API may return alongside orchestrations
         if self.name and self.name.lower() not in str(status.get("name", "")).lower():
             return False
         return self.children or ":" not in str(status.get("instanceId", ""))
