@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from pathlib import Path
 from devhost.app_loader import AppLoadError
 from devhost.config import DEFAULT_PORT, ConfigError, load_local_settings
 from devhost.engine.store import HubLockedError
+from devhost.history_view import child_instance_ids, render_timeline
 from devhost.host.api_client import DevhostClient, DevhostError
 from devhost.host.keys import read_saved_keys
 from devhost.host.server import DevHost, HostOptions
@@ -95,7 +97,14 @@ def _history(client: DevhostClient, args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps(events, indent=2)
     summary = f"{status['instanceId']}  {status['name']}  {status['runtimeStatus']}"
-    return summary + "\n\n" + history_table(events)
+    children = {
+        child: client.status(child, history=True).get("historyEvents") or []
+        for child in child_instance_ids(events)
+    }
+    timeline = render_timeline(
+        events, children, width=shutil.get_terminal_size().columns, ascii_only=args.ascii
+    )
+    return "\n\n".join([summary, timeline, history_table(events)])
 
 
 def _raise(client: DevhostClient, args: argparse.Namespace) -> str:
@@ -173,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("instance_id")
         if name == "history":
             sub.add_argument("--json", action="store_true", help="print the raw events")
+            sub.add_argument("--ascii", action="store_true", help="draw the timeline in ASCII")
         sub.set_defaults(handler=handler)
 
     raise_ = commands.add_parser("raise", parents=[client], help="raise an external event")
