@@ -4,7 +4,7 @@ task waits for.
 A request is its text parts (joined into the query) plus, optionally, a data part with any
 `CoordinatorRequest` field (`query`, `query_type`, `context`, `budget_tokens`,
 `require_approval`). A decision is a data part `{"approved", "comment", "digest", "approver"}`
-or a text that starts with approve or deny (the text is the comment).
+or a text that starts with approve or deny (or 承認, 却下; the text is the comment).
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from triggers.a2a.errors import ContentTypeNotSupportedError, InvalidParamsError
 from triggers.a2a.model import Message
 
-APPROVE_WORDS = frozenset({"approve", "approved", "yes", "ok", "accept", "承認"})
-DENY_WORDS = frozenset({"deny", "denied", "no", "reject", "rejected", "却下"})
+APPROVE_WORDS = frozenset({"approve", "approved", "yes", "ok", "accept"})
+DENY_WORDS = frozenset({"deny", "denied", "no", "reject", "rejected"})
+# Japanese runs words together, so these count as a prefix of the text.
+APPROVE_PREFIXES = ("承認",)
+DENY_PREFIXES = ("却下", "拒否")
 _FIRST_WORD = re.compile(r"^\W*(\w+)")
 
 
@@ -77,8 +80,9 @@ def decision_of(message: Message) -> Decision:
     text = " ".join(t.strip() for t in texts).strip()
     match = _FIRST_WORD.match(text.lower())
     word = match.group(1) if match else ""
-    if word in APPROVE_WORDS or word in DENY_WORDS:
-        return Decision(approved=word in APPROVE_WORDS, comment=text[:1000])
+    approves = word in APPROVE_WORDS or text.startswith(APPROVE_PREFIXES)
+    if approves or word in DENY_WORDS or text.startswith(DENY_PREFIXES):
+        return Decision(approved=approves, comment=text[:1000])
     raise InvalidParamsError(
         "message.parts",
         'answer with a data part {"approved": true or false} or a text starting with approve or deny',
