@@ -105,7 +105,7 @@ def send(
 
 
 async def test_a_send_starts_one_run_per_caller_and_message_id(hub: HubClient) -> None:
-    service = TaskService(hub, {})  # type: ignore[arg-type]
+    service = TaskService(hub, {})
     task = await service.send(send("Check order ORD-1"))
     again = await service.send(send("Check order ORD-1"))
     other = await service.send(send("Check order ORD-1", message_id="m2"))
@@ -118,7 +118,7 @@ async def test_a_send_starts_one_run_per_caller_and_message_id(hub: HubClient) -
 
 
 async def test_invalid_requests_start_nothing(hub: HubClient) -> None:
-    service = TaskService(hub, {})  # type: ignore[arg-type]
+    service = TaskService(hub, {})
     with pytest.raises(InvalidParamsError) as caught:
         await service.send(send("hi", budget_tokens=1))
     assert caught.value.field == "budget_tokens"
@@ -126,7 +126,7 @@ async def test_invalid_requests_start_nothing(hub: HubClient) -> None:
 
 
 async def test_a_decision_goes_only_to_a_plan_that_waits(hub: HubClient) -> None:
-    service = TaskService(hub, {})  # type: ignore[arg-type]
+    service = TaskService(hub, {})
     hub.add("busy", "Running", {"phase": "planning"}, updated="2026-01-31T12:00:01Z")
     with pytest.raises(UnsupportedOperationError, match="working"):
         await service.send(send("approve", task_id="busy", approver="alice"))
@@ -150,7 +150,7 @@ async def test_a_decision_goes_only_to_a_plan_that_waits(hub: HubClient) -> None
 
 
 async def test_cancel_terminates_the_run_and_its_active_children(hub: HubClient) -> None:
-    service = TaskService(hub, {})  # type: ignore[arg-type]
+    service = TaskService(hub, {})
     hub.add("wf", "Running", {"phase": "running_agents"}, updated="2026-01-31T12:00:01Z")
     hub.add("wf:enterprise", "Running", updated="2026-01-31T12:00:01Z")
     hub.add("wf:customer-support", "Completed", updated="2026-01-31T12:00:01Z")
@@ -162,7 +162,7 @@ async def test_cancel_terminates_the_run_and_its_active_children(hub: HubClient)
 
 
 async def test_list_pages_newest_first_with_filters(hub: HubClient) -> None:
-    service = TaskService(hub, {})  # type: ignore[arg-type]
+    service = TaskService(hub, {})
     for n in range(5):
         hub.add(
             f"t{n}",

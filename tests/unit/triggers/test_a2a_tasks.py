@@ -90,6 +90,7 @@ def test_awaiting_approval_is_input_required_with_the_plan_as_data() -> None:
     }
     task = task_of(run("Running", custom))
     assert task.status.state is TaskState.INPUT_REQUIRED
+    assert task.status.message is not None
     text, data = task.status.message.parts
     assert "approve or deny" in text.text
     assert data.data == {"plan": PLAN.model_dump(mode="json"), "planDigest": PLAN.digest()}
@@ -97,6 +98,7 @@ def test_awaiting_approval_is_input_required_with_the_plan_as_data() -> None:
 
 def test_a_finished_run_carries_its_answer_as_an_artifact() -> None:
     task = task_of(run("Completed", {"phase": "completed"}, result(failed=["enterprise"])))
+    assert task.artifacts is not None
     (answer,) = task.artifacts
     assert answer.name == "answer"
     assert answer.parts[0].text == "The answer."
