@@ -10,12 +10,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import aiohttp
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.auth import AuthError, Principal
 from core.auth.headers import header_value
 from triggers.a2a.callers import authorize
+from triggers.a2a.http import DURABLE_TRANSPORT_ERRORS
 from triggers.errors import ApiError, DurableUnavailableError, RequestValidationError
 from triggers.mcp_schema import tool_result
 
@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=BaseModel)
 
-_DURABLE_TRANSPORT_ERRORS = (aiohttp.ClientError, TimeoutError, ConnectionError)
 _LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
@@ -94,7 +93,7 @@ async def run_tool(context: str, roles: tuple[str, ...], body: ToolBody) -> str:
     except AuthError as exc:
         message = exc.description if exc.status_code < 500 else "Authentication is unavailable."
         return tool_result({"error": exc.error, "message": message}, is_error=True)
-    except _DURABLE_TRANSPORT_ERRORS as exc:
+    except DURABLE_TRANSPORT_ERRORS as exc:
         log.warning("Durable backend unreachable in MCP tool %s: %r", call.name, exc)
         unavailable = DurableUnavailableError.about(
             "durable", f"the Durable backend did not answer: {exc!r}"
