@@ -46,7 +46,7 @@ async def test_coordinator_report_has_no_tools_but_checks_every_tool_server(sett
 async def test_unreachable_tool_server_degrades_the_agent_and_the_coordinator(
     settings_env, monkeypatch: pytest.MonkeyPatch
 ):
-    async def down(agent_id: str) -> list:
+    async def down(agent_id: str, *, fresh: bool = False) -> list:
         if agent_id == "smart-city":
             raise ToolServerUnavailableError(agent_id, "http://127.0.0.1:9/mcp", "refused")
         return []
