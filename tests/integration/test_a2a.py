@@ -5,6 +5,7 @@ outlives a restart of the host."""
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from core.auth import APPROVER, OPERATOR
 from tests.apphost import KEYS, AppHost
 
 TWO_AGENT_QUERY = (
@@ -454,3 +456,77 @@ def test_a_task_outlives_a_restart_of_the_host(tmp_path: Path) -> None:
             assert [t["id"] for t in listed["tasks"]] == [task["id"]]
     finally:
         second.stop()
+
+
+# With authentication on, behind the platform's built-in authentication.
+
+TENANT = "11111111-2222-3333-4444-555555555555"
+
+
+def as_user(name: str, *roles: str) -> dict[str, str]:
+    """The platform's verified principal header of a user with `roles`."""
+    claims = [
+        {"typ": "oid", "val": f"oid-{name}"},
+        {"typ": "tid", "val": TENANT},
+        {"typ": "name", "val": name},
+        *({"typ": "roles", "val": role} for role in roles),
+    ]
+    payload = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
+    return {"X-MS-CLIENT-PRINCIPAL": base64.b64encode(json.dumps(payload).encode()).decode()}
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A client of `/api/` on a host that trusts the platform principal (keys not enforced)."""
+    settings = {
+        "AUTH_ENABLED": "true",
+        "AUTH_TRUST_PLATFORM_PRINCIPAL": "true",
+        "AUTH_TENANT_ID": TENANT,
+        "AUTH_AUDIENCE": "api://coordinator",
+    }
+    host = AppHost(tmp_path_factory.mktemp("a2a_auth"), enforce_keys=False, settings=settings)
+    host.wait_ready()
+    with httpx.Client(base_url=host.url + "/api/", timeout=120) as client:
+        yield client
+    host.stop()
+
+
+def test_roles_decide_who_may_start_and_who_may_approve(secured: httpx.Client) -> None:
+    body = {"jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": {"id": "x"}}
+    anonymous = secured.post("a2a", json=body, headers=V1)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
+    assert anonymous.json()["error"]["message"]
+    sent = message({"text": APPROVAL_QUERY}, {"data": {"require_approval": True}})
+    no_role = secured.post(
+        "a2a/rest/message:send", json={"message": sent}, headers={**V1, **as_user("eve")}
+    )
+    assert no_role.status_code == 403
+    assert no_role.json()["error"]["status"] == "PERMISSION_DENIED"
+    operator = {**V1, **as_user("olga", OPERATOR)}
+    task = result(secured, "SendMessage", {"message": sent}, headers=operator)["task"]
+    assert task["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
+    decision = message({"data": {"approved": True, "approver": "someone else"}}, task_id=task["id"])
+    refused = secured.post(
+        "a2a",
+        json={"jsonrpc": "2.0", "id": 2, "method": "SendMessage", "params": {"message": decision}},
+        headers=operator,
+    )
+    assert refused.status_code == 403
+    approver = {**V1, **as_user("amir", APPROVER)}
+    done = result(
+        secured,
+        "SendMessage",
+        {"message": message({"text": "approve"}, task_id=task["id"])},
+        headers=approver,
+    )
+    outcome = done["task"]["artifacts"][0]["parts"][1]["data"]
+    assert outcome["approval"]["approver"] == "amir"
+
+
+def test_the_card_asks_for_a_bearer_token_when_authentication_is_on(secured: httpx.Client) -> None:
+    card = secured.get(".well-known/agent-card.json").json()
+    assert card["securitySchemes"]["entraId"]["httpAuthSecurityScheme"]["scheme"] == "Bearer"
+    assert card["securityRequirements"] == [
+        {"schemes": {"functionKey": {"list": []}, "entraId": {"list": []}}}
+    ]

@@ -9,6 +9,7 @@ host.json settings and anonymous access.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import subprocess
@@ -29,6 +30,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, TextContent
 
+from core.auth import APPROVER, OPERATOR
 from tests.apphost import KEYS, REPO, AppHost
 from tests.services import free_port
 
@@ -289,6 +291,67 @@ def test_legacy_message_endpoint_refuses_unknown_sessions(app_host: AppHost) -> 
     stale = httpx.post(url, params={"azmcpcs": "abc|old-instance"}, json=ping, headers=key)
     assert stale.status_code == 400
     assert "No active session for client 'abc'" in stale.json()
+
+
+# With authentication on, behind the platform's built-in authentication.
+
+TENANT = "11111111-2222-3333-4444-555555555555"
+
+
+def as_user(name: str, *roles: str) -> dict[str, str]:
+    """The platform's verified principal header of a user with `roles`."""
+    claims = [
+        {"typ": "oid", "val": f"oid-{name}"},
+        {"typ": "tid", "val": TENANT},
+        {"typ": "name", "val": name},
+        *({"typ": "roles", "val": role} for role in roles),
+    ]
+    payload = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
+    return {"X-MS-CLIENT-PRINCIPAL": base64.b64encode(json.dumps(payload).encode()).decode()}
+
+
+@pytest.fixture(scope="module")
+def secured_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
+    """The app with authentication on (platform principal trusted), keys not enforced."""
+    settings = {
+        "AUTH_ENABLED": "true",
+        "AUTH_TRUST_PLATFORM_PRINCIPAL": "true",
+        "AUTH_TENANT_ID": TENANT,
+        "AUTH_AUDIENCE": "api://coordinator",
+    }
+    host = AppHost(tmp_path_factory.mktemp("mcp_auth"), enforce_keys=False, settings=settings)
+    host.wait_ready()
+    yield host
+    host.stop()
+
+
+@asynccontextmanager
+async def connect_as(host: AppHost, headers: dict[str, str]) -> AsyncIterator[Client]:
+    """An MCP client whose requests carry `headers`."""
+    async with (
+        httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30, read=120)) as http,
+        Client(streamable_http_client(host.url + MCP_PATH, http_client=http)) as client,
+    ):
+        yield client
+
+
+async def test_tools_check_the_callers_roles_and_record_the_verified_approver(
+    secured_host: AppHost,
+) -> None:
+    async with connect_as(secured_host, {}) as anonymous:
+        refused = await anonymous.call_tool("list_agents", {})
+    assert refused.is_error
+    assert structured(refused)["error"] == "unauthorized"
+    args = {"query": APPROVAL_QUERY, "require_approval": True, "wait_seconds": 30}
+    async with connect_as(secured_host, as_user("olga", OPERATOR)) as operator:
+        view = structured(await operator.call_tool("ask_agents", args))
+        decision = {"workflow_id": view["workflow_id"], "approver": "mallory"}
+        forbidden = await operator.call_tool("approve_workflow", decision)
+    assert forbidden.is_error
+    assert structured(forbidden)["error"] == "forbidden"
+    async with connect_as(secured_host, as_user("amir", APPROVER)) as approver:
+        accepted = structured(await approver.call_tool("approve_workflow", decision))
+    assert accepted["approver"] == "amir"
 
 
 # The extension's own behaviour, on an app with tools written for the test.
