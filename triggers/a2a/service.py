@@ -150,6 +150,8 @@ class TaskService:
 
     async def _accept(self, params: SendParams) -> str:
         """Start a task, or pass a decision on to one; the task's id."""
+        if params.message.role != "user":
+            raise InvalidParamsError("message.role", "a client's message has the user role")
         if params.message.task_id is None:
             return await self._start(params.message)
         task_id = await self._decide(params.message)

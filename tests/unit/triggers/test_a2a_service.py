@@ -122,6 +122,10 @@ async def test_invalid_requests_start_nothing(hub: HubClient) -> None:
     with pytest.raises(InvalidParamsError) as caught:
         await service.send(send("hi", budget_tokens=1))
     assert caught.value.field == "budget_tokens"
+    agent = send("hi").model_copy(deep=True)
+    agent.message.role = "agent"
+    with pytest.raises(InvalidParamsError, match="user role"):
+        await service.send(agent)
     assert hub.instances == {}
 
 
