@@ -85,5 +85,6 @@ def decision_of(message: Message) -> Decision:
         return Decision(approved=approves, comment=text[:1000])
     raise InvalidParamsError(
         "message.parts",
-        'answer with a data part {"approved": true or false} or a text starting with approve or deny',
+        'answer with a data part {"approved": true or false} '
+        "or a text starting with approve or deny",
     )

@@ -153,7 +153,9 @@ def task_of(
     progress = progress_of(status)
     parts = [Part(text=text)] + ([Part(data=data, media_type="application/json")] if data else [])
     agent_message = Message(
-        message_id=f"{workflow_id}:{state.value}:{progress.phase or ''}:{progress.agents_done or 0}",
+        message_id=":".join(
+            (workflow_id, state.value, progress.phase or "", str(progress.agents_done or 0))
+        ),
         role="agent",
         parts=parts,
         context_id=context_id,
