@@ -67,7 +67,7 @@ class McpServer:
     ) -> dict[str, Any] | None:
         """The response to a request; None for a notification or a client's response."""
         method = message.get("method")
-        if "id" not in message or message.get("id") is None:
+        if message.get("id") is None or "result" in message or "error" in message:
             return None
         request_id = message["id"]
         if not isinstance(method, str) or not method:

@@ -264,6 +264,8 @@ def test_streamable_http_rules_of_the_extension(app_host: AppHost) -> None:
     assert httpx.post(url, json=ping, headers=bad_session).status_code == 400
     note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
     assert httpx.post(url, json=note, headers={**ACCEPT, **key}).status_code == 202
+    reply = {"jsonrpc": "2.0", "id": "ping-1", "result": {}}
+    assert httpx.post(url, json=reply, headers={**ACCEPT, **key}).status_code == 202
     garbage = httpx.post(url, content=b"[1, 2]", headers={**ACCEPT, **key})
     assert garbage.status_code == 400
     unknown = httpx.post(
