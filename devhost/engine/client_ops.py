@@ -38,7 +38,7 @@ class ClientOps:
         """The version given to new instances that name none (host.json defaultVersion)."""
         raise NotImplementedError
 
-    async def _submit(self, batch: Batch, after: list[AfterCommit]) -> None:
+    async def _submit(self, batch: Batch, effects: list[AfterCommit]) -> None:
         raise NotImplementedError
 
     def _deliver(self, message: MessageRow) -> None:

@@ -64,6 +64,8 @@ class Engine(ClientOps):
         self._client_batches: list[tuple[Batch, list[AfterCommit], asyncio.Future[None]]] = []
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
         self._wake = asyncio.Event()
+        self._unsaved_id = 0
+        self._consumed_unsaved: set[int] = set()
         self._idle = asyncio.Event()
         self._executor = ThreadPoolExecutor(
             max_workers=config.max_concurrent_activities, thread_name_prefix="activity"
@@ -194,21 +196,34 @@ class Engine(ClientOps):
         self._promote_timers(now)
         batch = Batch(updated_at=now)
         after: list[AfterCommit] = []
+        self._consumed_unsaved = set()
         client = self._client_batches
         self._client_batches = []
-        for client_batch, client_after, _ in client:
+        # Client requests and activity results reach the inboxes before this cycle's
+        # episodes, so an episode can consume them in the same transaction that saves them
+        # (one commit per step instead of two). Nothing runs until the commit: the cycle is
+        # synchronous.
+        for client_batch, client_before, _ in client:
+            self._number_unsaved(client_batch.add_messages)
             _merge(batch, client_batch)
-            after.extend(client_after)
+            for apply in client_before:
+                apply()
         completions = self._completions
         self._completions = []
         for activity, outcome in completions:
-            self._complete_activity(activity, outcome, batch, after)
+            self._complete_activity(activity, outcome, batch)
         if run_episodes:
+            # Read the clock again: the messages just delivered are stamped after the start.
+            now = time.time()
+            self._promote_timers(now)
             now_dt = datetime.fromtimestamp(now, UTC)
             limit = self.config.max_concurrent_orchestrations
             for instance_id in list(self._ready)[:limit]:
                 del self._ready[instance_id]
                 self._episode(instance_id, now, now_dt, batch, after)
+        if self._consumed_unsaved:
+            unsaved = self._consumed_unsaved
+            batch.add_messages = [m for m in batch.add_messages if m.id not in unsaved]
         if not batch.is_empty():
             try:
                 self.store.commit(batch)
@@ -228,7 +243,6 @@ class Engine(ClientOps):
         activity: ActivityRow,
         outcome: ActivityOutcome,
         batch: Batch,
-        after: list[AfterCommit],
     ) -> None:
         batch.delete_activities.append(activity.id)
         row = self._live.get(activity.instance_id)
@@ -240,8 +254,21 @@ class Engine(ClientOps):
         else:
             event = h.task_completed(at, activity.task_id, outcome.result)
         message = MessageRow(0, activity.instance_id, event, at.timestamp())
+        self._number_unsaved([message])
         batch.add_messages.append(message)
-        after.append(lambda: self._deliver(message))
+        self._deliver(message)
+
+    def _number_unsaved(self, messages: list[MessageRow]) -> None:
+        """Give messages not yet saved a temporary (negative) id; the commit replaces it."""
+        for message in messages:
+            if message.id == 0:
+                self._unsaved_id -= 1
+                message.id = self._unsaved_id
+
+    def _delete_messages(self, batch: Batch, ids: list[int]) -> None:
+        """Delete consumed messages: saved ones from the hub, unsaved ones from the batch."""
+        batch.delete_messages.extend(i for i in ids if i > 0)
+        self._consumed_unsaved.update(i for i in ids if i < 0)
 
     def _take_messages(self, instance_id: str, now: float) -> list[MessageRow]:
         inbox = self._inbox.get(instance_id, [])
@@ -258,7 +285,7 @@ class Engine(ClientOps):
             return
         row = self._live.get(instance_id)
         if row is None:
-            batch.delete_messages.extend(m.id for m in messages)
+            self._delete_messages(batch, [m.id for m in messages])
             after.append(lambda: self._forget_messages(instance_id, {m.id for m in messages}))
             return
         past = self._history(instance_id)
@@ -272,7 +299,7 @@ class Engine(ClientOps):
                 working, past, now_dt, batch, f"devhost internal error: {exc!r}"
             )
             effects.consumed = [m.id for m in messages]
-        batch.delete_messages.extend(effects.consumed)
+        self._delete_messages(batch, effects.consumed)
         after.append(lambda: self._apply_episode(instance_id, effects))
 
     def _entity_episode(
@@ -285,7 +312,7 @@ class Engine(ClientOps):
     ) -> None:
         state, exists = self._entity_state(entity_id)
         effects = run_entity_batch(self.index, entity_id, state, exists, messages, now_dt, batch)
-        batch.delete_messages.extend(effects.consumed)
+        self._delete_messages(batch, effects.consumed)
 
         def apply() -> None:
             self._entity_states[entity_id] = (effects.state, effects.exists)
@@ -396,12 +423,13 @@ class Engine(ClientOps):
         return await run_activity(info, activity.input, self._executor)
 
     # --- used by the client operations ---------------------------------------------
-    async def _submit(self, batch: Batch, after: list[AfterCommit]) -> None:
-        """Commit `batch` with the next dispatcher cycle, then apply `after`."""
+    async def _submit(self, batch: Batch, effects: list[AfterCommit]) -> None:
+        """Commit `batch` with the next dispatcher cycle; its in-memory `effects` apply in that
+        cycle before the episodes run (nothing else runs until the commit)."""
         if self._store is None:
             raise RuntimeError("The engine is not started.")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._client_batches.append((batch, after, future))
+        self._client_batches.append((batch, effects, future))
         self._wake.set()
         await future
 
