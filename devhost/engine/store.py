@@ -170,6 +170,12 @@ class TaskHubStore:
         self.db.execute(f"PRAGMA synchronous={synchronous}")
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.executescript(SCHEMA)
+        self._last_message_id = self._last_id("messages")
+        self._last_activity_id = self._last_id("activities")
+
+    def _last_id(self, table: str) -> int:
+        row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        return int(row[0]) if row else 0
 
     def close(self) -> None:
         """Close the database and release the hub lock."""
@@ -279,30 +285,37 @@ class TaskHubStore:
                 db.executemany(
                     "DELETE FROM messages WHERE id = ?", [(i,) for i in batch.delete_messages]
                 )
-            for message in batch.add_messages:
-                cursor = db.execute(
-                    "INSERT INTO messages (instance_id, event, visible_at) VALUES (?, ?, ?)",
-                    (message.instance_id, json.dumps(message.event), message.visible_at),
+            if batch.add_messages:
+                first = self._last_message_id + 1
+                db.executemany(
+                    "INSERT INTO messages (id, instance_id, event, visible_at) VALUES (?, ?, ?, ?)",
+                    [
+                        (first + i, m.instance_id, json.dumps(m.event), m.visible_at)
+                        for i, m in enumerate(batch.add_messages)
+                    ],
                 )
-                message.id = int(cursor.lastrowid or 0)
             if batch.delete_activities:
                 db.executemany(
                     "DELETE FROM activities WHERE id = ?", [(i,) for i in batch.delete_activities]
                 )
-            for activity in batch.add_activities:
-                cursor = db.execute(
-                    "INSERT INTO activities (instance_id, execution_id, task_id, name, input, "
-                    "dequeue_count, fail_immediately) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    (
-                        activity.instance_id,
-                        activity.execution_id,
-                        activity.task_id,
-                        activity.name,
-                        activity.input,
-                        activity.fail_immediately,
-                    ),
+            if batch.add_activities:
+                first_activity = self._last_activity_id + 1
+                db.executemany(
+                    "INSERT INTO activities (id, instance_id, execution_id, task_id, name, input, "
+                    "dequeue_count, fail_immediately) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                    [
+                        (
+                            first_activity + i,
+                            a.instance_id,
+                            a.execution_id,
+                            a.task_id,
+                            a.name,
+                            a.input,
+                            a.fail_immediately,
+                        )
+                        for i, a in enumerate(batch.add_activities)
+                    ],
                 )
-                activity.id = int(cursor.lastrowid or 0)
             for entity_id, state in batch.entity_states.items():
                 db.execute(
                     "INSERT OR REPLACE INTO entities (entity_id, state, updated_at) VALUES (?, ?, ?)",
@@ -314,3 +327,10 @@ class TaskHubStore:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        # Ids are handed out only once the rows are saved.
+        for i, message in enumerate(batch.add_messages):
+            message.id = self._last_message_id + 1 + i
+        self._last_message_id += len(batch.add_messages)
+        for i, activity in enumerate(batch.add_activities):
+            activity.id = self._last_activity_id + 1 + i
+        self._last_activity_id += len(batch.add_activities)
