@@ -95,9 +95,8 @@ def stream(api: httpx.Client, method: str, params: Any, headers: dict[str, str] 
 
 
 def last_state(results: list[Any]) -> str:
-    """The task state a 1.0 stream ended with (its first task, when nothing followed)."""
-    last = results[-1]
-    return (last.get("statusUpdate") or last["task"])["status"]["state"]
+    """The task state a 1.0 stream ended with: its last event is a status update."""
+    return results[-1]["statusUpdate"]["status"]["state"]
 
 
 def awaiting_approval(api: httpx.Client, **fields: Any) -> dict[str, Any]:
@@ -218,9 +217,12 @@ def test_a_denied_plan_rejects_the_task(api: httpx.Client) -> None:
 def test_streaming_sends_the_task_then_updates_until_it_ends(api: httpx.Client) -> None:
     found = stream(api, "SendStreamingMessage", {"message": message({"text": TWO_AGENT_QUERY})})
     assert "task" in found[0]
-    assert "artifactUpdate" in found[-2]
-    assert found[-2]["artifactUpdate"]["artifact"]["name"] == "answer"
-    assert found[-1]["statusUpdate"]["status"]["state"] == "TASK_STATE_COMPLETED"
+    assert last_state(found) == "TASK_STATE_COMPLETED"
+    # A run may finish before the first snapshot; then the task itself carries the answer.
+    if "artifactUpdate" in found[-2]:
+        assert found[-2]["artifactUpdate"]["artifact"]["name"] == "answer"
+    else:
+        assert found[0]["task"]["artifacts"][0]["name"] == "answer"
     task_id = found[0]["task"]["id"]
     assert all(next(iter(e.values())).get("taskId", task_id) == task_id for e in found)
 
@@ -228,10 +230,10 @@ def test_streaming_sends_the_task_then_updates_until_it_ends(api: httpx.Client) 
 def test_streaming_stops_at_input_required_and_resumes_with_the_decision(api: httpx.Client) -> None:
     sent = message({"text": APPROVAL_QUERY}, {"data": {"require_approval": True}})
     asked = stream(api, "SendStreamingMessage", {"message": sent})
-    assert asked[-1]["statusUpdate"]["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
+    assert last_state(asked) == "TASK_STATE_INPUT_REQUIRED"
     task_id = asked[0]["task"]["id"]
     again = stream(api, "SubscribeToTask", {"id": task_id})
-    assert [list(e) for e in again] == [["task"]]
+    assert [list(e) for e in again] == [["task"], ["statusUpdate"]]
     assert again[0]["task"]["status"]["state"] == "TASK_STATE_INPUT_REQUIRED"
     decision = message({"data": {"approved": True, "approver": "carol"}}, task_id=task_id)
     resumed = stream(api, "SendStreamingMessage", {"message": decision})

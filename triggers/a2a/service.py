@@ -44,7 +44,7 @@ from triggers.a2a.runs import (
     start_run,
     wait_until_settled,
 )
-from triggers.a2a.streams import ended, follow
+from triggers.a2a.streams import closing, ended, follow
 from triggers.a2a.tasks import task_of
 from triggers.approval import approval_instance_id
 from triggers.errors import ApiError, ConflictError, NotFoundError, RequestValidationError
@@ -178,9 +178,8 @@ class TaskService:
             await self._run(await self._accept(params)), history_length=params.history_length
         )
         yield task
-        if not ended(task):
-            async for event in follow(self.client, task):
-                yield event
+        async for event in self._updates(task):
+            yield event
 
     async def get(self, task_id: str, history_length: int | None) -> Task:
         """GetTask."""
@@ -201,9 +200,16 @@ class TaskService:
                 f"task '{task_id}' is {task.status.state.value}; it has no more updates"
             )
         yield task
-        if not ended(task):
-            async for event in follow(self.client, task):
-                yield event
+        async for event in self._updates(task):
+            yield event
+
+    async def _updates(self, task: Task) -> AsyncIterator[StreamEvent]:
+        """What follows the first task of a stream."""
+        if ended(task):
+            yield closing(task)
+            return
+        async for event in follow(self.client, task):
+            yield event
 
     async def cancel(self, task_id: str) -> Task:
         """CancelTask: terminate the run and what it started; the task once canceled."""

@@ -2,8 +2,9 @@
 
 The updates come from polling the run's durable status: each change of state or progress is
 a status update, a finished run's answer an artifact update before the last status. The
-stream ends when the task ends or waits for input, or when the stream window closes (the
-client subscribes again to go on).
+stream ends with a status update when the task ends or waits for input (repeating the first
+task's status when it had already), or when the stream window closes (the client subscribes
+again to go on).
 
 Under the Functions Python worker an HTTP response leaves when the function returns, so the
 whole stream arrives at once when it ends; the events are the same.
@@ -33,6 +34,11 @@ MAX_POLL_SECONDS = 1.0
 def ended(task: Task) -> bool:
     """True when a stream about `task` closes: it is finished or waits for the client."""
     return task.status.state.terminal or task.status.state.interrupted
+
+
+def closing(task: Task) -> StatusUpdate:
+    """The last event of a stream whose first task already ended: its status again, final."""
+    return StatusUpdate(task_id=task.id, context_id=task.context_id, status=task.status, final=True)
 
 
 def _signature(task: Task) -> tuple[str, str]:
