@@ -85,6 +85,9 @@ class CoordinatorInput(BaseModel):
 
     request: CoordinatorRequest
     limits: WorkflowLimits = Field(default_factory=WorkflowLimits)
+    a2a: dict[str, Any] | None = Field(
+        None, description="What an A2A caller keeps with the run (its context id, first message)."
+    )
 
     @classmethod
     def from_payload(cls, payload: Any) -> CoordinatorInput:
