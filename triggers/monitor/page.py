@@ -14,11 +14,11 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import AuthError, auth_error_response
-from triggers.monitor_api import MONITOR_AUTH_LEVEL, check_admin
+from triggers.monitor.common import MONITOR_AUTH_LEVEL, check_admin
 
 bp = df.Blueprint()
 
-STATIC = Path(__file__).parent / "static" / "monitor"
+STATIC = Path(__file__).parent.parent / "static" / "monitor"
 STYLES = ("monitor.css",)
 SCRIPTS = ("api.js", "timeline.js", "history.js", "list.js", "instance.js", "app.js")
 """In load order: helpers first, the router (which starts the page) last."""

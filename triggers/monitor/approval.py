@@ -1,0 +1,80 @@
+"""`POST /api/monitor/api/instances/{id}/approval`: approve or deny the plan a workflow waits
+on, by raising `approval` on its approval sub-orchestration."""
+
+from __future__ import annotations
+
+import contextlib
+
+import azure.durable_functions as df
+import azure.functions as func
+from pydantic import BaseModel, ValidationError
+
+from core.auth import Principal
+from core.models import ApprovalDecision
+from orchestrations import names
+from triggers.monitor.common import INSTANCE, MONITOR_AUTH_LEVEL
+from triggers.monitor.endpoint import json_answer, monitor_endpoint
+from triggers.monitor.errors import ConflictError, MonitorError, NotFoundError
+from triggers.monitor.family import approval_of
+from triggers.monitor.request import instance_id_of, read_body
+from triggers.monitor.status import read_status, sdk_call
+
+bp = df.Blueprint()
+
+
+class ApprovalBody(BaseModel):
+    """What the page sends to approve or deny: the decision on the digest it showed."""
+
+    approved: bool
+    digest: str
+    comment: str = ""
+    approver: str = ""
+
+
+@bp.route(route=INSTANCE + "/approval", methods=["POST"], auth_level=MONITOR_AUTH_LEVEL)
+@bp.durable_client_input(client_name="client")
+@monitor_endpoint
+async def monitor_approval(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient, principal: Principal
+) -> func.HttpResponse:
+    """Approve or deny the plan a workflow waits on: raise `approval` on its approval
+    sub-orchestration. The approver is the signed-in admin (the body's name only when
+    authentication is off); 409 when nothing waits or the digest is not the plan's."""
+    status = await read_status(client, instance_id_of(req))
+    try:
+        body = ApprovalBody.model_validate(read_body(req))
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise MonitorError(error["msg"], str(error["loc"][0])) from exc
+    family = [status]
+    if status["name"] != names.APPROVAL:
+        with contextlib.suppress(NotFoundError):
+            family.append(await read_status(client, f"{status['instanceId']}:approval"))
+    waiting = approval_of(status, family)
+    if waiting is None:
+        raise ConflictError(f"No approval is waiting on '{status['instanceId']}'", "id")
+    if body.digest != waiting["digest"]:
+        raise ConflictError("The digest is not the one of the plan awaiting approval", "digest")
+    approver = principal.display_name if principal.authenticated else body.approver.strip()
+    try:
+        decision = ApprovalDecision(
+            approved=body.approved, approver=approver, digest=body.digest, comment=body.comment
+        )
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise MonitorError(error["msg"], str(error["loc"][0])) from exc
+    target = waiting["instanceId"]
+    await sdk_call(
+        client.raise_event(target, names.APPROVAL_EVENT, decision.model_dump(mode="json"))
+    )
+    verdict = "approved" if body.approved else "denied"
+    return json_answer(
+        {
+            "instanceId": status["instanceId"],
+            "approvalInstanceId": target,
+            "result": verdict,
+            "approver": approver,
+            "message": f"The plan was {verdict} by {approver}.",
+        },
+        202,
+    )

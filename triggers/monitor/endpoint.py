@@ -1,0 +1,62 @@
+"""How a monitor route answers: `monitor_endpoint` checks admin access, runs the handler and
+turns every error into a JSON answer; `json_answer` writes one that is never cached."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from core.auth import AuthError, auth_error_response
+from triggers.monitor.common import check_admin
+from triggers.monitor.errors import TRANSPORT_ERRORS, MonitorError, UnavailableError
+
+log = logging.getLogger(__name__)
+
+
+def json_answer(body: Any, status_code: int = 200) -> func.HttpResponse:
+    """A JSON answer that is never cached."""
+    return func.HttpResponse(
+        json.dumps(body, ensure_ascii=False, default=str),
+        status_code=status_code,
+        mimetype="application/json",
+        charset="utf-8",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+Handler = Callable[..., Awaitable[func.HttpResponse]]
+
+
+def monitor_endpoint(handler: Handler) -> Handler:
+    """Check admin access, then run `handler` with the principal; errors become JSON answers.
+    The wrapper keeps the handler's name but not its signature: the Functions indexer must
+    see only the two bound parameters."""
+
+    async def run(
+        req: func.HttpRequest, client: df.DurableOrchestrationClient
+    ) -> func.HttpResponse:
+        try:
+            principal = check_admin(req)
+            return await handler(req, client, principal)
+        except AuthError as exc:
+            return auth_error_response(exc)
+        except MonitorError as exc:
+            body = {"error": exc.code, "message": exc.message, "field": exc.field}
+            return json_answer(body, exc.status_code)
+        except TRANSPORT_ERRORS as exc:
+            log.warning("Durable extension unreachable: %s", exc)
+            message = "The Durable extension cannot be reached."
+            return json_answer({"error": UnavailableError.code, "message": message}, 503)
+        except Exception:
+            log.exception("Monitor request failed: %s", handler.__name__)
+            message = "The request failed unexpectedly; see the function logs."
+            return json_answer({"error": "internal_error", "message": message}, 500)
+
+    names_only = ("__module__", "__name__", "__qualname__", "__doc__")
+    return functools.update_wrapper(run, handler, assigned=names_only, updated=())

@@ -1,0 +1,37 @@
+"""`POST /api/monitor/api/instances/{id}/events/{event}`: raise any external event on an
+instance still active, and audit it."""
+
+from __future__ import annotations
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from core.auth import Principal
+from triggers.monitor.audit import audit
+from triggers.monitor.common import ACTIVE, INSTANCE, MONITOR_AUTH_LEVEL
+from triggers.monitor.endpoint import json_answer, monitor_endpoint
+from triggers.monitor.errors import ConflictError, MonitorError
+from triggers.monitor.request import instance_id_of, read_body
+from triggers.monitor.status import read_status, sdk_call
+
+bp = df.Blueprint()
+
+
+@bp.route(route=INSTANCE + "/events/{event}", methods=["POST"], auth_level=MONITOR_AUTH_LEVEL)
+@bp.durable_client_input(client_name="client")
+@monitor_endpoint
+async def monitor_raise_event(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient, principal: Principal
+) -> func.HttpResponse:
+    """Raise any external event with the body's `data`; 409 once the instance finished."""
+    status = await read_status(client, instance_id_of(req))
+    event = req.route_params.get("event", "").strip()
+    if not event:
+        raise MonitorError("name the event", "event")
+    data = read_body(req).get("data")
+    if status["runtimeStatus"] not in ACTIVE:
+        raise ConflictError(f"'{status['instanceId']}' is {status['runtimeStatus']}", "id")
+    await sdk_call(client.raise_event(status["instanceId"], event, data))
+    await audit(principal, "raise-event", status["instanceId"], {"event": event})
+    message = f"Raised '{event}' on {status['instanceId']}."
+    return json_answer({"instanceId": status["instanceId"], "message": message}, 202)

@@ -1,0 +1,55 @@
+"""`GET /api/monitor/api/instances`: a page of instances, newest first, filtered by
+`ListQuery`, with the total that matched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from core.auth import Principal
+from triggers.monitor.common import INSTANCES, MONITOR_AUTH_LEVEL
+from triggers.monitor.endpoint import json_answer, monitor_endpoint
+from triggers.monitor.query import ListQuery
+from triggers.monitor.scan import scan_instances
+from triggers.monitor.times import duration_seconds
+
+bp = df.Blueprint()
+
+
+def list_row(status: dict[str, Any]) -> dict[str, Any]:
+    """One instance of the list, with its phase when the custom status names one."""
+    custom = status.get("customStatus")
+    return {
+        "instanceId": status.get("instanceId"),
+        "name": status.get("name"),
+        "runtimeStatus": status.get("runtimeStatus"),
+        "createdTime": status.get("createdTime"),
+        "lastUpdatedTime": status.get("lastUpdatedTime"),
+        "durationSeconds": duration_seconds(status),
+        "phase": custom.get("phase") if isinstance(custom, dict) else None,
+    }
+
+
+@bp.route(route=INSTANCES, methods=["GET"], auth_level=MONITOR_AUTH_LEVEL)
+@bp.durable_client_input(client_name="client")
+@monitor_endpoint
+async def monitor_list(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient, principal: Principal
+) -> func.HttpResponse:
+    """A page of instances, newest first, with the total that matched."""
+    query = ListQuery.from_request(req)
+    scanned, truncated = await scan_instances(client, query.extension_query())
+    kept = [list_row(s) for s in scanned if query.keeps(s)]
+    kept.sort(key=lambda r: (r["createdTime"] or "", r["instanceId"] or ""), reverse=True)
+    return json_answer(
+        {
+            "instances": kept[query.skip : query.skip + query.top],
+            "total": len(kept),
+            "skip": query.skip,
+            "top": query.top,
+            "truncated": truncated,
+            "names": sorted({str(r["name"]) for r in kept if r["name"]}),
+        }
+    )
