@@ -32,6 +32,7 @@ from core.telemetry.spans import (
     model_call_span,
     orchestration_event,
     tracer,
+    workflow_trace_context,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "tracer",
     "workflow_finished",
     "workflow_started",
+    "workflow_trace_context",
 ]

@@ -1,6 +1,7 @@
 """Spans of the work a workflow does: activities, model calls (GenAI conventions), MCP tool
 calls, and orchestration events. Every span carries `workflow.id`, the orchestration instance
-id, so one workflow's spans can be found together across functions and retries.
+id, and a span started outside any other belongs to the workflow's own trace, whose id is
+derived from the workflow id: one trace per workflow across functions, hosts and retries.
 
 Activities run at least once: a retried or redelivered activity yields one span per attempt,
 which is what happened. Orchestration events are emitted only outside replay.
@@ -8,13 +9,23 @@ which is what happened. Orchestration events are emitted only outside replay.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    Span,
+    SpanContext,
+    SpanKind,
+    Status,
+    StatusCode,
+    TraceFlags,
+)
 
 from core.telemetry import attributes as a
 from core.telemetry.replay import ReplayAware, is_replay
@@ -25,10 +36,28 @@ def tracer() -> trace.Tracer:
     return trace.get_tracer_provider().get_tracer(a.INSTRUMENTATION_SCOPE)
 
 
+def workflow_trace_context(workflow_id: str) -> otel_context.Context:
+    """A context whose (remote, sampled) parent is the root of `workflow_id`'s trace: the
+    trace id and the root span id are derived from the workflow id, so every process that
+    works for the workflow joins the same trace without passing anything along."""
+    digest = hashlib.sha256(f"workflow:{workflow_id}".encode()).digest()
+    root = SpanContext(
+        trace_id=int.from_bytes(digest[:16], "big") or 1,
+        span_id=int.from_bytes(digest[16:24], "big") or 1,
+        is_remote=True,
+        trace_flags=TraceFlags(TraceFlags.SAMPLED),
+    )
+    return trace.set_span_in_context(NonRecordingSpan(root))
+
+
 @contextmanager
 def _span(name: str, kind: SpanKind, attributes: dict[str, Any]) -> Iterator[Span]:
+    parent = None
+    workflow_id = attributes.get(a.WORKFLOW_ID)
+    if workflow_id and not trace.get_current_span().get_span_context().is_valid:
+        parent = workflow_trace_context(str(workflow_id))
     with tracer().start_as_current_span(
-        name, kind=kind, attributes=a.clean_attributes(attributes)
+        name, context=parent, kind=kind, attributes=a.clean_attributes(attributes)
     ) as span:
         try:
             yield span

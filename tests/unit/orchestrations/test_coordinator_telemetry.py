@@ -1,7 +1,10 @@
 """A coordinator run emits its spans and metrics once, however often its orchestrations
 replay: one request per agent, every model call's tokens, gen_ai and MCP attributes."""
 
+from opentelemetry import trace
+
 from core.models import CoordinatorInput, CoordinatorRequest, CoordinatorResult
+from core.telemetry import workflow_trace_context
 from devhost.engine.engine import Engine
 from devhost.engine.inputs import client_input
 from tests.unit.core.telemetry.conftest import recorded, spans
@@ -28,3 +31,20 @@ async def test_metrics_and_spans_are_emitted_once_per_step_despite_replays(engin
     assert all(s.attributes["gen_ai.usage.input_tokens"] > 0 for s in model_calls)
     tool_spans = [s for s in finished if s.name.startswith("tools/call ")]
     assert len(tool_spans) == sum(len(a.tool_calls) for a in result.agents)
+
+
+async def test_every_span_of_a_workflow_is_in_its_own_trace(engine: Engine, spans):
+    payload = CoordinatorInput(request=CoordinatorRequest(query=TWO_AGENT_QUERY))
+    first = await engine.start_new("coordinator", None, client_input(payload.model_dump(mode="json")))
+    second = await engine.start_new("coordinator", None, client_input(payload.model_dump(mode="json")))
+    for iid in (first, second):
+        await engine.wait_for_completion(iid, 30)
+    finished = spans.get_finished_spans()
+    for iid in (first, second):
+        mine = [s for s in finished if s.attributes.get("workflow.id") == iid]
+        assert len(mine) > 5
+        expected = workflow_trace_context(iid)
+        trace_id = trace.get_current_span(expected).get_span_context().trace_id
+        assert {s.context.trace_id for s in mine} == {trace_id}
+    roots = {s.parent.span_id for s in finished if s.parent is not None and s.parent.is_remote}
+    assert len(roots) == 2
