@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: venv node run test lint bench soak clean
+.PHONY: venv node run test lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ run: venv local.settings.json
 	$(PY) -m devhost start
 
 test: venv node infra-venv
-	$(PY) -m pytest -m "not soak"
+	$(PY) -m pytest
 
 lint: venv
 	$(PY) -m ruff check .
@@ -37,9 +37,6 @@ lint: venv
 
 bench: venv
 	$(PY) -m bench
-
-soak: venv node
-	$(PY) -m pytest -m soak
 
 clean:
 	rm -rf $(VENV) node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
