@@ -39,7 +39,7 @@ bench: venv
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-infra bench/.venv-peers node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
 
 # Bicep parser and checkov for tests/infra, in their own venv (checkov's pins clash with the app's).
 INFRA_VENV := .venv-infra
