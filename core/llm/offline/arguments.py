@@ -48,6 +48,19 @@ def fill_arguments(parameters: dict[str, Any], text: str) -> FilledArguments | N
     return FilledArguments(values, matched)
 
 
+def identifies_only(parameters: dict[str, Any]) -> bool:
+    """True for a look-up tool: every argument is an optional identifier (it has a `pattern`
+    and no default), so calling it with none of them found in the text cannot succeed."""
+    properties = parameters.get("properties", {})
+    if not properties:
+        return False
+    for raw in properties.values():
+        schema = _resolve(raw, parameters)
+        if "pattern" not in schema or raw.get("default", schema.get("default")) is not None:
+            return False
+    return True
+
+
 def _fits(schema: dict[str, Any], text: str) -> bool:
     """True when `text` is a valid value of a free-text string property."""
     return schema.get("type") == "string" and 0 < len(text) <= schema.get("maxLength", len(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from core.llm.offline.arguments import fill_arguments
+from core.llm.offline.arguments import fill_arguments, identifies_only
 from core.llm.offline.text import keywords
 from core.llm.types import ToolCall, ToolSpec
 
@@ -24,7 +24,8 @@ def choose_tool_calls(tools: list[ToolSpec], text: str, call_id_prefix: str) -> 
 
     A tool scores two points per keyword shared with its name, one per keyword shared
     only with its description, and two per argument found in the text by pattern or
-    enum. Tools whose required arguments cannot be filled are skipped; those scoring at
+    enum. Tools whose required arguments cannot be filled, and look-ups whose identifiers
+    are all missing from the text, are skipped; those scoring at
     least half the best score are called, best first, ties by name. Call ids are
     `call_id_prefix` plus the call's position.
     """
@@ -32,7 +33,7 @@ def choose_tool_calls(tools: list[ToolSpec], text: str, call_id_prefix: str) -> 
     candidates: list[_Candidate] = []
     for spec in tools:
         filled = fill_arguments(spec.parameters, text)
-        if filled is None:
+        if filled is None or (filled.matched == 0 and identifies_only(spec.parameters)):
             continue
         name_words = keywords(spec.name)
         description_words = keywords(spec.description) - name_words

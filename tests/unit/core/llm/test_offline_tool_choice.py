@@ -221,3 +221,22 @@ async def test_tools_scoring_under_half_the_best_are_left_out() -> None:
 
     # Scores: sales_summary_report 7, sales_report 5, hr_report 3 (< 7 / 2).
     assert [c.name for c in result.tool_calls] == ["sales_summary_report", "sales_report"]
+
+
+class LookupArgs(BaseModel):
+    customer_id: str | None = Field(None, pattern=r"^CUST-\d{4}$")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+async def test_a_lookup_is_called_only_when_one_of_its_identifiers_is_in_the_text() -> None:
+    lookup = ToolSpec(
+        name="lookup_customer",
+        description="Find a customer by customer id or email",
+        parameters=LookupArgs.model_json_schema(),
+    )
+
+    without = await choose("Look up the customer who complained about a late order", [lookup])
+    with_id = await choose("Look up customer CUST-0028", [lookup])
+
+    assert without.tool_calls == []
+    assert with_id.tool_calls[0].arguments == {"customer_id": "CUST-0028"}
