@@ -64,12 +64,21 @@ def _agent_result(agent: str, task: Any) -> AgentAnswer:
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.COORDINATOR)
 def coordinator(context: df.DurableOrchestrationContext) -> Any:
+    workflow_started(names.COORDINATOR, context=context)
+    try:
+        return (yield from _coordinate(context))
+    except Exception:
+        # Not `finally`: an abandoned generator is closed between episodes, which is no end.
+        workflow_finished(names.COORDINATOR, context=context)
+        raise
+
+
+def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     workflow_input = CoordinatorInput.from_payload(context.get_input())
     request, limits = workflow_input.request, workflow_input.limits
     workflow_id = context.instance_id
     started = context.current_utc_datetime
     budget = request.budget_tokens or limits.default_budget_tokens
-    workflow_started(names.COORDINATOR, context=context)
     context.set_custom_status(_status("planning", 0, 0, 0, budget))
 
     if request.query_type.is_self_test:

@@ -18,6 +18,7 @@ from devhost.engine.engine import Engine
 from devhost.engine.inputs import client_input
 from devhost.engine.types import RuntimeStatus
 from tests.unit.core.llm.openai_compatible_server import Reply, completion, error_body, serving
+from tests.unit.core.telemetry.conftest import recorded
 
 QUERY = "Check order ORD-2025-00012"
 PLAN = Plan(tasks=[PlannedTask(agent="customer-support", task="Look up order ORD-2025-00012")])
@@ -80,7 +81,7 @@ async def test_model_failing_in_an_agent_gives_a_partial_answer_naming_it(engine
 
 
 async def test_model_timing_out_on_the_plan_fails_the_workflow_with_the_reason(
-    engine: Engine, model
+    engine: Engine, model, recorded
 ):
     slow = Reply(body=completion(PLAN.model_dump_json()), delay_seconds=3)
     model.script(slow, slow, slow)
@@ -89,3 +90,7 @@ async def test_model_timing_out_on_the_plan_fails_the_workflow_with_the_reason(
     reason = json.loads(state.output)
     assert "Activity function 'plan' failed" in reason
     assert "ModelTimeoutError" in reason
+    # A failed workflow is no longer counted as active.
+    assert sum(recorded.values("active_workflows").values()) == 0
+
+__all__ = ["recorded"]
