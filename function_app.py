@@ -6,9 +6,12 @@ import azure.functions as func
 import activities
 import orchestrations
 import triggers
-from core.telemetry import configure_telemetry
+from core.settings import get_settings
+from core.telemetry import configure_json_logging, configure_telemetry
 
 configure_telemetry()
+if get_settings().LOG_FORMAT == "json":
+    configure_json_logging()
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 for blueprint in [*triggers.blueprints, *orchestrations.blueprints, *activities.blueprints]:
     app.register_functions(blueprint)

@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     )
 
     # Telemetry.
+    LOG_FORMAT: str = Field(
+        "text",
+        pattern="^(text|json)$",
+        description="Log records as plain text or as one JSON object each.",
+    )
     APPLICATIONINSIGHTS_CONNECTION_STRING: str | None = Field(
         None, description="Application Insights connection string."
     )

@@ -12,6 +12,7 @@ from core.telemetry.configure import (
     otlp_providers,
     service_resource,
 )
+from core.telemetry.logs import JsonFormatter, configure_json_logging, log_context
 from core.telemetry.metrics import (
     ACTIVE_WORKFLOWS,
     ERRORS,
@@ -43,13 +44,16 @@ __all__ = [
     "RESPONSE_TIME",
     "TOKENS",
     "WORKFLOW_ID",
+    "JsonFormatter",
     "ModelCall",
     "ReplayAware",
     "TelemetryBackend",
     "activity_span",
     "clean_attributes",
+    "configure_json_logging",
     "configure_telemetry",
     "is_replay",
+    "log_context",
     "mark_failed",
     "mcp_tool_span",
     "model_call_span",

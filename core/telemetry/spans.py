@@ -28,6 +28,7 @@ from opentelemetry.trace import (
 )
 
 from core.telemetry import attributes as a
+from core.telemetry.logs import log_context
 from core.telemetry.replay import ReplayAware, is_replay
 
 
@@ -56,9 +57,12 @@ def _span(name: str, kind: SpanKind, attributes: dict[str, Any]) -> Iterator[Spa
     workflow_id = attributes.get(a.WORKFLOW_ID)
     if workflow_id and not trace.get_current_span().get_span_context().is_valid:
         parent = workflow_trace_context(str(workflow_id))
-    with tracer().start_as_current_span(
-        name, context=parent, kind=kind, attributes=a.clean_attributes(attributes)
-    ) as span:
+    with (
+        log_context(workflow_id=workflow_id and str(workflow_id), agent_id=attributes.get(a.AGENT)),
+        tracer().start_as_current_span(
+            name, context=parent, kind=kind, attributes=a.clean_attributes(attributes)
+        ) as span,
+    ):
         try:
             yield span
         except BaseException as exc:

@@ -281,6 +281,11 @@ var appSettings = [
     name: 'CORS_ALLOWED_ORIGINS'
     value: join(corsAllowedOrigins, ',')
   }
+  {
+    // One JSON object per log record, with the workflow and agent ids.
+    name: 'LOG_FORMAT'
+    value: 'json'
+  }
 ]
 
 var healthProbes = [
