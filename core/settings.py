@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     AUTH_AUDIENCE: str | None = Field(
         None, description="Expected token audience (the app's client id or URI)."
     )
+    AUTH_JWKS_URL: str | None = Field(
+        None,
+        description="HTTPS URL of the tenant's signing keys; unset means Entra ID's URL for AUTH_TENANT_ID.",
+    )
     AUTH_TRUST_PLATFORM_PRINCIPAL: bool = Field(
         False, description="Accept the platform's X-MS-CLIENT-PRINCIPAL header."
     )

@@ -16,10 +16,13 @@ from core.settings import Settings, get_settings
 
 
 @lru_cache(maxsize=4)
-def tenant_token_validator(tenant_id: str, audiences: tuple[str, ...]) -> TokenValidator:
+def tenant_token_validator(
+    tenant_id: str, audiences: tuple[str, ...], jwks_url: str | None = None
+) -> TokenValidator:
     """The process-wide validator of one tenant and audience set; its key cache is shared
-    by every request."""
-    keys = JwksCache(https_jwks_fetcher(entra_jwks_url(tenant_id)))
+    by every request. The keys come from the tenant's Entra ID endpoint unless `jwks_url`
+    (HTTPS only) names another."""
+    keys = JwksCache(https_jwks_fetcher(jwks_url or entra_jwks_url(tenant_id)))
     return TokenValidator(tenant_id, audiences, keys)
 
 
@@ -30,7 +33,7 @@ def settings_token_validator(settings: Settings) -> TokenValidator:
         raise AuthConfigurationError(
             "AUTH_TENANT_ID and AUTH_AUDIENCE must be set when AUTH_ENABLED is true"
         )
-    return tenant_token_validator(settings.AUTH_TENANT_ID, audiences)
+    return tenant_token_validator(settings.AUTH_TENANT_ID, audiences, settings.AUTH_JWKS_URL)
 
 
 def bearer_token(headers: Mapping[str, str]) -> str:

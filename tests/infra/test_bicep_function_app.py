@@ -29,6 +29,7 @@ INTENTIONALLY_UNSET = {
     "AGENT_LOG_SQLITE_PATH": "local-only store; in Azure COSMOS_ENDPOINT selects Cosmos DB",
     "OFFLINE_MODEL_LATENCY_MS": "only shapes the offline model; in Azure AZURE_OPENAI_ENDPOINT is set",
     "OTEL_EXPORTER_OTLP_ENDPOINT": "alternative exporter; in Azure telemetry goes to Application Insights",
+    "AUTH_JWKS_URL": "the default, Entra ID's key URL of AUTH_TENANT_ID, is right in Azure",
     "MCP_CUSTOMER_SUPPORT_URL": "tool servers run in-process by default; set through extraAppSettings when hosted elsewhere",
     "MCP_SMART_CITY_URL": "tool servers run in-process by default; set through extraAppSettings when hosted elsewhere",
     "MCP_ENTERPRISE_URL": "tool servers run in-process by default; set through extraAppSettings when hosted elsewhere",
