@@ -50,10 +50,6 @@ class FunctionInfo:
         )
         return str(explicit or self.name)
 
-    def input_bindings(self, binding_type: str) -> list[dict[str, Any]]:
-        """The non-trigger bindings of the given type (for example `durableClient`)."""
-        return [b for b in self.bindings if b.get("type") == binding_type and b is not self.trigger]
-
 
 @dataclass
 class FunctionIndex:

@@ -18,7 +18,6 @@ class EngineConfig:
     # host.json overridableExistingInstanceStates: AnyState (the default) lets a start with
     # the id of a running instance replace it; NonRunningStates refuses.
     replace_running_instances: bool = True
-    lease_seconds: float = 30.0
     poll_interval_seconds: float = 0.05
 
     def __post_init__(self) -> None:
@@ -26,5 +25,3 @@ class EngineConfig:
             raise ValueError("max_concurrent_activities must be >= 1")
         if self.max_concurrent_orchestrations < 1:
             raise ValueError("max_concurrent_orchestrations must be >= 1")
-        if self.lease_seconds <= 0:
-            raise ValueError("lease_seconds must be > 0")

@@ -38,7 +38,6 @@ class NewTask:
     fire_at: datetime | None = None
     instance_id: str | None = None
     version: str | None = None
-    is_retry_timer: bool = False
     # Set for an attempt started after its retry timeout: the engine fails it without running
     # it, because the SDK's retry task always expects one more attempt after each retry timer.
     fail_immediately: str | None = None
@@ -147,9 +146,7 @@ class _Retry(_Node):
         if delay is None:
             self.timed_out = True
         self.waiting_on_timer = True
-        self.replay.schedule_timer(
-            self, self.replay.now + (delay or timedelta(0)), is_retry_timer=True
-        )
+        self.replay.schedule_timer(self, self.replay.now + (delay or timedelta(0)))
 
 
 class _Replay:
@@ -178,10 +175,8 @@ class _Replay:
         self.unrecorded[leaf.task.task_id] = leaf
         self.open_leaves[leaf.task.task_id] = leaf
 
-    def schedule_timer(
-        self, parent: _Node | None, fire_at: datetime, is_retry_timer: bool
-    ) -> _Leaf:
-        task = NewTask("timer", self.take_id(), fire_at=fire_at, is_retry_timer=is_retry_timer)
+    def schedule_timer(self, parent: _Node | None, fire_at: datetime) -> _Leaf:
+        task = NewTask("timer", self.take_id(), fire_at=fire_at)
         leaf = _Leaf(parent, task)
         self._register(leaf)
         return leaf
@@ -218,7 +213,7 @@ class _Replay:
             retry.start()
             return retry
         if kind == 5:
-            leaf = self.schedule_timer(parent, parse_time(action["fireAt"]), is_retry_timer=False)
+            leaf = self.schedule_timer(parent, parse_time(action["fireAt"]))
             return leaf
         if kind == 6:
             return self.wait_for_event(parent, action["externalEventName"])
