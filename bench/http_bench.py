@@ -160,6 +160,7 @@ class Devhost:
             env[name] = ""
         env["OFFLINE_MODEL_LATENCY_MS"] = str(MODEL_LATENCY_MS)
         env["BATCH_SWEEP_SCHEDULE"] = NEVER_DURING_THE_BENCH
+        env["RETENTION_SCHEDULE"] = NEVER_DURING_THE_BENCH
         env["AGENT_LOG_SQLITE_PATH"] = str(self.hub_dir / "agent_logs.sqlite3")
         return env
 

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     AGENT_LOG_SQLITE_PATH: str = Field(
         ".devhost/agent_logs.sqlite3", description="SQLite agent-log file."
     )
+    HISTORY_RETENTION_DAYS: int = Field(
+        30,
+        ge=0,
+        description="Days the history of finished workflows is kept; 0 purges it at each retention run.",
+    )
+    RETENTION_SCHEDULE: str = Field(
+        "0 0 3 * * *", description="NCRONTAB schedule of the retention purge."
+    )
     AGENT_LOG_TTL_DAYS: int = Field(30, ge=1, description="Retention of agent logs in days.")
 
     # MCP tool servers: in-process unless a URL is set.

@@ -20,6 +20,7 @@ APP_SETTINGS = {
     "DURABLE_TASK_HUB_NAME": "httpapitests",
     # A schedule that never comes round during a test run; the tests fire the timer by hand.
     "BATCH_SWEEP_SCHEDULE": "0 0 0 1 1 *",
+    "RETENTION_SCHEDULE": "0 0 0 1 1 *",
     "BATCH_SWEEP_MAX_PARALLEL": "2",
     "ORCHESTRATE_WAIT_SECONDS": "3",
     "MAX_QUERY_CHARS": "2000",

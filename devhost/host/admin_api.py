@@ -66,6 +66,11 @@ class AdminApi:
             return json_response(error_body("Invalid JSON content", exc), 400)
         data = body.get("input") if isinstance(body, dict) else None
         if function.trigger_type == "timerTrigger":
+            if not self._timers.is_running(function.name):
+                message = (
+                    f"The '{function.name}' function is in error (its schedule could not be read)."
+                )
+                return json_response(error_body(message), 400)
             work = self._timers.run_now(function.name)
         else:
             work = self._call(function.name, data)

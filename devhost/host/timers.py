@@ -115,6 +115,10 @@ class TimerService:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
 
+    def is_running(self, name: str) -> bool:
+        """True for a timer that runs (one whose schedule could not be read is in error)."""
+        return name.casefold() in self._timers
+
     async def run_now(self, name: str, past_due: bool = False) -> None:
         """Run a timer by hand (admin invoke); waits while a scheduled run is in progress."""
         await self._run(self._timers[name.casefold()], past_due)

@@ -228,6 +228,14 @@ var appSettings = [
     value: string(agentLogTtlDays)
   }
   {
+    name: 'HISTORY_RETENTION_DAYS'
+    value: '30'
+  }
+  {
+    name: 'RETENTION_SCHEDULE'
+    value: '0 0 3 * * *'
+  }
+  {
     name: 'MCP_TOOL_TIMEOUT_SECONDS'
     value: string(limits.mcpToolTimeoutSeconds)
   }

@@ -48,6 +48,7 @@ async def coordinator_host(tmp: Path, enforce_keys: bool | None = None) -> Async
     with pytest.MonkeyPatch.context() as env:
         env.setenv("AGENT_LOG_SQLITE_PATH", str(tmp / "agent_logs.sqlite3"))
         env.setenv("BATCH_SWEEP_SCHEDULE", "0 0 0 1 1 *")  # never during a test
+        env.setenv("RETENTION_SCHEDULE", "0 0 0 1 1 *")
         env.setenv("DURABLE_TASK_HUB_NAME", "MonitorTestHub")
         for name in OFFLINE_UNSET:
             env.delenv(name, raising=False)
