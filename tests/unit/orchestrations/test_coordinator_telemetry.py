@@ -48,3 +48,19 @@ async def test_every_span_of_a_workflow_is_in_its_own_trace(engine: Engine, span
         assert {s.context.trace_id for s in mine} == {trace_id}
     roots = {s.parent.span_id for s in finished if s.parent is not None and s.parent.is_remote}
     assert len(roots) == 2
+
+
+async def test_the_span_tree_nests_each_model_call_in_its_llm_step(engine: Engine, spans):
+    payload = CoordinatorInput(request=CoordinatorRequest(query=TWO_AGENT_QUERY))
+    iid = await engine.start_new("coordinator", None, client_input(payload.model_dump(mode="json")))
+    await engine.wait_for_completion(iid, 30)
+    finished = [s for s in spans.get_finished_spans() if s.attributes.get("workflow.id") == iid]
+    steps = {s.context.span_id: s for s in finished if s.name == "llm_step"}
+    calls = [s for s in finished if s.attributes.get("gen_ai.operation.name") == "chat"]
+    assert steps
+    assert len(calls) == len(steps)
+    for call in calls:
+        assert call.parent.span_id in steps
+        assert call.attributes["agent.name"] == steps[call.parent.span_id].attributes["agent.name"]
+    for step in steps.values():
+        assert step.parent.is_remote
