@@ -371,7 +371,7 @@ class Engine(ClientOps):
                     self._history_json[instance_id] = []
                 if effects.history and instance_id in self._histories:
                     self._histories[instance_id].extend(effects.history)
-                    self._history_json[instance_id].extend(played(e) for e in effects.history)
+                    self._history_json[instance_id].extend(effects.history_json)
         if not effects.terminal:
             self._forget_messages(instance_id, set(effects.consumed))
         for child in effects.new_rows:

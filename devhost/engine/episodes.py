@@ -33,6 +33,7 @@ class EpisodeEffects:
 
     row: InstanceRow | None = None
     history: list[Event] | None = None
+    history_json: list[str] = field(default_factory=list)
     history_replaced: bool = False
     consumed: list[int] = field(default_factory=list)
     new_messages: list[MessageRow] = field(default_factory=list)
@@ -355,9 +356,12 @@ class EpisodeRunner:
         effects: EpisodeEffects,
     ) -> None:
         start = len(past)
+        # Each event is serialised once, as replays see it, for the hub and the cache alike.
+        texts = [played(e) for e in new_events]
         batch.append_history.extend(
-            (row.instance_id, start + i, e) for i, e in enumerate(new_events)
+            (row.instance_id, start + i, text) for i, text in enumerate(texts)
         )
+        effects.history_json = texts
         batch.upsert_instances.append(row)
         effects.row = row
         effects.history = new_events

@@ -124,7 +124,8 @@ class Batch:
     commit so that the in-memory queues can refer to them."""
 
     upsert_instances: list[InstanceRow] = field(default_factory=list)
-    append_history: list[tuple[str, int, Event]] = field(default_factory=list)
+    # (instance id, sequence number, the event's JSON text as the SDK replays it)
+    append_history: list[tuple[str, int, str]] = field(default_factory=list)
     replace_history: dict[str, list[Event]] = field(default_factory=dict)
     add_messages: list[MessageRow] = field(default_factory=list)
     delete_messages: list[int] = field(default_factory=list)
@@ -279,7 +280,7 @@ class TaskHubStore:
             if batch.append_history:
                 db.executemany(
                     "INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)",
-                    [(i, s, json.dumps(e)) for i, s, e in batch.append_history],
+                    batch.append_history,
                 )
             if batch.delete_messages:
                 db.executemany(
