@@ -3,19 +3,18 @@ every error into a JSON error answer."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import aiohttp
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
 
 from core.auth import AuthError, auth_error_response
 from triggers.errors import (
+    DURABLE_TRANSPORT_ERRORS,
     ApiError,
     DurableUnavailableError,
     InvalidJsonError,
@@ -30,9 +29,6 @@ MAX_BODY_BYTES = 256 * 1024
 
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[..., Awaitable[func.HttpResponse]]
-
-# What the SDK's client raises when the Durable extension's endpoint cannot be reached.
-_DURABLE_TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
 
 
 def json_response(
@@ -104,7 +100,7 @@ def api_endpoint(handler: Handler) -> Handler:
             return error_response(exc)
         except AuthError as exc:
             return auth_error_response(exc)
-        except _DURABLE_TRANSPORT_ERRORS as exc:
+        except DURABLE_TRANSPORT_ERRORS as exc:
             log.warning("Durable backend unreachable in %s: %r", handler.__name__, exc)
             return error_response(
                 DurableUnavailableError.about(

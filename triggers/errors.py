@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Self
 
+import aiohttp
 from pydantic import ValidationError
 
 from triggers.api_models import ErrorBody, ErrorDetail
+
+DURABLE_TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
+"""What the SDK's client raises when the Durable extension's endpoint cannot be reached."""
 
 
 class ApiError(Exception):
@@ -28,6 +33,13 @@ class ApiError(Exception):
     def body(self) -> ErrorBody:
         """The JSON body of the answer."""
         return ErrorBody(error=self.code, detail=self.detail)
+
+
+class BadRequestError(ApiError):
+    """A query parameter, route value or body the endpoint cannot use."""
+
+    status_code = 400
+    code = "bad_request"
 
 
 class InvalidJsonError(ApiError):

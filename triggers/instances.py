@@ -19,7 +19,7 @@ def is_valid_instance_id(instance_id: str) -> bool:
     """True for an id an instance can have: Durable Task ids are 1-256 characters without
     '/', '\\', '#', '?' or control characters (the SDK's client puts ids into URLs as they are)."""
     return 0 < len(instance_id) <= MAX_INSTANCE_ID and not any(
-        ch in "/\\#?" or ord(ch) < 32 or ord(ch) == 127 for ch in instance_id
+        ch in "/\\#?" or ord(ch) < 32 or 127 <= ord(ch) <= 159 for ch in instance_id
     )
 
 

@@ -15,8 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from core.auth import AuthError, Principal
 from core.auth.headers import header_value
 from triggers.a2a.callers import authorize
-from triggers.a2a.http import DURABLE_TRANSPORT_ERRORS
-from triggers.errors import ApiError, DurableUnavailableError, RequestValidationError
+from triggers.errors import (
+    DURABLE_TRANSPORT_ERRORS,
+    ApiError,
+    DurableUnavailableError,
+    RequestValidationError,
+)
 from triggers.mcp_schema import tool_result
 
 log = logging.getLogger(__name__)

@@ -9,18 +9,16 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import azure.functions as func
 
 from core.auth import AuthError
 from triggers.a2a.errors import A2AError, InternalError, JsonParseError, UnavailableError
 from triggers.a2a.model import StreamEvent
 from triggers.endpoint import MAX_BODY_BYTES
-from triggers.errors import ApiError
+from triggers.errors import DURABLE_TRANSPORT_ERRORS, ApiError
 
 log = logging.getLogger(__name__)
 
-DURABLE_TRANSPORT_ERRORS = (aiohttp.ClientError, TimeoutError, ConnectionError)
 JSON = "application/json"
 A2A_JSON = "application/a2a+json"
 EVENT_STREAM = "text/event-stream"

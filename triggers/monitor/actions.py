@@ -8,10 +8,10 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import Principal
+from triggers.errors import ConflictError, NotFoundError
 from triggers.monitor.audit import audit
 from triggers.monitor.common import ALLOWED_ACTIONS, INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
-from triggers.monitor.errors import ConflictError, NotFoundError
 from triggers.monitor.operations import run_action
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status
@@ -28,7 +28,7 @@ async def monitor_action(
     """terminate, suspend, resume, rewind or restart; body `{reason}` or `{newInstanceId}`."""
     action = req.route_params.get("action", "").lower()
     if action not in ALLOWED_ACTIONS or action == "purge":
-        raise NotFoundError(f"Unknown action '{action[:40]}'", "action")
+        raise NotFoundError.about("action", f"Unknown action '{action[:40]}'")
     return await act(client, principal, req, action)
 
 
@@ -51,10 +51,10 @@ async def act(
     status = await read_status(client, instance_id_of(req), history=needs_history)
     if status["runtimeStatus"] not in ALLOWED_ACTIONS[action]:
         allowed = ", ".join(sorted(ALLOWED_ACTIONS[action]))
-        raise ConflictError(
+        raise ConflictError.about(
+            "id",
             f"Cannot {action} '{status['instanceId']}': it is {status['runtimeStatus']} "
             f"(allowed when {allowed})",
-            "id",
         )
     result = await run_action(client, action, status, body)
     detail = {k: v for k, v in result.items() if k != "message"}

@@ -12,9 +12,9 @@ from pydantic import BaseModel, ValidationError
 from core.auth import Principal
 from core.models import ApprovalDecision
 from orchestrations import names
+from triggers.errors import BadRequestError, ConflictError, NotFoundError
 from triggers.monitor.common import INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
-from triggers.monitor.errors import ConflictError, MonitorError, NotFoundError
 from triggers.monitor.family import approval_of
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status, sdk_call
@@ -45,16 +45,18 @@ async def monitor_approval(
         body = ApprovalBody.model_validate(read_body(req))
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        raise MonitorError(error["msg"], str(error["loc"][0])) from exc
+        raise BadRequestError.about(str(error["loc"][0]), error["msg"]) from exc
     family = [status]
     if status["name"] != names.APPROVAL:
         with contextlib.suppress(NotFoundError):
             family.append(await read_status(client, f"{status['instanceId']}:approval"))
     waiting = approval_of(status, family)
     if waiting is None:
-        raise ConflictError(f"No approval is waiting on '{status['instanceId']}'", "id")
+        raise ConflictError.about("id", f"No approval is waiting on '{status['instanceId']}'")
     if body.digest != waiting["digest"]:
-        raise ConflictError("The digest is not the one of the plan awaiting approval", "digest")
+        raise ConflictError.about(
+            "digest", "The digest is not the one of the plan awaiting approval"
+        )
     approver = principal.display_name if principal.authenticated else body.approver.strip()
     try:
         decision = ApprovalDecision(
@@ -62,7 +64,7 @@ async def monitor_approval(
         )
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        raise MonitorError(error["msg"], str(error["loc"][0])) from exc
+        raise BadRequestError.about(str(error["loc"][0]), error["msg"]) from exc
     target = waiting["instanceId"]
     await sdk_call(
         client.raise_event(target, names.APPROVAL_EVENT, decision.model_dump(mode="json"))

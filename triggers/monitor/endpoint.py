@@ -13,8 +13,8 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import AuthError, auth_error_response
+from triggers.errors import DURABLE_TRANSPORT_ERRORS, ApiError, DurableUnavailableError
 from triggers.monitor.common import check_admin
-from triggers.monitor.errors import TRANSPORT_ERRORS, MonitorError, UnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,15 @@ def monitor_endpoint(handler: Handler) -> Handler:
             return await handler(req, client, principal)
         except AuthError as exc:
             return auth_error_response(exc)
-        except MonitorError as exc:
-            body = {"error": exc.code, "message": exc.message, "field": exc.field}
+        except ApiError as exc:
+            # The page reads one problem: its message and the field it is about.
+            problem = exc.detail[0]
+            body = {"error": exc.code, "message": problem.message, "field": problem.field}
             return json_answer(body, exc.status_code)
-        except TRANSPORT_ERRORS as exc:
+        except DURABLE_TRANSPORT_ERRORS as exc:
             log.warning("Durable extension unreachable: %s", exc)
             message = "The Durable extension cannot be reached."
-            return json_answer({"error": UnavailableError.code, "message": message}, 503)
+            return json_answer({"error": DurableUnavailableError.code, "message": message}, 503)
         except Exception:
             log.exception("Monitor request failed: %s", handler.__name__)
             message = "The request failed unexpectedly; see the function logs."

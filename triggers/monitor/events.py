@@ -7,10 +7,10 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import Principal
+from triggers.errors import BadRequestError, ConflictError
 from triggers.monitor.audit import audit
 from triggers.monitor.common import ACTIVE, INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
-from triggers.monitor.errors import ConflictError, MonitorError
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status, sdk_call
 
@@ -27,10 +27,10 @@ async def monitor_raise_event(
     status = await read_status(client, instance_id_of(req))
     event = req.route_params.get("event", "").strip()
     if not event:
-        raise MonitorError("name the event", "event")
+        raise BadRequestError.about("event", "name the event")
     data = read_body(req).get("data")
     if status["runtimeStatus"] not in ACTIVE:
-        raise ConflictError(f"'{status['instanceId']}' is {status['runtimeStatus']}", "id")
+        raise ConflictError.about("id", f"'{status['instanceId']}' is {status['runtimeStatus']}")
     await sdk_call(client.raise_event(status["instanceId"], event, data))
     await audit(principal, "raise-event", status["instanceId"], {"event": event})
     message = f"Raised '{event}' on {status['instanceId']}."

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from core.models import Plan
 from orchestrations import names
+from triggers.errors import NotFoundError
 from triggers.monitor.common import ACTIVE
-from triggers.monitor.errors import NotFoundError
 from triggers.monitor.scan import scan_instances
 from triggers.monitor.status import read_status
 

@@ -9,8 +9,8 @@ from typing import Any
 import azure.functions as func
 from pydantic import BaseModel, Field, ValidationError
 
+from triggers.errors import BadRequestError
 from triggers.monitor.common import Status
-from triggers.monitor.errors import MonitorError
 from triggers.monitor.times import parse_time
 
 
@@ -34,7 +34,7 @@ class ListQuery(BaseModel):
         known = {s.value.lower(): s.value for s in Status}
         for status in statuses:
             if status.lower() not in known:
-                raise MonitorError(f"unknown runtime status '{status}'", "status")
+                raise BadRequestError.about("status", f"unknown runtime status '{status}'")
         try:
             return cls(
                 status=[known[s.lower()] for s in statuses],
@@ -48,7 +48,7 @@ class ListQuery(BaseModel):
             )
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
-            raise MonitorError(error["msg"], str(error["loc"][0])) from exc
+            raise BadRequestError.about(str(error["loc"][0]), error["msg"]) from exc
 
     def extension_query(self) -> dict[str, str]:
         """The filters the extension's list API applies itself."""

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import azure.functions as func
 
-from triggers.monitor.errors import MonitorError
-
-_BAD_ID = re.compile(r"[/\\?#\x00-\x1f\x7f-\x9f]")
+from triggers.errors import BadRequestError
+from triggers.instances import is_valid_instance_id
 
 
 def instance_id_of(req: func.HttpRequest) -> str:
     """The route's instance id, checked as the extension checks ids."""
     value = req.route_params.get("id", "")
-    if not value or value.startswith("@") or _BAD_ID.search(value) or len(value) > 256:
-        raise MonitorError(f"'{value[:80]}' is not a valid instance id", "id")
+    if value.startswith("@") or not is_valid_instance_id(value):
+        raise BadRequestError.about("id", f"'{value[:80]}' is not a valid instance id")
     return value
 
 
@@ -29,7 +27,7 @@ def read_body(req: func.HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except ValueError as exc:
-        raise MonitorError("the body is not JSON", "body") from exc
+        raise BadRequestError.about("body", "the body is not JSON") from exc
     if not isinstance(body, dict):
-        raise MonitorError("the body must be a JSON object", "body")
+        raise BadRequestError.about("body", "the body must be a JSON object")
     return body

@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import azure.durable_functions as df
 
-from triggers.monitor.errors import UnavailableError
+from triggers.errors import DurableUnavailableError
 
 MAX_SCAN = 2000
 """Most instances one listing reads (newest first after sorting); the rest is `truncated`."""
@@ -24,7 +24,9 @@ async def scan_instances(
     first page, so this calls the same endpoint (`rpcBaseUrl`) with the token itself."""
     base = client._orchestration_bindings.rpc_base_url
     if not base:
-        raise UnavailableError("The Durable client binding has no rpcBaseUrl")
+        raise DurableUnavailableError.about(
+            "durable", "The Durable client binding has no rpcBaseUrl"
+        )
     found: list[dict[str, Any]] = []
     token, seen = "", set()
     timeout = aiohttp.ClientTimeout(total=60)
@@ -34,7 +36,9 @@ async def scan_instances(
             headers = {CONTINUATION: token} if token else {}
             async with session.get(f"{base}instances", params=params, headers=headers) as answer:
                 if answer.status != 200:
-                    raise UnavailableError(f"Listing instances answered {answer.status}")
+                    raise DurableUnavailableError.about(
+                        "durable", f"Listing instances answered {answer.status}"
+                    )
                 page = await answer.json(content_type=None) or []
                 token = answer.headers.get(CONTINUATION, "")
             found.extend(page)

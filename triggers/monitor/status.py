@@ -8,7 +8,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from triggers.monitor.errors import TRANSPORT_ERRORS, ConflictError, NotFoundError
+from triggers.errors import DURABLE_TRANSPORT_ERRORS, ConflictError, NotFoundError
 from triggers.monitor.times import duration_seconds, iso
 
 
@@ -16,14 +16,14 @@ async def sdk_call(call: Awaitable[Any]) -> Any:
     """Await a Durable client call; its bare `Exception`s become 404 or 409 answers."""
     try:
         return await call
-    except TRANSPORT_ERRORS:
+    except DURABLE_TRANSPORT_ERRORS:
         raise
     except Exception as exc:
         if type(exc) is not Exception:
             raise
         if "No instance" in str(exc):
-            raise NotFoundError(str(exc), "id") from exc
-        raise ConflictError(str(exc)) from exc
+            raise NotFoundError.about("id", str(exc)) from exc
+        raise ConflictError.about("id", str(exc)) from exc
 
 
 async def read_status(
@@ -32,7 +32,7 @@ async def read_status(
     """The instance's status JSON (with input, and history with outputs when asked)."""
     status = await sdk_call(client.get_status(instance_id, history, history, show_input=True))
     if not status:
-        raise NotFoundError(f"No instance with id '{instance_id}'", "id")
+        raise NotFoundError.about("id", f"No instance with id '{instance_id}'")
     body = {
         "instanceId": status.instance_id,
         "name": status.name,

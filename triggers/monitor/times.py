@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from triggers.errors import BadRequestError
 from triggers.monitor.common import ACTIVE
-from triggers.monitor.errors import MonitorError
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -21,7 +21,7 @@ def parse_time(text: str | None, field: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
-        raise MonitorError(f"'{text}' is not an ISO 8601 time", field) from exc
+        raise BadRequestError.about(field, f"'{text}' is not an ISO 8601 time") from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
