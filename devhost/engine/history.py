@@ -51,20 +51,35 @@ def format_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
 
+def engine_time(text: str) -> datetime | None:
+    """A timestamp in exactly the engine's format (`format_time`), read directly (every
+    replay reads many of them); None for any other text."""
+    if not (
+        len(text) == 28
+        and text[4] == "-"
+        and text[10] == "T"
+        and text[19] == "."
+        and text[27] == "Z"
+        and text[20:27].isdigit()
+    ):
+        return None
+    return datetime(
+        int(text[0:4]),
+        int(text[5:7]),
+        int(text[8:10]),
+        int(text[11:13]),
+        int(text[14:16]),
+        int(text[17:19]),
+        int(text[20:26]),
+        tzinfo=UTC,
+    )
+
+
 def parse_time(text: str) -> datetime:
     """Parse a timestamp written by `format_time` (or any ISO 8601 text) into UTC."""
-    if len(text) == 28 and text[19] == "." and text[27] == "Z" and text[20:27].isdigit():
-        # The engine's own format, read directly (every replay reads many of them).
-        return datetime(
-            int(text[0:4]),
-            int(text[5:7]),
-            int(text[8:10]),
-            int(text[11:13]),
-            int(text[14:16]),
-            int(text[17:19]),
-            int(text[20:26]),
-            tzinfo=UTC,
-        )
+    fast = engine_time(text)
+    if fast is not None:
+        return fast
     value = text.strip()
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"

@@ -20,6 +20,8 @@ from typing import Any
 
 from dateutil.tz import tzutc
 
+from devhost.engine.history import engine_time
+
 _UTC = tzutc()
 # The module, not the class of the same name that the package re-exports.
 executor_module: Any = importlib.import_module(
@@ -33,27 +35,10 @@ _dateutil_parse = history_event_module.dt_parse
 
 def parse_timestamp(text: Any, *args: Any, **kwargs: Any) -> datetime:
     """Parse `YYYY-MM-DDTHH:MM:SS.fffffffZ` directly; defer any other input to dateutil."""
-    if (
-        not args
-        and not kwargs
-        and isinstance(text, str)
-        and len(text) == 28
-        and text[4] == "-"
-        and text[10] == "T"
-        and text[19] == "."
-        and text[27] == "Z"
-        and text[20:27].isdigit()
-    ):
-        return datetime(
-            int(text[0:4]),
-            int(text[5:7]),
-            int(text[8:10]),
-            int(text[11:13]),
-            int(text[14:16]),
-            int(text[17:19]),
-            int(text[20:26]),
-            tzinfo=_UTC,
-        )
+    fast = engine_time(text) if isinstance(text, str) and not args and not kwargs else None
+    if fast is not None:
+        # dateutil marks UTC with its own tzinfo; keep that, so results are identical.
+        return fast.replace(tzinfo=_UTC)
     parsed: datetime = _dateutil_parse(text, *args, **kwargs)
     return parsed
 
