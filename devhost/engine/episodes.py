@@ -1,8 +1,8 @@
 """One orchestration episode: consume an instance's messages, replay it, decide what follows.
 
-`run_episode` is synchronous and does no I/O: it takes the instance row, its history and the
-messages to deliver, runs the orchestrator through the SDK, and returns the writes (a `Batch`
-fragment) and the in-memory effects the engine applies after they commit.
+`EpisodeRunner.run` is synchronous and does no I/O: it takes the instance row, its history and
+the messages to deliver, runs the orchestrator through the SDK, adds the writes to a `Batch`
+and returns the in-memory effects the engine applies once they commit.
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from devhost.engine.replay import NewTask, NonDeterminismError, flatten_actions,
 from devhost.engine.store import ActivityRow, Batch, InstanceRow, MessageRow
 from devhost.engine.types import RuntimeStatus
 
-CONTROL_EVENTS = {
-    EventType.EXECUTION_TERMINATED,
-    EventType.EXECUTION_SUSPENDED,
-    EventType.EXECUTION_RESUMED,
-}
-
 
 @dataclass
 class EpisodeEffects:
@@ -40,6 +34,24 @@ class EpisodeEffects:
     new_activities: list[ActivityRow] = field(default_factory=list)
     new_rows: list[InstanceRow] = field(default_factory=list)
     terminal: bool = False
+
+
+@dataclass
+class _Episode:
+    """One episode in progress: the instance, its history so far, the events this episode
+    adds, the clock, and where its writes and effects go."""
+
+    row: InstanceRow
+    past: list[Event]
+    new_events: list[Event]
+    now: datetime
+    batch: Batch
+    effects: EpisodeEffects
+
+    def send(self, message: MessageRow) -> None:
+        """Queue a message to an inbox, to be saved with the episode."""
+        self.batch.add_messages.append(message)
+        self.effects.new_messages.append(message)
 
 
 def new_execution_id() -> str:
@@ -84,8 +96,7 @@ class EpisodeRunner:
         live_ids: dict[str, InstanceRow],
     ) -> EpisodeEffects:
         """Deliver `messages` to the instance and add the episode's writes to `batch`."""
-        effects = EpisodeEffects()
-        new_events: list[Event] = [h.orchestrator_started(now)]
+        ep = _Episode(row, past, [h.orchestrator_started(now)], now, batch, EpisodeEffects())
         status = RuntimeStatus(row.status)
         terminate_reason: str | None = None
         terminated = False
@@ -94,8 +105,8 @@ class EpisodeRunner:
             if kind == EventType.EXECUTION_TERMINATED:
                 terminated = True
                 terminate_reason = message.event.get("Input")
-                new_events.append(message.event)
-                effects.consumed.append(message.id)
+                ep.new_events.append(message.event)
+                ep.effects.consumed.append(message.id)
                 break
             if kind == EventType.EXECUTION_SUSPENDED:
                 status = RuntimeStatus.SUSPENDED
@@ -103,42 +114,41 @@ class EpisodeRunner:
                 status = RuntimeStatus.RUNNING
             elif status == RuntimeStatus.SUSPENDED:
                 continue
-            new_events.append(message.event)
-            effects.consumed.append(message.id)
+            ep.new_events.append(message.event)
+            ep.effects.consumed.append(message.id)
 
         row.updated_at = now.timestamp()
         if terminated:
             output = json.dumps(terminate_reason) if terminate_reason is not None else None
-            new_events.append(h.execution_completed(now, "Terminated", output))
-            return self._finish(
-                row, RuntimeStatus.TERMINATED, output, None, past, new_events, batch, effects, now
-            )
+            ep.new_events.append(h.execution_completed(now, "Terminated", output))
+            return self._finish(ep, RuntimeStatus.TERMINATED, output, None)
 
-        started = any(e["EventType"] == EventType.EXECUTION_STARTED for e in [*past, *new_events])
+        started = any(
+            e["EventType"] == EventType.EXECUTION_STARTED for e in [*past, *ep.new_events]
+        )
         if not started:
-            effects.consumed.clear()
-            return effects
+            ep.effects.consumed.clear()
+            return ep.effects
         if status == RuntimeStatus.SUSPENDED:
-            if len(new_events) == 1:
-                return effects
+            if len(ep.new_events) == 1:
+                return ep.effects
             row.status = status.value
-            new_events.append(h.orchestrator_completed(now))
-            self._append(row, past, new_events, batch, effects)
-            return effects
+            ep.new_events.append(h.orchestrator_completed(now))
+            self._append(ep)
+            return ep.effects
         row.status = RuntimeStatus.RUNNING.value
-        return self._replay(row, past, past_json, new_events, now, batch, effects, live_ids)
+        return self._replay(ep, past_json, live_ids)
 
     def internal_failure(
         self, row: InstanceRow, past: list[Event], now: datetime, batch: Batch, message: str
     ) -> EpisodeEffects:
         """Fail the instance because devhost itself could not run the episode."""
-        effects = EpisodeEffects()
-        new_events = [h.orchestrator_started(now)]
-        return self._fail(row, message, None, past, new_events, batch, effects, now)
+        ep = _Episode(row, past, [h.orchestrator_started(now)], now, batch, EpisodeEffects())
+        return self._fail(ep, message, None)
 
     # --- replay ---------------------------------------------------------------------
-    def _context_json(self, row: InstanceRow, past_json: list[str], new_events: list[Event]) -> str:
-        history_text = ",".join([*past_json, *(json.dumps(e) for e in new_events)])
+    def _context_json(self, ep: _Episode, past_json: list[str]) -> str:
+        history_text = ",".join([*past_json, *(json.dumps(e) for e in ep.new_events)])
         return (
             '{"history":['
             + history_text
@@ -146,181 +156,126 @@ class EpisodeRunner:
             # The extension embeds the stored input as a JSON value (not as text); the SDK
             # client stores a JSON string holding the serialised input, so it decodes once.
             + ',"input":'
-            + (row.input if row.input is not None else "null")
+            + (ep.row.input if ep.row.input is not None else "null")
             + ',"instanceId":'
-            + json.dumps(row.instance_id)
+            + json.dumps(ep.row.instance_id)
             + ',"isReplaying":'
             + ("true" if past_json else "false")
             + ',"parentInstanceId":'
-            + json.dumps(row.parent_instance_id)
+            + json.dumps(ep.row.parent_instance_id)
             + ',"upperSchemaVersion":1,"upperSchemaVersionNew":2}'
         )
 
     def _replay(
-        self,
-        row: InstanceRow,
-        past: list[Event],
-        past_json: list[str],
-        new_events: list[Event],
-        now: datetime,
-        batch: Batch,
-        effects: EpisodeEffects,
-        live_ids: dict[str, InstanceRow],
+        self, ep: _Episode, past_json: list[str], live_ids: dict[str, InstanceRow]
     ) -> EpisodeEffects:
+        row = ep.row
         info = self.index.find("orchestrationTrigger", row.name)
         if info is None:
-            message = f"The orchestrator function '{row.name}' doesn't exist."
-            return self._fail(row, message, None, past, new_events, batch, effects, now)
-        result = run_orchestrator(info, self._context_json(row, past_json, new_events))
+            return self._fail(ep, f"The orchestrator function '{row.name}' doesn't exist.", None)
+        result = run_orchestrator(info, self._context_json(ep, past_json))
         state = result.state
         if "customStatus" in state:
             row.custom_status = json.dumps(state["customStatus"])
+        failure = f"Orchestrator function '{info.durable_name}' failed: {result.error}"
         if result.error is not None and "actions" not in state:
-            message = f"Orchestrator function '{info.durable_name}' failed: {result.error}"
-            return self._fail(row, message, result.stack, past, new_events, batch, effects, now)
+            return self._fail(ep, failure, result.stack)
         try:
             outcome = replay_actions(
-                row.instance_id, [*past, *new_events], flatten_actions(state.get("actions") or [])
+                row.instance_id,
+                [*ep.past, *ep.new_events],
+                flatten_actions(state.get("actions") or []),
             )
         except NonDeterminismError as exc:
-            return self._fail(row, str(exc), None, past, new_events, batch, effects, now)
+            return self._fail(ep, str(exc), None)
 
         if result.error is not None and outcome.all_awaited_done:
-            message = f"Orchestrator function '{info.durable_name}' failed: {result.error}"
-            return self._fail(row, message, result.stack, past, new_events, batch, effects, now)
-        self._schedule(row, outcome.new_tasks, new_events, now, batch, effects, live_ids)
+            return self._fail(ep, failure, result.stack)
+        for task in outcome.new_tasks:
+            self._schedule(ep, task, live_ids)
         if outcome.continued_as_new and outcome.all_awaited_done:
-            return self._continue_as_new(
-                row,
-                outcome.continue_as_new_input,
-                outcome.buffered_events,
-                past,
-                new_events,
-                batch,
-                effects,
-                now,
-            )
+            return self._continue_as_new(ep, outcome.continue_as_new_input, outcome.buffered_events)
         if state.get("isDone") and outcome.all_awaited_done:
             output = json.dumps(state.get("output"))
-            new_events.append(h.execution_completed(now, "Completed", output))
-            return self._finish(
-                row, RuntimeStatus.COMPLETED, output, None, past, new_events, batch, effects, now
-            )
-        new_events.append(h.orchestrator_completed(now))
-        self._append(row, past, new_events, batch, effects)
-        return effects
+            ep.new_events.append(h.execution_completed(ep.now, "Completed", output))
+            return self._finish(ep, RuntimeStatus.COMPLETED, output, None)
+        ep.new_events.append(h.orchestrator_completed(ep.now))
+        self._append(ep)
+        return ep.effects
 
-    def _schedule(
-        self,
-        row: InstanceRow,
-        tasks: list[NewTask],
-        new_events: list[Event],
-        now: datetime,
-        batch: Batch,
-        effects: EpisodeEffects,
-        live_ids: dict[str, InstanceRow],
-    ) -> None:
-        for task in tasks:
-            if task.kind == "activity":
-                new_events.append(
-                    h.new_event(
-                        EventType.TASK_SCHEDULED,
-                        now,
-                        task.task_id,
-                        Name=task.name,
-                        Version="",
-                        Input=task.input,
-                    )
-                )
-                activity = ActivityRow(
-                    0,
-                    row.instance_id,
-                    row.execution_id,
+    def _schedule(self, ep: _Episode, task: NewTask, live_ids: dict[str, InstanceRow]) -> None:
+        row, now = ep.row, ep.now
+        if task.kind == "activity":
+            ep.new_events.append(
+                h.new_event(
+                    EventType.TASK_SCHEDULED,
+                    now,
                     task.task_id,
-                    task.name,
-                    task.input,
-                    0,
-                    task.fail_immediately,
+                    Name=task.name,
+                    Version="",
+                    Input=task.input,
                 )
-                batch.add_activities.append(activity)
-                effects.new_activities.append(activity)
-            elif task.kind == "timer":
-                assert task.fire_at is not None
-                new_events.append(
-                    h.new_event(
-                        EventType.TIMER_CREATED,
-                        now,
-                        task.task_id,
-                        FireAt=h.format_time(task.fire_at),
-                    )
+            )
+            activity = ActivityRow(
+                0,
+                row.instance_id,
+                row.execution_id,
+                task.task_id,
+                task.name,
+                task.input,
+                0,
+                task.fail_immediately,
+            )
+            ep.batch.add_activities.append(activity)
+            ep.effects.new_activities.append(activity)
+        elif task.kind == "timer":
+            assert task.fire_at is not None
+            ep.new_events.append(
+                h.new_event(
+                    EventType.TIMER_CREATED, now, task.task_id, FireAt=h.format_time(task.fire_at)
                 )
-                self._send(
-                    MessageRow(
-                        0,
-                        row.instance_id,
-                        h.timer_fired(task.fire_at, task.task_id, task.fire_at),
-                        task.fire_at.timestamp(),
-                    ),
-                    batch,
-                    effects,
+            )
+            fired = h.timer_fired(task.fire_at, task.task_id, task.fire_at)
+            ep.send(MessageRow(0, row.instance_id, fired, task.fire_at.timestamp()))
+        elif task.kind == "suborchestration":
+            ep.new_events.append(
+                h.new_event(
+                    EventType.SUB_ORCHESTRATION_INSTANCE_CREATED,
+                    now,
+                    task.task_id,
+                    Name=task.name,
+                    Version=task.version or "",
+                    InstanceId=task.instance_id,
+                    Input=task.input,
                 )
-            elif task.kind == "suborchestration":
-                new_events.append(
-                    h.new_event(
-                        EventType.SUB_ORCHESTRATION_INSTANCE_CREATED,
-                        now,
-                        task.task_id,
-                        Name=task.name,
-                        Version=task.version or "",
-                        InstanceId=task.instance_id,
-                        Input=task.input,
-                    )
+            )
+            self._start_child(ep, task, live_ids)
+        elif task.kind == "event_sent":
+            assert task.instance_id is not None
+            ep.new_events.append(
+                h.new_event(
+                    EventType.EVENT_SENT,
+                    now,
+                    task.task_id,
+                    InstanceId=task.instance_id,
+                    Name=task.name,
+                    Input=task.input,
                 )
-                self._start_child(row, task, now, batch, effects, live_ids)
-            elif task.kind == "event_sent":
-                new_events.append(
-                    h.new_event(
-                        EventType.EVENT_SENT,
-                        now,
-                        task.task_id,
-                        InstanceId=task.instance_id,
-                        Name=task.name,
-                        Input=task.input,
-                    )
-                )
-                assert task.instance_id is not None
-                request = json.loads(task.input or "{}")
-                due = request.get("due")
-                visible = h.parse_time(due) if due else now
-                event = h.event_raised(now, task.name, task.input)
-                self._send(
-                    MessageRow(0, task.instance_id, event, visible.timestamp()), batch, effects
-                )
+            )
+            due = json.loads(task.input or "{}").get("due")
+            visible = h.parse_time(due) if due else now
+            event = h.event_raised(now, task.name, task.input)
+            ep.send(MessageRow(0, task.instance_id, event, visible.timestamp()))
 
-    def _start_child(
-        self,
-        row: InstanceRow,
-        task: NewTask,
-        now: datetime,
-        batch: Batch,
-        effects: EpisodeEffects,
-        live_ids: dict[str, InstanceRow],
-    ) -> None:
+    def _start_child(self, ep: _Episode, task: NewTask, live_ids: dict[str, InstanceRow]) -> None:
         assert task.instance_id is not None
+        row, now = ep.row, ep.now
         if task.instance_id in live_ids or any(
-            r.instance_id == task.instance_id for r in effects.new_rows
+            r.instance_id == task.instance_id for r in ep.effects.new_rows
         ):
             reason = f"An orchestration instance with ID '{task.instance_id}' already exists and is running."
-            self._send(
-                MessageRow(
-                    0,
-                    row.instance_id,
-                    h.sub_orchestration_failed(now, task.task_id, reason, None),
-                    now.timestamp(),
-                ),
-                batch,
-                effects,
-            )
+            failed = h.sub_orchestration_failed(now, task.task_id, reason, None)
+            ep.send(MessageRow(0, row.instance_id, failed, now.timestamp()))
             return
         child = InstanceRow(
             instance_id=task.instance_id,
@@ -337,76 +292,45 @@ class EpisodeRunner:
             parent_task_id=task.task_id,
             failure=None,
         )
-        batch.purge_instances.append(child.instance_id)
-        batch.upsert_instances.append(child)
-        effects.new_rows.append(child)
-        self._send(start_message(child, now, row.execution_id), batch, effects)
+        ep.batch.purge_instances.append(child.instance_id)
+        ep.batch.upsert_instances.append(child)
+        ep.effects.new_rows.append(child)
+        ep.send(start_message(child, now, row.execution_id))
 
     # --- endings --------------------------------------------------------------------
-    def _send(self, message: MessageRow, batch: Batch, effects: EpisodeEffects) -> None:
-        batch.add_messages.append(message)
-        effects.new_messages.append(message)
-
-    def _append(
-        self,
-        row: InstanceRow,
-        past: list[Event],
-        new_events: list[Event],
-        batch: Batch,
-        effects: EpisodeEffects,
-    ) -> None:
-        start = len(past)
+    def _append(self, ep: _Episode) -> None:
+        start = len(ep.past)
         # Each event is serialised once, as replays see it, for the hub and the cache alike.
-        texts = [played(e) for e in new_events]
-        batch.append_history.extend(
-            (row.instance_id, start + i, text) for i, text in enumerate(texts)
+        texts = [played(e) for e in ep.new_events]
+        ep.batch.append_history.extend(
+            (ep.row.instance_id, start + i, text) for i, text in enumerate(texts)
         )
-        effects.history_json = texts
-        batch.upsert_instances.append(row)
-        effects.row = row
-        effects.history = new_events
+        ep.batch.upsert_instances.append(ep.row)
+        ep.effects.history_json = texts
+        ep.effects.row = ep.row
+        ep.effects.history = ep.new_events
 
-    def _fail(
-        self,
-        row: InstanceRow,
-        message: str,
-        stack: str | None,
-        past: list[Event],
-        new_events: list[Event],
-        batch: Batch,
-        effects: EpisodeEffects,
-        now: datetime,
-    ) -> EpisodeEffects:
+    def _fail(self, ep: _Episode, message: str, stack: str | None) -> EpisodeEffects:
         failure = {
             "ErrorType": "OrchestrationFailureException",
             "ErrorMessage": message,
             "StackTrace": stack,
         }
         output = json.dumps(message)
-        new_events.append(h.execution_completed(now, "Failed", output, failure))
-        row.failure = json.dumps(failure)
-        return self._finish(
-            row, RuntimeStatus.FAILED, output, stack, past, new_events, batch, effects, now
-        )
+        ep.new_events.append(h.execution_completed(ep.now, "Failed", output, failure))
+        ep.row.failure = json.dumps(failure)
+        return self._finish(ep, RuntimeStatus.FAILED, output, stack)
 
     def _finish(
-        self,
-        row: InstanceRow,
-        status: RuntimeStatus,
-        output: str | None,
-        details: str | None,
-        past: list[Event],
-        new_events: list[Event],
-        batch: Batch,
-        effects: EpisodeEffects,
-        now: datetime,
+        self, ep: _Episode, status: RuntimeStatus, output: str | None, details: str | None
     ) -> EpisodeEffects:
+        row, now = ep.row, ep.now
         row.status = status.value
         row.output = output
-        if new_events[-1]["EventType"] != EventType.ORCHESTRATOR_COMPLETED:
-            new_events.append(h.orchestrator_completed(now))
-        self._append(row, past, new_events, batch, effects)
-        effects.terminal = True
+        if ep.new_events[-1]["EventType"] != EventType.ORCHESTRATOR_COMPLETED:
+            ep.new_events.append(h.orchestrator_completed(now))
+        self._append(ep)
+        ep.effects.terminal = True
         if row.parent_instance_id and row.parent_task_id is not None:
             if status == RuntimeStatus.COMPLETED:
                 event = h.sub_orchestration_completed(now, row.parent_task_id, output)
@@ -417,39 +341,28 @@ class EpisodeRunner:
                     else f"Sub-orchestration '{row.name}' was {status.value.lower()}."
                 )
                 event = h.sub_orchestration_failed(now, row.parent_task_id, str(reason), details)
-            self._send(
-                MessageRow(0, row.parent_instance_id, event, now.timestamp()), batch, effects
-            )
-        return effects
+            ep.send(MessageRow(0, row.parent_instance_id, event, now.timestamp()))
+        return ep.effects
 
     def _continue_as_new(
-        self,
-        row: InstanceRow,
-        new_input: str | None,
-        carried: list[tuple[str, str | None]],
-        past: list[Event],
-        new_events: list[Event],
-        batch: Batch,
-        effects: EpisodeEffects,
-        now: datetime,
+        self, ep: _Episode, new_input: str | None, carried: list[tuple[str, str | None]]
     ) -> EpisodeEffects:
+        row, now = ep.row, ep.now
         row.execution_id = new_execution_id()
         row.input = _as_stored_input(new_input)
         row.status = RuntimeStatus.CONTINUED_AS_NEW.value
         row.output = None
-        batch.replace_history[row.instance_id] = []
-        batch.upsert_instances.append(row)
-        effects.row = row
-        effects.history = []
-        effects.history_replaced = True
-        self._send(start_message(row, now), batch, effects)
+        ep.batch.replace_history[row.instance_id] = []
+        ep.batch.upsert_instances.append(row)
+        ep.effects.row = row
+        ep.effects.history = []
+        ep.effects.history_replaced = True
+        ep.send(start_message(row, now))
         for name, payload in carried:
-            self._send(
-                MessageRow(0, row.instance_id, h.event_raised(now, name, payload), now.timestamp()),
-                batch,
-                effects,
+            ep.send(
+                MessageRow(0, row.instance_id, h.event_raised(now, name, payload), now.timestamp())
             )
-        return effects
+        return ep.effects
 
 
 def played(event: Event) -> str:
