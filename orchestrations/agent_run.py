@@ -59,16 +59,24 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
     records: list[ToolCallRecord] = []
     tokens = 0
     step = 0
+
+    def ended(status: AgentStatus, answer: str, error: str | None = None) -> AgentAnswer:
+        return AgentAnswer(
+            agent=task.agent,
+            status=status,
+            answer=answer,
+            tool_calls=records,
+            tokens=tokens,
+            steps=step,
+            error=error,
+        )
+
     try:
         while step < task.max_steps:
             if tokens >= task.budget_tokens:
-                return AgentAnswer(
-                    agent=task.agent,
-                    status=AgentStatus.BUDGET_EXHAUSTED,
-                    tool_calls=records,
-                    tokens=tokens,
-                    steps=step,
-                    answer=f"Stopped after {step} model calls: the token budget of {task.budget_tokens} is spent.",
+                return ended(
+                    AgentStatus.BUDGET_EXHAUSTED,
+                    f"Stopped after {step} model calls: the token budget of {task.budget_tokens} is spent.",
                 )
             step_input = LlmStepInput(
                 workflow_id=task.workflow_id,
@@ -95,14 +103,7 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
                 context=context,
             )
             if not reply.tool_calls:
-                return AgentAnswer(
-                    agent=task.agent,
-                    status=AgentStatus.OK,
-                    answer=reply.content,
-                    tool_calls=records,
-                    tokens=tokens,
-                    steps=step,
-                )
+                return ended(AgentStatus.OK, reply.content)
             calls = [
                 ToolCallInput(
                     workflow_id=task.workflow_id,
@@ -136,21 +137,9 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
                         content=json.dumps(body, ensure_ascii=False, default=str),
                     )
                 )
-        return AgentAnswer(
-            agent=task.agent,
-            status=AgentStatus.MAX_STEPS,
-            tool_calls=records,
-            tokens=tokens,
-            steps=step,
-            answer=f"Stopped after {step} model calls without a final answer (the step limit).",
+        return ended(
+            AgentStatus.MAX_STEPS,
+            f"Stopped after {step} model calls without a final answer (the step limit).",
         )
     except Exception as exc:
-        return AgentAnswer(
-            agent=task.agent,
-            status=AgentStatus.FAILED,
-            tool_calls=records,
-            tokens=tokens,
-            steps=step,
-            error=str(exc),
-            answer=f"The {task.agent} agent failed: {exc}",
-        )
+        return ended(AgentStatus.FAILED, f"The {task.agent} agent failed: {exc}", str(exc))
