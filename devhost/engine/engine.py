@@ -420,7 +420,7 @@ class Engine(ClientOps):
                 f"function. Additional info: The following are the known activity functions: {known}."
             )
             return ActivityOutcome(failed=True, reason=reason)
-        return await run_activity(info, activity.input, self._executor)
+        return await run_activity(info, activity.input, self._executor, self.index.app_dir)
 
     # --- used by the client operations ---------------------------------------------
     async def _submit(self, batch: Batch, effects: list[AfterCommit]) -> None:

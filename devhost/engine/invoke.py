@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import azure.functions as func
@@ -22,6 +23,7 @@ from azure.functions import meta
 from azure.functions.durable_functions import ActivityTriggerConverter
 
 from devhost.app_loader import FunctionInfo
+from devhost.invocation_context import InvocationContext
 
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
 
@@ -77,11 +79,11 @@ def encode_activity_output(value: Any) -> str:
     return str(ActivityTriggerConverter.encode(value, expected_type=None).value)
 
 
-def _call_args(info: FunctionInfo, argument: Any) -> dict[str, Any]:
+def _call_args(info: FunctionInfo, argument: Any, app_dir: Path) -> dict[str, Any]:
     kwargs: dict[str, Any] = {info.trigger_param: argument}
     parameters = inspect.signature(info.func).parameters
     if "context" in parameters and info.trigger_param != "context":
-        kwargs["context"] = None
+        kwargs["context"] = InvocationContext(info.name, str(app_dir))
     return kwargs
 
 
@@ -92,11 +94,11 @@ def _failure(name: str, exc: BaseException) -> ActivityOutcome:
 
 
 async def run_activity(
-    info: FunctionInfo, input_json: str | None, executor: Executor
+    info: FunctionInfo, input_json: str | None, executor: Executor, app_dir: Path
 ) -> ActivityOutcome:
     """Run one activity: `async def` functions on the loop, others on the thread pool."""
     try:
-        kwargs = _call_args(info, decode_activity_input(input_json))
+        kwargs = _call_args(info, decode_activity_input(input_json), app_dir)
         target: Callable[..., Any] = info.func
         if inspect.iscoroutinefunction(target):
             value = await target(**kwargs)

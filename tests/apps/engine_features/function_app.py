@@ -221,3 +221,13 @@ def flaky_child(context: df.DurableOrchestrationContext):
 def parent_with_retry(context: df.DurableOrchestrationContext):
     options = df.RetryOptions(first_retry_interval_in_milliseconds=50, max_number_of_attempts=3)
     return (yield context.call_sub_orchestrator_with_retry("flaky_child", options, None))
+
+
+@app.activity_trigger(input_name="value")
+def with_context(value: str, context: func.Context) -> str:
+    return f"{value} in {context.function_name} ({len(context.invocation_id)})"
+
+
+@app.orchestration_trigger(context_name="context")
+def asks_with_context(context: df.DurableOrchestrationContext):
+    return (yield context.call_activity("with_context", "hi"))

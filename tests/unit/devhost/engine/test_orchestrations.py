@@ -207,3 +207,8 @@ async def test_default_version_from_config_is_recorded(engine: Engine):
     state = await run(engine, "version_echo")
     assert json.loads(state.output) == "1.0"
     assert state.version == "1.0"
+
+
+async def test_an_activity_declaring_context_gets_its_invocation_context(engine: Engine):
+    state = await run(engine, "asks_with_context")
+    assert json.loads(state.output) == "hi in with_context (36)"
