@@ -19,7 +19,8 @@ from devhost.engine.queries import filter_clause
 from devhost.engine.store import ActivityRow, Batch, InstanceRow, MessageRow, TaskHubStore
 from devhost.engine.types import TERMINAL_STATUSES, RuntimeStatus
 
-AfterCommit = Callable[[], None]
+Effect = Callable[[], None]
+"""An in-memory change that goes with a batch of writes."""
 
 
 class ClientOps:
@@ -38,7 +39,7 @@ class ClientOps:
         """The version given to new instances that name none (host.json defaultVersion)."""
         raise NotImplementedError
 
-    async def _submit(self, batch: Batch, effects: list[AfterCommit]) -> None:
+    async def _submit(self, batch: Batch, effects: list[Effect]) -> None:
         raise NotImplementedError
 
     def _deliver(self, message: MessageRow) -> None:
@@ -155,12 +156,12 @@ class ClientOps:
     async def rewind(self, instance_id: str, reason: str | None = None) -> None:
         """Rerun the failed activities and sub-orchestrations of a Failed instance."""
         batch = Batch()
-        after: list[AfterCommit] = []
+        after: list[Effect] = []
         self._rewind_into(instance_id, reason or "", batch, after)
         await self._submit(batch, after)
 
     def _rewind_into(
-        self, instance_id: str, reason: str, batch: Batch, after: list[AfterCommit]
+        self, instance_id: str, reason: str, batch: Batch, after: list[Effect]
     ) -> None:
         row = self.store.instance(instance_id)
         if row is None:

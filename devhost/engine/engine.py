@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from devhost.app_loader import FunctionIndex
 from devhost.engine import history as h
 from devhost.engine.api_history import to_api_history
-from devhost.engine.client_ops import ClientOps
+from devhost.engine.client_ops import ClientOps, Effect
 from devhost.engine.config import EngineConfig
 from devhost.engine.entities import is_entity_id, run_entity_batch
 from devhost.engine.episodes import EpisodeEffects, EpisodeRunner, played
@@ -61,11 +61,10 @@ class Engine(ClientOps):
         self._entity_states: dict[str, tuple[str | None, bool]] = {}
         self._activity_queue: asyncio.Queue[ActivityRow] = asyncio.Queue()
         self._completions: list[tuple[ActivityRow, ActivityOutcome]] = []
-        self._client_batches: list[tuple[Batch, list[AfterCommit], asyncio.Future[None]]] = []
+        self._client_batches: list[tuple[Batch, list[Effect], asyncio.Future[None]]] = []
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
         self._wake = asyncio.Event()
         self._unsaved_id = 0
-        self._consumed_unsaved: set[int] = set()
         self._idle = asyncio.Event()
         self._executor = ThreadPoolExecutor(
             max_workers=config.max_concurrent_activities, thread_name_prefix="activity"
@@ -196,7 +195,6 @@ class Engine(ClientOps):
         self._promote_timers(now)
         batch = Batch(updated_at=now)
         after: list[AfterCommit] = []
-        self._consumed_unsaved = set()
         client = self._client_batches
         self._client_batches = []
         # Client requests and activity results reach the inboxes before this cycle's
@@ -205,7 +203,7 @@ class Engine(ClientOps):
         # synchronous.
         for client_batch, client_before, _ in client:
             self._number_unsaved(client_batch.add_messages)
-            _merge(batch, client_batch)
+            batch.merge(client_batch)
             for apply in client_before:
                 apply()
         completions = self._completions
@@ -221,9 +219,6 @@ class Engine(ClientOps):
             for instance_id in list(self._ready)[:limit]:
                 del self._ready[instance_id]
                 self._episode(instance_id, now, now_dt, batch, after)
-        if self._consumed_unsaved:
-            unsaved = self._consumed_unsaved
-            batch.add_messages = [m for m in batch.add_messages if m.id not in unsaved]
         if not batch.is_empty():
             try:
                 self.store.commit(batch)
@@ -265,11 +260,6 @@ class Engine(ClientOps):
                 self._unsaved_id -= 1
                 message.id = self._unsaved_id
 
-    def _delete_messages(self, batch: Batch, ids: list[int]) -> None:
-        """Delete consumed messages: saved ones from the hub, unsaved ones from the batch."""
-        batch.delete_messages.extend(i for i in ids if i > 0)
-        self._consumed_unsaved.update(i for i in ids if i < 0)
-
     def _take_messages(self, instance_id: str, now: float) -> list[MessageRow]:
         inbox = self._inbox.get(instance_id, [])
         return [m for m in inbox if m.visible_at <= now]
@@ -285,7 +275,7 @@ class Engine(ClientOps):
             return
         row = self._live.get(instance_id)
         if row is None:
-            self._delete_messages(batch, [m.id for m in messages])
+            batch.consume_messages([m.id for m in messages])
             after.append(lambda: self._forget_messages(instance_id, {m.id for m in messages}))
             return
         past = self._history(instance_id)
@@ -299,7 +289,7 @@ class Engine(ClientOps):
                 working, past, now_dt, batch, f"devhost internal error: {exc!r}"
             )
             effects.consumed = [m.id for m in messages]
-        self._delete_messages(batch, effects.consumed)
+        batch.consume_messages(effects.consumed)
         after.append(lambda: self._apply_episode(instance_id, effects))
 
     def _entity_episode(
@@ -312,7 +302,7 @@ class Engine(ClientOps):
     ) -> None:
         state, exists = self._entity_state(entity_id)
         effects = run_entity_batch(self.index, entity_id, state, exists, messages, now_dt, batch)
-        self._delete_messages(batch, effects.consumed)
+        batch.consume_messages(effects.consumed)
 
         def apply() -> None:
             self._entity_states[entity_id] = (effects.state, effects.exists)
@@ -423,7 +413,7 @@ class Engine(ClientOps):
         return await run_activity(info, activity.input, self._executor, self.index.app_dir)
 
     # --- used by the client operations ---------------------------------------------
-    async def _submit(self, batch: Batch, effects: list[AfterCommit]) -> None:
+    async def _submit(self, batch: Batch, effects: list[Effect]) -> None:
         """Commit `batch` with the next dispatcher cycle; its in-memory `effects` apply in that
         cycle before the episodes run (nothing else runs until the commit)."""
         if self._store is None:
@@ -490,16 +480,3 @@ class Engine(ClientOps):
     def new_instance_id(self) -> str:
         """A new random instance id (32 hex digits)."""
         return uuid.uuid4().hex
-
-
-def _merge(target: Batch, source: Batch) -> None:
-    target.upsert_instances.extend(source.upsert_instances)
-    target.append_history.extend(source.append_history)
-    target.replace_history.update(source.replace_history)
-    target.add_messages.extend(source.add_messages)
-    target.delete_messages.extend(source.delete_messages)
-    target.add_activities.extend(source.add_activities)
-    target.delete_activities.extend(source.delete_activities)
-    target.purge_instances.extend(source.purge_instances)
-    target.entity_states.update(source.entity_states)
-    target.entity_deletes.extend(source.entity_deletes)

@@ -129,12 +129,34 @@ class Batch:
     replace_history: dict[str, list[Event]] = field(default_factory=dict)
     add_messages: list[MessageRow] = field(default_factory=list)
     delete_messages: list[int] = field(default_factory=list)
+    # Temporary (negative) ids of messages added to this batch and consumed before it commits.
+    dropped_messages: set[int] = field(default_factory=set)
     add_activities: list[ActivityRow] = field(default_factory=list)
     delete_activities: list[int] = field(default_factory=list)
     purge_instances: list[str] = field(default_factory=list)
     entity_states: dict[str, str | None] = field(default_factory=dict)
     entity_deletes: list[str] = field(default_factory=list)
     updated_at: float = 0.0
+
+    def consume_messages(self, ids: list[int]) -> None:
+        """Mark messages consumed: saved ones are deleted from the hub; ones added to this
+        batch (temporary negative ids) are never saved."""
+        self.delete_messages.extend(i for i in ids if i > 0)
+        self.dropped_messages.update(i for i in ids if i < 0)
+
+    def merge(self, other: Batch) -> None:
+        """Add `other`'s writes to this batch, to commit in the same transaction."""
+        self.upsert_instances.extend(other.upsert_instances)
+        self.append_history.extend(other.append_history)
+        self.replace_history.update(other.replace_history)
+        self.add_messages.extend(other.add_messages)
+        self.delete_messages.extend(other.delete_messages)
+        self.dropped_messages.update(other.dropped_messages)
+        self.add_activities.extend(other.add_activities)
+        self.delete_activities.extend(other.delete_activities)
+        self.purge_instances.extend(other.purge_instances)
+        self.entity_states.update(other.entity_states)
+        self.entity_deletes.extend(other.entity_deletes)
 
     def is_empty(self) -> bool:
         """True when the batch writes nothing."""
@@ -286,6 +308,10 @@ class TaskHubStore:
                 db.executemany(
                     "DELETE FROM messages WHERE id = ?", [(i,) for i in batch.delete_messages]
                 )
+            if batch.dropped_messages:
+                batch.add_messages = [
+                    m for m in batch.add_messages if m.id not in batch.dropped_messages
+                ]
             if batch.add_messages:
                 first = self._last_message_id + 1
                 db.executemany(
