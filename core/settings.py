@@ -106,6 +106,14 @@ class Settings(BaseSettings):
     AUTH_TRUST_PLATFORM_PRINCIPAL: bool = Field(
         False, description="Accept the platform's X-MS-CLIENT-PRINCIPAL header."
     )
+    WORKFLOW_SIGNING_KEY: str | None = Field(
+        None,
+        description="Key of the proofs on approvals and internal inputs (Key Vault reference in Azure).",
+    )
+    WORKFLOW_SIGNING_KEY_FILE: str = Field(
+        ".devhost/signing.key",
+        description="Where a random signing key is kept when WORKFLOW_SIGNING_KEY is unset.",
+    )
     CORS_ALLOWED_ORIGINS: str = Field(
         "", description="Comma-separated origins allowed by CORS; empty allows none."
     )
