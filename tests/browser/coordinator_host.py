@@ -18,20 +18,12 @@ from core.agent_logs import get_agent_log_store
 from core.mcp_client import reset_servers
 from core.settings import get_settings
 from devhost.host.server import DevHost, HostOptions
+from tests.apphost import UNSET
 
 REPO = Path(__file__).resolve().parents[2]
 WEBHOOK = "/runtime/webhooks/durabletask"
 TWO_AGENT_QUERY = (
     "Order ORD-2025-00012 is late: check the order and whether traffic in Shibuya is congested"
-)
-OFFLINE_UNSET = (
-    "AZURE_OPENAI_ENDPOINT",
-    "COSMOS_ENDPOINT",
-    "MCP_CUSTOMER_SUPPORT_URL",
-    "MCP_SMART_CITY_URL",
-    "MCP_ENTERPRISE_URL",
-    "AUTH_ENABLED",
-    "AUTH_TRUST_PLATFORM_PRINCIPAL",
 )
 
 
@@ -50,7 +42,7 @@ async def coordinator_host(tmp: Path, enforce_keys: bool | None = None) -> Async
         env.setenv("BATCH_SWEEP_SCHEDULE", "0 0 0 1 1 *")  # never during a test
         env.setenv("RETENTION_SCHEDULE", "0 0 0 1 1 *")
         env.setenv("DURABLE_TASK_HUB_NAME", "MonitorTestHub")
-        for name in OFFLINE_UNSET:
+        for name in UNSET:
             env.delenv(name, raising=False)
         clear_caches()
         options = HostOptions(app_dir=REPO, port=0, hub_dir=tmp / "hub", enforce_keys=enforce_keys)
@@ -114,3 +106,11 @@ async def wait_until(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{instance_id} did not get there: {current}")
         await asyncio.sleep(0.05)
+
+
+async def waiting_workflow(http: httpx.AsyncClient) -> str:
+    """A coordinator run whose approval sub-orchestration waits for a decision."""
+    instance_id = await start_coordinator(http, query=TWO_AGENT_QUERY, require_approval=True)
+    await wait_until(http, instance_id, phase="awaiting_approval")
+    await wait_until(http, f"{instance_id}:approval", status={"Running"})
+    return instance_id

@@ -6,55 +6,53 @@ the page works with the keyboard. Screenshots go to tests/artifacts/monitor/."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
+import re
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
+from playwright.async_api import Page, expect
 
 from devhost.host.server import DevHost
-from tests.browser.cdp import Page, chromium_page, find_chromium
 from tests.browser.coordinator_host import (
-    REPO,
     TWO_AGENT_QUERY,
-    base_url,
-    coordinator_host,
     start_coordinator,
     start_orchestration,
     wait_until,
+    waiting_workflow,
+)
+from tests.browser.monitor import (
+    expect_notice,
+    instance_row,
+    open_monitor,
+    shot,
+    status_badge,
+    toolbar_button,
 )
 
-CHROMIUM = find_chromium()
-SHOTS = REPO / "tests" / "artifacts" / "monitor"
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-pytestmark = [
-    pytest.mark.skipif(
-        CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-    ),
-    pytest.mark.asyncio(loop_scope="module"),
-]
-
-
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def host(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[DevHost]:
-    async with coordinator_host(tmp_path_factory.mktemp("monitor-browser")) as devhost:
-        yield devhost
-
-
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def http(host: DevHost) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=base_url(host), timeout=30) as client:
-        yield client
-
-
-async def waiting_workflow(http: httpx.AsyncClient) -> str:
-    """A coordinator run whose approval sub-orchestration waits for a decision."""
-    instance_id = await start_coordinator(http, query=TWO_AGENT_QUERY, require_approval=True)
-    await wait_until(http, instance_id, phase="awaiting_approval")
-    await wait_until(http, f"{instance_id}:approval", status={"Running"})
-    return instance_id
+ENABLED_ACTIONS_WHEN_COMPLETED = {
+    "Terminate": False,
+    "Suspend": False,
+    "Resume": False,
+    "Rewind": False,
+    "Restart": True,
+    "Purge": True,
+}
+TIMELINE_ROWS = """rows => rows.map(r => ({
+  kind: r.dataset.kind, name: r.dataset.name, depth: Number(r.dataset.depth),
+  text: r.querySelector('td').innerText,
+  left: parseFloat(r.querySelector('.bar').style.left),
+  width: parseFloat(r.querySelector('.bar').style.width)}))"""
+UNNAMED_CONTROLS = """controls => controls
+  .filter(el => el.offsetParent !== null || el.closest('dialog'))
+  .filter(el => {
+    if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) return false;
+    if (el.tagName === 'BUTTON') return !el.textContent.trim();
+    return !(el.labels && el.labels.length);
+  }).map(el => el.outerHTML.slice(0, 120))"""
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -64,73 +62,31 @@ async def workflows(http: httpx.AsyncClient) -> dict[str, str]:
     return {"finished": finished, "waiting": await waiting_workflow(http)}
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def browser() -> AsyncIterator[Page]:
-    assert CHROMIUM is not None
-    async with chromium_page(CHROMIUM) as page:
-        yield page
-
-
-@pytest.fixture
-async def page(browser: Page) -> AsyncIterator[Page]:
-    browser.errors.clear()
-    yield browser
-    assert browser.errors == [], "the page logged errors"
-
-
-async def open_monitor(page: Page, host: DevHost, fragment: str = "") -> None:
-    """Load the monitor afresh (not a same-document jump) at `fragment`."""
-    await page.goto("about:blank")
-    await page.goto(f"{base_url(host)}/api/monitor{fragment}")
-
-
-async def wait_for_notice(page: Page, text: str) -> None:
-    """Wait until the action's result says `text`; on a timeout, say what the page shows."""
-    try:
-        await page.wait_for(
-            f"(document.querySelector('#action-notice') || {{}}).innerText?.includes({text!r})"
-        )
-    except Exception as exc:
-        shown = await page.evaluate(
-            "[...document.querySelectorAll('.notice')].map(n => n.id + ': ' + n.innerText)"
-        )
-        raise AssertionError(f"no notice {text!r}; the page shows {shown}") from exc
-
-
-async def shot(page: Page, name: str) -> Path:
-    return await page.screenshot(SHOTS / f"{name}.png")
-
-
 async def test_list_shows_a_finished_and_a_running_workflow(
     page: Page, host: DevHost, workflows: dict[str, str]
 ) -> None:
     await open_monitor(page, host)
-    await page.wait_for(f"document.querySelector('tr[data-instance=\"{workflows['waiting']}\"]')")
-    rows: dict[str, Any] = await page.evaluate(
-        """Object.fromEntries([...document.querySelectorAll('#instances tbody tr')].map(
-             r => [r.dataset.instance, {status: r.dataset.status, text: r.innerText}]))"""
-    )
-    assert rows[workflows["finished"]]["status"] == "Completed"
-    assert rows[workflows["waiting"]]["status"] == "Running"
-    assert "awaiting approval" in rows[workflows["waiting"]]["text"]
-    assert all(":" not in instance for instance in rows), "sub-orchestrations are hidden"
+    waiting = instance_row(page, workflows["waiting"])
+    await expect(waiting).to_contain_text("Running")
+    await expect(waiting).to_contain_text("awaiting approval")
+    await expect(instance_row(page, workflows["finished"])).to_contain_text("Completed")
+    listed = page.get_by_role("table", name=re.compile("newest first"))
+    ids = await listed.get_by_role("link").all_inner_texts()
+    assert ids, "the list shows instances"
+    assert all(":" not in instance for instance in ids), "sub-orchestrations are hidden"
     await shot(page, "01-instance-list")
 
 
 async def test_list_filters_by_status(page: Page, host: DevHost, workflows: dict[str, str]) -> None:
     await open_monitor(page, host)
-    await page.wait_for("document.querySelector('#filters')")
-    await page.click("input[name=status][value=Completed]")
-    await page.click("#filters button[type=submit]")
-    await page.wait_for("location.hash.includes('status=Completed')")
-    await page.wait_for(
-        f"!document.querySelector('tr[data-instance=\"{workflows['waiting']}\"]') && "
-        f"!!document.querySelector('tr[data-instance=\"{workflows['finished']}\"]')"
-    )
-    statuses = await page.evaluate(
-        "[...document.querySelectorAll('#instances tbody tr')].map(r => r.dataset.status)"
-    )
-    assert set(statuses) == {"Completed"}
+    filters = page.get_by_role("search", name="Filter instances")
+    await filters.get_by_role("checkbox", name="Completed").check()
+    await filters.get_by_role("button", name="Apply filters").click()
+    await expect(page).to_have_url(re.compile("status=Completed"))
+    await expect(instance_row(page, workflows["waiting"])).to_have_count(0)
+    await expect(instance_row(page, workflows["finished"])).to_be_visible()
+    listed = page.get_by_role("table", name=re.compile("newest first"))
+    assert set(await listed.locator(".badge").all_inner_texts()) == {"Completed"}
     await shot(page, "02-filtered-list")
 
 
@@ -138,14 +94,10 @@ async def test_instance_page_shows_the_fan_out_timeline(
     page: Page, host: DevHost, workflows: dict[str, str]
 ) -> None:
     await open_monitor(page, host, f"#/instances/{workflows['finished']}")
-    await page.wait_for("document.querySelector('#timeline-table tbody tr')")
-    rows: list[dict[str, Any]] = await page.evaluate(
-        """[...document.querySelectorAll('#timeline-table tbody tr[data-kind]')].map(r => ({
-             kind: r.dataset.kind, name: r.dataset.name, depth: Number(r.dataset.depth),
-             text: r.querySelector('td').innerText,
-             left: parseFloat(r.querySelector('.bar').style.left),
-             width: parseFloat(r.querySelector('.bar').style.width)}))"""
-    )
+    timeline = page.get_by_role("table", name=re.compile("sub-orchestrations over"))
+    steps = timeline.locator("tbody tr[data-kind]")
+    await expect(steps.first).to_be_visible()
+    rows: list[dict[str, Any]] = await steps.evaluate_all(TIMELINE_ROWS)
     agents = [r for r in rows if r["name"] == "agent_run"]
     assert len(agents) == 2
     assert {r["depth"] for r in agents} == {1}
@@ -169,22 +121,15 @@ async def test_instance_page_shows_the_fan_out_timeline(
     tools = [r["text"] for r in rows if r["name"] == "mcp_tool"]
     assert any("get_order" in t for t in tools)
     assert any("get_traffic" in t for t in tools)
-    facts = await page.evaluate("document.querySelector('.facts').innerText")
-    assert "2 of 2" in facts
-    assert "Tokens used" in facts
-    assert "null" not in await page.evaluate("document.querySelector('#view').innerText")
-    enabled = await page.evaluate(
-        "Object.fromEntries([...document.querySelectorAll('[role=toolbar] button')]"
-        ".map(b => [b.id, !b.disabled]))"
+    agents_done = page.get_by_role("definition").filter(
+        has=page.get_by_role("progressbar", name="Agents done")
     )
-    assert enabled == {
-        "action-terminate": False,
-        "action-suspend": False,
-        "action-resume": False,
-        "action-rewind": False,
-        "action-restart": True,
-        "action-purge": True,
-    }
+    await expect(agents_done).to_contain_text("2 of 2")
+    await expect(page.get_by_role("term").filter(has_text="Tokens used")).to_be_visible()
+    await expect(page.get_by_role("main")).not_to_contain_text("null")
+    for label, enabled in ENABLED_ACTIONS_WHEN_COMPLETED.items():
+        button = toolbar_button(page, label)
+        await (expect(button).to_be_enabled() if enabled else expect(button).to_be_disabled())
     await shot(page, "03-instance-timeline")
 
 
@@ -192,14 +137,14 @@ async def test_history_tab_is_reachable_with_the_keyboard(
     page: Page, host: DevHost, workflows: dict[str, str]
 ) -> None:
     await open_monitor(page, host, f"#/instances/{workflows['finished']}")
-    await page.wait_for("document.querySelector('#tab-timeline')")
-    await page.evaluate("document.querySelector('#tab-timeline').focus()")
-    await page.press("ArrowRight")
-    assert await page.evaluate("document.activeElement.id") == "tab-history"
-    await page.wait_for("document.querySelector('#history-table')")
-    events = await page.evaluate(
-        "[...document.querySelectorAll('#history-table td.event')].map(c => c.innerText)"
-    )
+    await page.get_by_role("tab", name="Timeline").focus()
+    await page.keyboard.press("ArrowRight")
+    history_tab = page.get_by_role("tab", name="History")
+    await expect(history_tab).to_be_focused()
+    await expect(history_tab).to_have_attribute("aria-selected", "true")
+    history = page.get_by_role("table", name=re.compile("^History of"))
+    await expect(history).to_be_visible()
+    events = await history.locator("td.event").all_inner_texts()
     assert events[0] == "ExecutionStarted"
     assert "SubOrchestrationInstanceCompleted" in events
     assert events[-1] == "ExecutionCompleted"
@@ -209,20 +154,14 @@ async def test_history_tab_is_reachable_with_the_keyboard(
 async def test_every_control_has_a_label(
     page: Page, host: DevHost, workflows: dict[str, str]
 ) -> None:
-    unnamed_script = """[...document.querySelectorAll('input, select, textarea, button')]
-      .filter(el => el.offsetParent !== null || el.closest('dialog'))
-      .filter(el => {
-        if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')) return false;
-        if (el.tagName === 'BUTTON') return !el.textContent.trim();
-        return !(el.labels && el.labels.length);
-      }).map(el => el.outerHTML.slice(0, 120))"""
     for fragment, ready in (
-        ("", "#instances"),
-        (f"#/instances/{workflows['waiting']}", "#approve"),
+        ("", page.get_by_role("table", name=re.compile("newest first"))),
+        (f"#/instances/{workflows['waiting']}", page.get_by_role("button", name="Approve")),
     ):
         await open_monitor(page, host, fragment)
-        await page.wait_for(f"document.querySelector('{ready}')")
-        assert await page.evaluate(unnamed_script) == []
+        await expect(ready).to_be_visible()
+        controls = page.locator("input, select, textarea, button")
+        assert await controls.evaluate_all(UNNAMED_CONTROLS) == [], fragment
 
 
 async def test_approving_a_waiting_workflow_from_the_page_completes_it(
@@ -230,33 +169,24 @@ async def test_approving_a_waiting_workflow_from_the_page_completes_it(
 ) -> None:
     waiting = workflows["waiting"]
     await open_monitor(page, host, f"#/instances/{waiting}")
-    await page.wait_for("document.querySelector('#approve')")
-    plan = await page.evaluate("document.querySelector('#approval').innerText")
-    assert "customer-support" in plan
+    approval = page.get_by_role("region", name="Approval needed")
+    await expect(approval).to_contain_text("customer-support")
     await shot(page, "05-approval-waiting")
-    await page.click("#approver")
-    await page.type_text("Ada Admin")
-    await page.click("#approval-comment")
-    await page.type_text("Checked the plan")
-    await page.click("#approve")
-    await page.wait_for("document.querySelector('#confirm').open")
-    assert "Ada Admin" in await page.evaluate(
-        "document.querySelector('#confirm-message').innerText"
-    )
+    await approval.get_by_label("Approver (your name)").fill("Ada Admin")
+    await approval.get_by_label("Comment (optional)").fill("Checked the plan")
+    await approval.get_by_role("button", name="Approve").click()
+    confirm = page.get_by_role("dialog", name="Approve the plan")
+    await expect(confirm).to_contain_text("Ada Admin")
     await shot(page, "06-approval-confirm")
-    await page.click("#confirm-ok")
-    await wait_for_notice(page, "approved by Ada Admin")
+    await confirm.get_by_role("button", name="Approve").click()
+    await expect_notice(page, "approved by Ada Admin")
     final = await wait_until(http, waiting)
     assert final["runtimeStatus"] == "Completed"
     output = final["output"] if isinstance(final["output"], dict) else json.loads(final["output"])
     assert output["approval"]["approved"] is True
     assert output["approval"]["approver"] == "Ada Admin"
-    await page.wait_for(
-        "document.querySelector('.title-line .badge')?.innerText === 'Completed'", timeout=15
-    )
-    await page.wait_for(
-        "document.querySelectorAll('#timeline-table tr[data-name=agent_run]').length === 2"
-    )
+    await expect(status_badge(page)).to_have_text("Completed")
+    await expect(page.locator("#timeline-table tr[data-name=agent_run]")).to_have_count(2)
     await shot(page, "07-approved-and-completed")
 
 
@@ -265,25 +195,22 @@ async def test_terminate_asks_for_confirmation_and_shows_the_result(
 ) -> None:
     waiting = await waiting_workflow(http)
     await open_monitor(page, host, f"#/instances/{waiting}")
-    await page.wait_for("document.querySelector('#action-terminate:not([disabled])')")
-    await page.click("#action-terminate")
-    await page.wait_for("document.querySelector('#confirm').open")
-    assert await page.evaluate("document.activeElement.id") == "confirm-reason"
-    await page.type_text("Not needed any more")
-    await page.press("Escape")
-    await page.wait_for("!document.querySelector('#confirm').open")
+    confirm = page.get_by_role("dialog", name="Terminate instance")
+    reason = confirm.get_by_label("Reason (recorded with the action)")
+    await toolbar_button(page, "Terminate").click()
+    await expect(reason).to_be_focused()
+    await page.keyboard.type("Not needed any more")
+    await page.keyboard.press("Escape")
+    await expect(confirm).to_be_hidden()
     assert (await wait_until(http, waiting, status={"Running"}))["runtimeStatus"] == "Running"
-    await page.click("#action-terminate")
-    await page.wait_for("document.querySelector('#confirm').open")
-    await page.type_text("Not needed any more")
-    await page.click("#confirm-ok")
-    await wait_for_notice(page, "Terminated")
+    await toolbar_button(page, "Terminate").click()
+    await reason.fill("Not needed any more")
+    await confirm.get_by_role("button", name="Terminate").click()
+    await expect_notice(page, "Terminated")
     final = await wait_until(http, waiting)
     assert final["runtimeStatus"] == "Terminated"
-    await page.wait_for(
-        "document.querySelector('.title-line .badge')?.innerText === 'Terminated'", timeout=15
-    )
-    assert await page.evaluate("document.querySelector('#action-purge').disabled") is False
+    await expect(status_badge(page)).to_have_text("Terminated")
+    await expect(toolbar_button(page, "Purge")).to_be_enabled()
     await shot(page, "08-terminated")
 
 
@@ -293,14 +220,16 @@ async def test_a_failed_instance_shows_its_failure_and_can_be_rewound(
     failed = await start_orchestration(http, "coordinator", {"not_a_query": True})
     assert (await wait_until(http, failed))["runtimeStatus"] == "Failed"
     await open_monitor(page, host, f"#/instances/{failed}")
-    await page.wait_for("document.querySelector('.failure')")
-    failure = await page.evaluate("document.querySelector('.failure').innerText")
-    assert "query" in failure
-    assert "Field required" in failure
-    assert await page.evaluate("document.querySelector('#timeline-table tr.failed') !== null")
-    assert await page.evaluate("document.querySelector('#action-rewind').disabled") is False
+    failure = page.get_by_role("note")
+    await expect(failure).to_contain_text("query")
+    await expect(failure).to_contain_text("Field required")
+    await expect(page.locator("#timeline-table tr.failed").first).to_be_visible()
+    await expect(toolbar_button(page, "Rewind")).to_be_enabled()
     await shot(page, "09-failed-instance")
-    await page.click("#action-rewind")
-    await page.wait_for("document.querySelector('#confirm').open")
-    await page.click("#confirm-ok")
-    await wait_for_notice(page, "Rewind requested")
+    await toolbar_button(page, "Rewind").click()
+    await (
+        page.get_by_role("dialog", name="Rewind instance")
+        .get_by_role("button", name="Rewind")
+        .click()
+    )
+    await expect_notice(page, "Rewind requested")

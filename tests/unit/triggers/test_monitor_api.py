@@ -24,6 +24,7 @@ from tests.browser.coordinator_host import (
     start_orchestration,
     status_of,
     wait_until,
+    waiting_workflow,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -48,13 +49,6 @@ async def http(host: DevHost) -> AsyncIterator[httpx.AsyncClient]:
 async def finished(http: httpx.AsyncClient) -> str:
     instance_id = await start_coordinator(http, query=TWO_AGENT_QUERY)
     await wait_until(http, instance_id)
-    return instance_id
-
-
-async def waiting_workflow(http: httpx.AsyncClient) -> str:
-    instance_id = await start_coordinator(http, query=TWO_AGENT_QUERY, require_approval=True)
-    await wait_until(http, instance_id, phase="awaiting_approval")
-    await wait_until(http, f"{instance_id}:approval", status={"Running"})
     return instance_id
 
 
