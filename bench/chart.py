@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from bench import stats
-from bench.report import DEVHOST, PEERS, VARIANTS
+from bench.report import AGENT_FRAMEWORKS, DEVHOST, PEERS, VARIANTS
 from bench.workload import AGENT_FAN_OUT, HELLO_SEQUENCE5
 
 SMOOTH_STEPS = 10
@@ -25,7 +25,7 @@ SMOOTH_STEPS = 10
 
 def _systems(results: dict[str, Any]) -> list[str]:
     found = results.get("summaries", {})
-    return [s for s in (DEVHOST, *PEERS, *VARIANTS) if found.get(s)]
+    return [s for s in (DEVHOST, *PEERS, *VARIANTS, *AGENT_FRAMEWORKS) if found.get(s)]
 
 
 def _bars(

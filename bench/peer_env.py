@@ -1,5 +1,11 @@
-"""The peers' venv: `bench/.venv-peers`, made on first use with the pinned peers (and
-matplotlib for the chart), and remade when `bench/peers/requirements.txt` changes."""
+"""The peers' venvs, one per group of peers whose pins can live together, made on first use
+from the group's pinned requirements and remade when that file changes:
+
+- `bench/.venv-peers`: DBOS and durabletask (the durable-execution peers) and matplotlib for
+  the chart, from `bench/peers/requirements.txt`;
+- `bench/.venv-langgraph`: LangGraph and its SQLite checkpointer;
+- `bench/.venv-agent-framework`: Microsoft Agent Framework's core package.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +13,82 @@ import hashlib
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).parent
-VENV = BENCH / ".venv-peers"
-REQUIREMENTS = BENCH / "peers" / "requirements.txt"
-STAMP = VENV / ".requirements-sha256"
+PEERS = BENCH / "peers"
 INSTALL_TIMEOUT_SECONDS = 900
 
 
 class PeerEnvError(Exception):
-    """The peers' venv could not be made; the message says which step failed and why."""
+    """A peers' venv could not be made; the message says which step failed and why."""
 
 
-def python() -> Path:
-    """The peers' venv interpreter."""
-    return VENV / "bin" / "python"
+@dataclass(frozen=True)
+class PeerEnv:
+    """One venv of peers: where it lives and the pinned requirements it is made from."""
+
+    name: str
+    venv: Path
+    requirements: Path
+
+    @property
+    def python(self) -> Path:
+        """The venv's interpreter."""
+        return self.venv / "bin" / "python"
+
+    @property
+    def stamp(self) -> Path:
+        return self.venv / ".requirements-sha256"
+
+    def _digest(self) -> str:
+        return hashlib.sha256(self.requirements.read_bytes()).hexdigest()
+
+    def ensure(self) -> Path:
+        """The venv's python, installing the pinned requirements when they are missing or
+        changed; raises PeerEnvError saying why when that fails."""
+        fresh = self.stamp.exists() and self.stamp.read_text().strip() == self._digest()
+        if fresh and self.python.exists():
+            return self.python
+        print(f"Installing {self.name} into {self.venv.relative_to(BENCH.parent)} ...", flush=True)
+        if not self.python.exists():
+            _run("python -m venv", [sys.executable, "-m", "venv", str(self.venv)])
+        _run(
+            f"pip install ({self.name})",
+            [str(self.python), "-m", "pip", "install", "--quiet", "-r", str(self.requirements)],
+        )
+        self.stamp.write_text(self._digest())
+        return self.python
+
+    def installed_versions(self) -> dict[str, str]:
+        """Installed versions of the pinned packages in this venv ({} when there is none)."""
+        if not self.python.exists():
+            return {}
+        names = [
+            line.split("==")[0].strip()
+            for line in self.requirements.read_text().splitlines()
+            if "==" in line and not line.lstrip().startswith("#")
+        ]
+        script = (
+            "import json, sys\nfrom importlib.metadata import version\n"
+            "print(json.dumps({n: version(n) for n in sys.argv[1:]}))"
+        )
+        done = subprocess.run(
+            [str(self.python), "-c", script, *names], capture_output=True, text=True, timeout=60
+        )
+        if done.returncode != 0:
+            return {}
+        versions: dict[str, str] = json.loads(done.stdout)
+        return versions
 
 
-def _digest() -> str:
-    return hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+DURABLE = PeerEnv("durable-execution peers", BENCH / ".venv-peers", PEERS / "requirements.txt")
+LANGGRAPH = PeerEnv("LangGraph", BENCH / ".venv-langgraph", PEERS / "requirements-langgraph.txt")
+AGENT_FRAMEWORK = PeerEnv(
+    "Agent Framework", BENCH / ".venv-agent-framework", PEERS / "requirements-agent-framework.txt"
+)
+ENVS = (DURABLE, LANGGRAPH, AGENT_FRAMEWORK)
 
 
 def _run(step: str, command: list[str]) -> None:
@@ -41,37 +103,9 @@ def _run(step: str, command: list[str]) -> None:
         raise PeerEnvError(f"{step} failed (exit {done.returncode}): {tail}")
 
 
-def ensure() -> Path:
-    """The peers' venv python, installing the pinned requirements when they are missing or
-    changed; raises PeerEnvError saying why when that fails."""
-    if python().exists() and STAMP.exists() and STAMP.read_text().strip() == _digest():
-        return python()
-    print(f"Installing the peers into {VENV.relative_to(BENCH.parent)} ...", flush=True)
-    if not python().exists():
-        _run("python -m venv", [sys.executable, "-m", "venv", str(VENV)])
-    _run(
-        "pip install",
-        [str(python()), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)],
-    )
-    STAMP.write_text(_digest())
-    return python()
-
-
 def installed_versions() -> dict[str, str]:
-    """Installed versions of the pinned packages in the peers' venv."""
-    names = [
-        line.split("==")[0]
-        for line in REQUIREMENTS.read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    script = (
-        "import json, sys\nfrom importlib.metadata import version\n"
-        "print(json.dumps({n: version(n) for n in sys.argv[1:]}))"
-    )
-    done = subprocess.run(
-        [str(python()), "-c", script, *names], capture_output=True, text=True, timeout=60
-    )
-    if done.returncode != 0:
-        return {}
-    versions: dict[str, str] = json.loads(done.stdout)
+    """Installed versions of every peers' venv's pinned packages."""
+    versions: dict[str, str] = {}
+    for env in ENVS:
+        versions.update(env.installed_versions())
     return versions

@@ -15,6 +15,9 @@ PEERS = ("dbos", "durabletask")
 """The peers as their projects ship them; goals are checked against the best of these."""
 VARIANTS = ("durabletask-poll2ms",)
 """Peers changed by the bench to show them without a known wait; reported, not goal peers."""
+AGENT_FRAMEWORKS = ("langgraph", "agent-framework")
+"""Agent frameworks with durable checkpoints (LangGraph, Microsoft Agent Framework): reported
+with devhost's ratio to each; the goals are against the durable-execution PEERS."""
 THROUGHPUT_GOAL = 10.0
 LATENCY_GOAL = 4.0
 OVERHEAD_GOAL_PCT = 5.0
@@ -133,7 +136,7 @@ def _fmt(value: float | None, decimals: int) -> str:
 
 def engine_table(summaries: dict[str, dict[str, Any]]) -> str:
     """The engine and peers table, with devhost's advantage over each peer."""
-    systems = [s for s in (DEVHOST, *PEERS, *VARIANTS) if s in summaries]
+    systems = [s for s in (DEVHOST, *PEERS, *VARIANTS, *AGENT_FRAMEWORKS) if s in summaries]
     peers = [s for s in systems if s != DEVHOST]
     headers = ["measurement", *systems, *(f"x vs {p}" for p in peers)]
     body: list[list[str]] = []

@@ -29,14 +29,22 @@ def system_timeout(work: Workload) -> float:
     return 4 * work.phase_timeout_seconds + 60
 
 
-def peer_commands(python: Path, work: Workload) -> dict[str, list[str]]:
+def peer_commands(work: Workload) -> dict[str, tuple[peer_env.PeerEnv, list[str]]]:
+    """Each peer system: the venv it runs in and its command (the venv's python first)."""
     spec = work.to_json()
+    durable, langgraph, framework = (
+        peer_env.DURABLE,
+        peer_env.LANGGRAPH,
+        peer_env.AGENT_FRAMEWORK,
+    )
     return {
-        "dbos": [str(python), "-m", "bench.peers.dbos_peer", spec],
-        "durabletask": [str(python), "-m", "bench.peers.durabletask_peer", spec],
-        "durabletask-poll2ms": [
-            str(python), "-m", "bench.peers.durabletask_peer", spec, str(DURABLETASK_POLL_MS),
-        ],
+        "dbos": (durable, ["-m", "bench.peers.dbos_peer", spec]),
+        "durabletask": (durable, ["-m", "bench.peers.durabletask_peer", spec]),
+        "durabletask-poll2ms": (
+            durable, ["-m", "bench.peers.durabletask_peer", spec, str(DURABLETASK_POLL_MS)],
+        ),
+        "langgraph": (langgraph, ["-m", "bench.peers.langgraph_peer", spec]),
+        "agent-framework": (framework, ["-m", "bench.peers.agent_framework_peer", spec]),
     }  # fmt: skip
 
 
@@ -52,19 +60,22 @@ def measure_systems(work: Workload, with_peers: bool) -> tuple[dict[str, Any], s
     )
     if not with_peers:
         return systems, "skipped (--skip-peers)"
-    try:
-        python = peer_env.ensure()
-    except peer_env.PeerEnvError as exc:
-        return systems, f"the peers' venv could not be made: {exc}"
-    for name, command in peer_commands(python, work).items():
+    not_run: list[str] = []
+    for name, (env, args) in peer_commands(work).items():
+        try:
+            python = env.ensure()
+        except peer_env.PeerEnvError as exc:
+            systems[name] = {"error": f"its venv could not be made: {exc}"}
+            not_run.append(name)
+            continue
         print(f"{name} ...", flush=True)
-        systems[name] = run_system(name, command, system_timeout(work), LOGS)
-    return systems, None
+        systems[name] = run_system(name, [str(python), *args], system_timeout(work), LOGS)
+    return systems, (f"not run: {', '.join(not_run)}" if not_run else None)
 
 
 def draw_chart(results_path: Path) -> str:
     """Render the PNG with the peers' venv; returns where it is or why there is none."""
-    python = peer_env.python()
+    python = peer_env.DURABLE.python
     if not python.exists():
         return "no chart: the peers' venv (which has matplotlib) is not there"
     chart = RESULTS / "bench.png"
@@ -162,7 +173,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "workload": json.loads(work.to_json()),
         },
         "peers_not_run": peers_not_run,
-        "peer_versions": peer_env.installed_versions() if peer_env.python().exists() else {},
+        "peer_versions": peer_env.installed_versions(),
         "summaries": summaries,
         "goals": report.goals(summaries),
         "systems": systems,

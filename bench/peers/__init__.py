@@ -1,1 +1,1 @@
-"""Peer systems measured in the same run, each in the peers' venv (see `bench.peer_env`)."""
+"""Peer systems measured in the same run, each in its group's venv (see `bench.peer_env`)."""
