@@ -20,8 +20,8 @@ AGENT_FRAMEWORKS = ("langgraph", "agent-framework")
 with devhost's ratio to each; the goals are against the durable-execution PEERS."""
 THROUGHPUT_GOAL = 10.0
 LATENCY_GOAL = 4.0
-OVERHEAD_GOAL_PCT = 5.0
-OVERHEAD_GOAL_CONCURRENCY = 10
+FLOOR_GOALS = {1: 1.2, 10: 1.5, 100: 3.0}
+"""Most a coordinator run may take, as a multiple of its model floor (p50), by concurrency."""
 STEP_BUCKET = 50
 
 
@@ -221,70 +221,71 @@ def goal_lines(checks: list[dict[str, Any]]) -> list[str]:
 
 
 def summarise_http(raw: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per host and concurrency level: duration, critical path, overhead and model floor."""
+    """Per host and concurrency level: duration against the model floor, CPU and memory."""
     out = []
     for host in raw.get("hosts", []):
-        out.extend(_summarise_levels(host["label"], host.get("levels", [])))
+        out.extend(_summarise_levels(host, host.get("levels", [])))
     return out
 
 
-def _summarise_levels(label: str, levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _summarise_levels(host: dict[str, Any], levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for level in levels:
         runs = [r for r in level["runs"] if r["runtime_status"] == "Completed"]
         if not runs:
-            out.append({"host": label, "concurrency": level["concurrency"], "runs": 0})
+            out.append({"host": host["label"], "concurrency": level["concurrency"], "runs": 0})
             continue
-        overhead = [r["duration_ms"] - r["path_ms"] for r in runs]
-        overhead_pct = [100 * (r["duration_ms"] - r["path_ms"]) / r["path_ms"] for r in runs]
-        duration = [r["duration_ms"] for r in runs]
+        over_floor = [r["duration_ms"] / r["floor_ms"] for r in runs]
         out.append(
             {
-                "host": label,
+                "host": host["label"],
                 "concurrency": level["concurrency"],
                 "runs": len(runs),
                 "not_completed": len(level["runs"]) - len(runs),
                 "offline": all(r["offline"] for r in runs),
-                "duration_p50_ms": stats.percentile(duration, 50),
+                "duration_p50_ms": stats.percentile([r["duration_ms"] for r in runs], 50),
                 "path_p50_ms": stats.percentile([r["path_ms"] for r in runs], 50),
-                "overhead_p50_ms": stats.percentile(overhead, 50),
-                "overhead_p50_pct": stats.percentile(overhead_pct, 50),
-                "overhead_p95_pct": stats.percentile(overhead_pct, 95),
                 "floor_ms": stats.percentile([r["floor_ms"] for r in runs], 50),
-                "duration_over_floor": stats.percentile(
-                    [r["duration_ms"] / r["floor_ms"] for r in runs], 50
-                ),
+                "duration_over_floor": stats.percentile(over_floor, 50),
+                "duration_over_floor_p95": stats.percentile(over_floor, 95),
                 "client_p50_ms": stats.percentile([r["client_ms"] for r in runs], 50),
                 "start_p50_ms": stats.percentile([r["start_ms"] for r in runs], 50),
                 "poll_interval_ms": level["poll_interval_ms"],
+                "cpu_ms_per_workflow": level.get("cpu_ms_per_workflow"),
+                "host_peak_rss_mb": host.get("peak_rss_mb"),
             }
         )
     return out
 
 
+def _opt(value: float | None, template: str) -> str:
+    return "-" if value is None else template.format(value)
+
+
 def http_table(levels: list[dict[str, Any]]) -> str:
     headers = [
-        "host.json", "concurrent", "runs", "duration p50", "critical path p50", "overhead p50",
-        "overhead p50 %", "overhead p95 %", "model floor", "duration/floor",
-        "client p50 (poll)", "POST p50",
+        "host.json", "concurrent", "runs", "duration p50", "model floor", "duration/floor p50",
+        "duration/floor p95", "goal", "CPU ms/workflow", "host peak RSS", "client p50 (poll)",
+        "POST p50",
     ]  # fmt: skip
     body = []
     for s in levels:
         if not s["runs"]:
             body.append([s["host"], str(s["concurrency"]), "0", *["-"] * (len(headers) - 3)])
             continue
+        goal = FLOOR_GOALS.get(s["concurrency"])
         body.append(
             [
                 s["host"],
                 str(s["concurrency"]),
                 str(s["runs"]),
                 f"{s['duration_p50_ms']:,.0f} ms",
-                f"{s['path_p50_ms']:,.0f} ms",
-                f"{s['overhead_p50_ms']:,.1f} ms",
-                f"{s['overhead_p50_pct']:.2f}",
-                f"{s['overhead_p95_pct']:.2f}",
                 f"{s['floor_ms']:,.0f} ms",
-                f"{s['duration_over_floor']:.2f}",
+                f"{s['duration_over_floor']:.2f}x",
+                f"{s['duration_over_floor_p95']:.2f}x",
+                _opt(goal, "<= {:g}x"),
+                _opt(s.get("cpu_ms_per_workflow"), "{:,.1f}"),
+                _opt(s.get("host_peak_rss_mb"), "{:,.0f} MB"),
                 f"{s['client_p50_ms']:,.0f} ms ({s['poll_interval_ms']:.0f})",
                 f"{s['start_p50_ms']:.1f} ms",
             ]
@@ -292,19 +293,41 @@ def http_table(levels: list[dict[str, Any]]) -> str:
     return _render(headers, body)
 
 
-def http_goal(levels: list[dict[str, Any]], host: str) -> dict[str, Any]:
-    """The overhead goal at OVERHEAD_GOAL_CONCURRENCY on `host` (the app as configured)."""
-    level = next(
-        (s for s in levels if s["host"] == host and s["concurrency"] == OVERHEAD_GOAL_CONCURRENCY),
-        None,
-    )
-    if level is None or not level["runs"]:
-        return {"goal": "http overhead", "met": None, "why": "no runs at that concurrency"}
-    return {
-        "goal": "http overhead",
-        "host": host,
-        "concurrency": OVERHEAD_GOAL_CONCURRENCY,
-        "overhead_p50_pct": level["overhead_p50_pct"],
-        "needed_below_pct": OVERHEAD_GOAL_PCT,
-        "met": level["overhead_p50_pct"] < OVERHEAD_GOAL_PCT,
-    }
+def http_goals(levels: list[dict[str, Any]], host: str) -> list[dict[str, Any]]:
+    """The duration/floor goal of each concurrency in FLOOR_GOALS on `host` (the app as
+    configured): met when the p50 ratio is at most the goal."""
+    checks: list[dict[str, Any]] = []
+    for concurrency, needed in FLOOR_GOALS.items():
+        level = next(
+            (s for s in levels if s["host"] == host and s["concurrency"] == concurrency), None
+        )
+        if level is None or not level["runs"]:
+            checks.append(
+                {"concurrency": concurrency, "needed": needed, "met": None, "why": "no runs"}
+            )
+            continue
+        ratio = level["duration_over_floor"]
+        checks.append(
+            {
+                "concurrency": concurrency,
+                "host": host,
+                "needed": needed,
+                "duration_over_floor": ratio,
+                "met": ratio <= needed,
+            }
+        )
+    return checks
+
+
+def http_goal_lines(checks: list[dict[str, Any]]) -> list[str]:
+    """One printed line per duration/floor goal."""
+    lines = []
+    for c in checks:
+        head = f"goal coordinator at {c['concurrency']} concurrent (p50 <= {c['needed']:g}x the model floor)"
+        if c["met"] is None:
+            lines.append(f"{head}: not checked ({c['why']})")
+        else:
+            lines.append(
+                f"{head}: {c['duration_over_floor']:.2f}x: {'MET' if c['met'] else 'NOT MET'}"
+            )
+    return lines

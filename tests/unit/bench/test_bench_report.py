@@ -64,20 +64,28 @@ def test_engine_table_has_a_ratio_column_per_peer():
     assert fan_out.split()[-1] == "5.0"
 
 
-def test_http_summary_and_goal():
+def test_http_summary_reads_duration_against_the_model_floor_and_checks_each_goal():
     runs = [
         {"runtime_status": "Completed", "offline": True, "duration_ms": d, "path_ms": 100.0,
-         "floor_ms": 100, "client_ms": d + 20, "start_ms": 2.0}
-        for d in (102.0, 103.0, 104.0)
+         "floor_ms": 400, "client_ms": d + 20, "start_ms": 2.0}
+        for d in (440.0, 480.0, 520.0, 560.0, 2000.0)
     ]  # fmt: skip
-    level = {"concurrency": 10, "poll_interval_ms": 50.0, "runs": runs}
-    raw = {"hosts": [{"label": "slots 10", "levels": [level]}]}
-    (summary,) = report.summarise_http(raw)
-    assert summary["host"] == "slots 10"
-    assert summary["overhead_p50_ms"] == 3.0
-    assert summary["overhead_p50_pct"] == 3.0
-    assert report.http_goal([summary], "slots 10")["met"] is True
-    assert report.http_goal([summary], "slots 100")["met"] is None
+    one = {"concurrency": 1, "poll_interval_ms": 50.0, "runs": runs, "cpu_ms_per_workflow": 9.5}
+    ten = {"concurrency": 10, "poll_interval_ms": 50.0, "runs": runs[:1]}
+    raw = {"hosts": [{"label": "slots 100", "levels": [one, ten], "peak_rss_mb": 80.0}]}
+    summary = report.summarise_http(raw)
+    assert summary[0]["duration_over_floor"] == 1.3
+    assert summary[0]["duration_over_floor_p95"] > 4.0
+    assert summary[0]["cpu_ms_per_workflow"] == 9.5
+    assert summary[0]["host_peak_rss_mb"] == 80.0
+    goals = {g["concurrency"]: g for g in report.http_goals(summary, "slots 100")}
+    assert goals[1]["met"] is False, "1.3x the floor misses the 1.2x goal alone"
+    assert goals[10]["met"] is True, "1.1x the floor is within 1.5x at 10"
+    assert goals[100]["met"] is None
+    assert report.http_goals(summary, "another host")[0]["met"] is None
+    table = report.http_table(summary)
+    assert "1.30x" in table
+    assert "<= 1.2x" in table
 
 
 def test_workload_round_trips_and_validates():
