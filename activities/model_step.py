@@ -5,8 +5,8 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.step_log import StepLog
-from agents.registry import AGENTS
 from core.agent_logs import Outcome
+from core.catalogue import get_catalogue
 from core.llm import ChatMessage, ChatModelError, ChatRequest, ToolSpec, get_chat_model
 from core.mcp_client import list_tools
 from core.models import LlmStepInput, LlmStepOutput
@@ -21,13 +21,13 @@ bp = df.Blueprint()
 async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
     """Run one model call for an agent; returns its text or tool calls and token usage."""
     step = LlmStepInput.model_validate(payload)
-    agent = AGENTS[step.agent]
+    agent = get_catalogue().get(step.agent)
     tools = [
         ToolSpec(name=t.name, description=t.description, parameters=t.input_schema)
         for t in await list_tools(step.agent)
     ]
     chat = ChatRequest(
-        messages=[ChatMessage(role="system", content=agent.role_prompt), *step.messages],
+        messages=[ChatMessage(role="system", content=agent.instructions), *step.messages],
         tools=tools,
         max_tokens=step.max_tokens,
         purpose=f"{step.agent}:step",
@@ -36,7 +36,7 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
         f"{step.workflow_id}:{step.agent}:llm_step:{step.step}",
         step.workflow_id,
         step.agent,
-        step.query_type.value,
+        step.query_type,
         "llm_step",
     )
     settings = get_settings()

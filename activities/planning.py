@@ -10,10 +10,17 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.step_log import StepLog
-from agents.registry import AGENTS
 from core.agent_logs import Outcome
+from core.catalogue import Catalogue, get_catalogue
 from core.llm import ChatMessage, ChatRequest, get_chat_model
-from core.models import CoordinatorRequest, Plan, PlanInput, PlannedTask, PlanOutput, QueryType
+from core.models import (
+    MAX_PLANNED_TASKS,
+    CoordinatorRequest,
+    Plan,
+    PlanInput,
+    PlannedTask,
+    PlanOutput,
+)
 from orchestrations import names
 
 bp = df.Blueprint()
@@ -36,32 +43,30 @@ WRITE_WORDS = (
     "割り当て",
     "エスカレ",
 )
-TYPE_TO_AGENT = {
-    QueryType.CUSTOMER_SUPPORT: "customer-support",
-    QueryType.SMART_CITY: "smart-city",
-    QueryType.ENTERPRISE: "enterprise",
-}
 PLANNER_PROMPT = """You are the coordinator of specialist agents. Decide which agents must work on
 the request and write one focused sub-task for each (only agents whose domain the request
-touches; at most one task per agent). Set needs_approval to true when carrying out the plan would
-change data (update tickets, reserve stock, create service requests).
+touches; at most one task per agent, only agents listed below). Set needs_approval to true when
+carrying out the plan would change data.
 Agents:
 {catalog}"""
 
 
-def offline_plan(request: CoordinatorRequest) -> Plan:
-    """The rule-based plan used when no model endpoint is configured."""
+def offline_plan(request: CoordinatorRequest, catalogue: Catalogue) -> Plan:
+    """The rule-based plan used when no model endpoint is configured: the agent the query
+    type names, then every agent with a keyword in the query, else every agent."""
     text = request.query.casefold()
     chosen: list[str] = []
-    if request.query_type in TYPE_TO_AGENT:
-        chosen.append(TYPE_TO_AGENT[request.query_type])
-    for agent in AGENTS.values():
+    named = catalogue.for_query_type(request.query_type)
+    if named is not None:
+        chosen.append(named.id)
+    for agent in catalogue:
         if agent.id not in chosen and any(k.casefold() in text for k in agent.keywords):
             chosen.append(agent.id)
     if not chosen:
-        chosen = list(AGENTS)
+        chosen = catalogue.ids
+    chosen = chosen[:MAX_PLANNED_TASKS]
     tasks = [
-        PlannedTask(agent=agent_id, task=f"{AGENTS[agent_id].display_name}: {request.query}")
+        PlannedTask(agent=agent_id, task=f"{catalogue.get(agent_id).display_name}: {request.query}")
         for agent_id in chosen
     ]
     writes = any(word in text for word in WRITE_WORDS)
@@ -69,8 +74,21 @@ def offline_plan(request: CoordinatorRequest) -> Plan:
     return Plan(tasks=tasks, needs_approval=writes, rationale=rationale)
 
 
-def _catalog() -> str:
-    return "\n".join(f"- {a.id}: {a.description}" for a in AGENTS.values())
+def known_agents_only(plan: Plan, catalogue: Catalogue) -> Plan:
+    """`plan` without tasks for agents the catalogue lacks (a model may invent one); a
+    ValueError naming them when no task is left."""
+    unknown = [t.agent for t in plan.tasks if t.agent not in catalogue]
+    if not unknown:
+        return plan
+    kept = [t for t in plan.tasks if t.agent in catalogue]
+    if not kept:
+        raise ValueError(f"the plan names no catalogue agent (it named {', '.join(unknown)})")
+    note = f" Dropped tasks for unknown agents: {', '.join(unknown)}."
+    return plan.model_copy(update={"tasks": kept, "rationale": plan.rationale + note})
+
+
+def _catalog(catalogue: Catalogue) -> str:
+    return "\n".join(f"- {a.id}: {a.description}" for a in catalogue)
 
 
 @bp.activity_trigger(input_name="payload", activity=names.PLAN)
@@ -78,11 +96,12 @@ async def plan(payload: dict[str, Any]) -> dict[str, Any]:
     """Plan the request; returns the plan with the model's token usage."""
     planning = PlanInput.model_validate(payload)
     request = planning.request
-    model = get_chat_model(skills={Plan: lambda _: offline_plan(request)})
+    catalogue = get_catalogue()
+    model = get_chat_model(skills={Plan: lambda _: offline_plan(request, catalogue)})
     user = json.dumps(request.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
     chat = ChatRequest(
         messages=[
-            ChatMessage(role="system", content=PLANNER_PROMPT.format(catalog=_catalog())),
+            ChatMessage(role="system", content=PLANNER_PROMPT.format(catalog=_catalog(catalogue))),
             ChatMessage(role="user", content=user),
         ],
         response_format=Plan,
@@ -92,12 +111,17 @@ async def plan(payload: dict[str, Any]) -> dict[str, Any]:
         f"{planning.workflow_id}:plan",
         planning.workflow_id,
         "coordinator",
-        planning.request.query_type.value,
+        planning.request.query_type,
         "plan",
     )
     result = await model.complete(chat)
-    produced = result.parsed_as(Plan)
+    produced = known_agents_only(result.parsed_as(Plan), catalogue)
     await step_log.write(Outcome.OK, usage=result.usage, model=result.model)
+    steps = {t.agent: limit for t in produced.tasks if (limit := catalogue.get(t.agent).max_steps)}
     return PlanOutput(
-        plan=produced, usage=result.usage, model=result.model, offline=result.offline
+        plan=produced,
+        usage=result.usage,
+        model=result.model,
+        offline=result.offline,
+        max_steps=steps,
     ).model_dump(mode="json")

@@ -29,7 +29,7 @@ async def record_workflow(payload: dict[str, Any]) -> None:
         id=f"{done.workflow_id}:workflow",
         workflow_id=done.workflow_id,
         agent_id="coordinator",
-        query_type=result.query_type.value,
+        query_type=result.query_type,
         step="workflow",
         tokens=TokenUsage(prompt=0, completion=0, total=result.tokens_used),
         latency_ms=done.duration_ms,

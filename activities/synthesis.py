@@ -57,7 +57,7 @@ async def synthesize(payload: dict[str, Any]) -> dict[str, Any]:
         f"{work.workflow_id}:synthesize",
         work.workflow_id,
         "coordinator",
-        work.request.query_type.value,
+        work.request.query_type,
         "synthesize",
     )
     result = await model.complete(chat)

@@ -33,7 +33,7 @@ async def mcp_tool(payload: dict[str, Any]) -> dict[str, Any]:
         f"{call.workflow_id}:{call.agent}:mcp_tool:{call.idempotency_key}",
         call.workflow_id,
         call.agent,
-        call.query_type.value,
+        call.query_type,
         "mcp_tool",
         tool=call.tool,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -10,8 +11,6 @@ from mcp.server.mcpserver import MCPServer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-
-from agents.definition import ServerFactory
 
 
 def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1") -> Starlette:
@@ -27,7 +26,7 @@ def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1") -> Starlette:
     return server.streamable_http_app(stateless_http=True, json_response=True, host=host)
 
 
-def serve(factory: ServerFactory, *, default_port: int) -> None:
+def serve(factory: Callable[[], MCPServer[Any]], *, default_port: int) -> None:
     """Run a fresh tool server from `factory` until interrupted (`--host`, `--port`)."""
     server = factory()
     parser = argparse.ArgumentParser(description=f"Serve the {server.name} MCP tools over HTTP.")

@@ -1,9 +1,8 @@
 """The MCP client of the agents' tool servers, used by the `mcp_tool` activity.
 
-An agent's tool server runs in this process (built once from `agents.registry` and
-reused) unless the agent's URL setting (`MCP_CUSTOMER_SUPPORT_URL`, `MCP_SMART_CITY_URL`,
-`MCP_ENTERPRISE_URL`) is set; then calls go to that URL over streamable HTTP. Every
-exchange opens its own short MCP session, bounded by `MCP_TOOL_TIMEOUT_SECONDS`.
+An agent's tool server (from the catalogue) runs in this process, built once by its factory
+and reused, unless its `url_setting` has a value; then calls go to that URL over streamable
+HTTP. Every exchange opens its own short MCP session, bounded by `MCP_TOOL_TIMEOUT_SECONDS`.
 """
 
 from __future__ import annotations
@@ -20,7 +19,9 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, TextContent, Tool
 from pydantic import BaseModel, Field
 
-from agents.registry import AGENTS, AgentDefinition
+from core.catalogue import AgentSpec, InProcessServer, get_catalogue
+from core.catalogue import UnknownAgentError as UnknownCatalogueAgentError
+from core.catalogue.loader import import_factory
 from core.settings import get_settings
 
 T = TypeVar("T")
@@ -67,11 +68,11 @@ class ToolClientError(Exception):
 
 
 class UnknownAgentError(ToolClientError):
-    """Raised when no agent has the requested id."""
+    """Raised when the catalogue has no agent of the requested id."""
 
-    def __init__(self, agent_id: str):
+    def __init__(self, agent_id: str, known: list[str]):
         self.agent_id = agent_id
-        super().__init__(f"agent_id: no agent '{agent_id}'; known agents: {', '.join(AGENTS)}")
+        super().__init__(f"agent_id: no agent '{agent_id}'; known agents: {', '.join(known)}")
 
 
 class UnknownToolError(ToolClientError):
@@ -171,31 +172,35 @@ async def _find_tool(agent_id: str, tool: str) -> ToolSpec:
     raise UnknownToolError(agent_id, tool, [s.name for s in specs])
 
 
-def _definition(agent_id: str) -> AgentDefinition:
+def _definition(agent_id: str) -> AgentSpec:
     try:
-        return AGENTS[agent_id]
-    except KeyError:
-        raise UnknownAgentError(agent_id) from None
+        return get_catalogue().get(agent_id)
+    except UnknownCatalogueAgentError as exc:
+        raise UnknownAgentError(agent_id, exc.known) from None
 
 
-def _url(definition: AgentDefinition) -> str | None:
-    url: str | None = getattr(get_settings(), definition.server_url_setting)
-    return url or None
+def _url(definition: AgentSpec) -> str | None:
+    server = definition.mcp
+    if isinstance(server, InProcessServer):
+        return server.moved_to()
+    return None
 
 
-def _target_name(definition: AgentDefinition) -> str:
+def _target_name(definition: AgentSpec) -> str:
     return _url(definition) or IN_PROCESS
 
 
-def _server(definition: AgentDefinition) -> MCPServer[Any]:
+def _server(definition: AgentSpec) -> MCPServer[Any]:
     """The agent's in-process server, built on first use and shared by every call."""
     with _servers_lock:
         if definition.id not in _servers:
-            _servers[definition.id] = definition.server_factory()
+            server = definition.mcp
+            assert isinstance(server, InProcessServer)
+            _servers[definition.id] = import_factory(server.module)()
         return _servers[definition.id]
 
 
-async def _exchange(definition: AgentDefinition, work: Callable[[Client], Awaitable[T]]) -> T:
+async def _exchange(definition: AgentSpec, work: Callable[[Client], Awaitable[T]]) -> T:
     """Run `work` in a fresh session with the agent's server, mapping transport failures
     (refused, reset, timed out, not an MCP endpoint) to ToolServerUnavailableError."""
     url = _url(definition)

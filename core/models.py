@@ -10,30 +10,38 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.llm.types import ChatMessage, TokenUsage, ToolCall
 
-AGENT_IDS = ("customer-support", "smart-city", "enterprise")
 MAX_CONTEXT_KEYS = 50
+MAX_PLANNED_TASKS = 10
 
 
 class QueryType(StrEnum):
-    """What kind of request this is; `health` and `system_test` run a self-test instead."""
+    """The query types every app has; any other query type names a catalogue agent (its id,
+    or the id with `_` for `-`) the request is for."""
 
     GENERAL = "general"
-    CUSTOMER_SUPPORT = "customer_support"
-    SMART_CITY = "smart_city"
-    ENTERPRISE = "enterprise"
     HEALTH = "health"
     SYSTEM_TEST = "system_test"
 
-    @property
-    def is_self_test(self) -> bool:
-        """True for the query types that exercise the tools without the model."""
-        return self in (QueryType.HEALTH, QueryType.SYSTEM_TEST)
+
+QueryTypeName = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_-]{0,40}$",
+        description="general, health, system_test (a self-test of every agent's tools), or "
+        "the id of the catalogue agent the request is for.",
+    ),
+]
+
+
+def is_self_test(query_type: str) -> bool:
+    """True for the query types that exercise the tools without the model."""
+    return query_type in (QueryType.HEALTH, QueryType.SYSTEM_TEST)
 
 
 class CoordinatorRequest(BaseModel):
@@ -44,9 +52,7 @@ class CoordinatorRequest(BaseModel):
     query: str = Field(
         min_length=1, max_length=4000, description="The question or task, in English or Japanese."
     )
-    query_type: QueryType = Field(
-        QueryType.GENERAL, description="Routing hint; health/system_test run a self-test."
-    )
+    query_type: QueryTypeName = QueryType.GENERAL.value
     context: dict[str, Any] | None = Field(
         None, description="Extra facts for the agents (at most 50 keys)."
     )
@@ -100,7 +106,7 @@ class CoordinatorInput(BaseModel):
 class PlannedTask(BaseModel):
     """One agent's part of a plan."""
 
-    agent: Literal["customer-support", "smart-city", "enterprise"]
+    agent: str = Field(pattern=r"^[a-z][a-z0-9-]{0,40}$")
     task: str = Field(min_length=1, max_length=2000)
 
 
@@ -108,7 +114,7 @@ class Plan(BaseModel):
     """The coordinator's plan: which agents to ask, what to ask each, and whether a human
     must approve first (any plan that changes data does)."""
 
-    tasks: list[PlannedTask] = Field(min_length=1, max_length=3)
+    tasks: list[PlannedTask] = Field(min_length=1, max_length=MAX_PLANNED_TASKS)
     needs_approval: bool = False
     rationale: str = ""
 
@@ -132,6 +138,9 @@ class PlanOutput(BaseModel):
     usage: TokenUsage
     model: str
     offline: bool
+    max_steps: dict[str, int] = Field(
+        default_factory=dict, description="Agents' own step limits, from the catalogue."
+    )
 
 
 class AgentTask(BaseModel):
@@ -141,7 +150,7 @@ class AgentTask(BaseModel):
     agent: str
     task: str
     query: str
-    query_type: QueryType
+    query_type: QueryTypeName
     context: dict[str, Any] | None = None
     budget_tokens: int
     max_steps: int
@@ -153,7 +162,7 @@ class LlmStepInput(BaseModel):
 
     workflow_id: str
     agent: str
-    query_type: QueryType
+    query_type: QueryTypeName
     step: int
     messages: list[ChatMessage]
     max_tokens: int | None = None
@@ -174,7 +183,7 @@ class ToolCallInput(BaseModel):
 
     workflow_id: str
     agent: str
-    query_type: QueryType
+    query_type: QueryTypeName
     tool: str
     arguments: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str
@@ -270,7 +279,7 @@ class CoordinatorResult(BaseModel):
 
     workflow_id: str
     query: str
-    query_type: QueryType
+    query_type: QueryTypeName
     status: Literal["completed", "partial", "denied", "self_test"]
     answer: str
     agents: list[AgentAnswer] = Field(default_factory=list)
@@ -310,12 +319,18 @@ class SelfTestInput(BaseModel):
     agent: str
 
 
+class SelfTestAgents(BaseModel):
+    """Output of the `self_test_agents` activity: the agents the self-test exercises."""
+
+    agents: list[str]
+
+
 class SweepTarget(BaseModel):
     """One item the batch sweep found, and the query it runs for it."""
 
     key: str
     query: str
-    query_type: QueryType
+    query_type: QueryTypeName
 
 
 class SweepInput(BaseModel):

@@ -60,15 +60,10 @@ class Settings(BaseSettings):
     )
     AGENT_LOG_TTL_DAYS: int = Field(30, ge=1, description="Retention of agent logs in days.")
 
-    # MCP tool servers: in-process unless a URL is set.
-    MCP_CUSTOMER_SUPPORT_URL: str | None = Field(
-        None, description="Streamable HTTP URL of the customer-support tool server."
-    )
-    MCP_SMART_CITY_URL: str | None = Field(
-        None, description="Streamable HTTP URL of the smart-city tool server."
-    )
-    MCP_ENTERPRISE_URL: str | None = Field(
-        None, description="Streamable HTTP URL of the enterprise tool server."
+    # Agents: the catalogue file and its MCP tool servers.
+    AGENTS_FILE: str | None = Field(
+        None,
+        description="The agent catalogue file (relative to the app root); unset means agents.yaml.",
     )
     MCP_TOOL_TIMEOUT_SECONDS: float = Field(30.0, gt=0, description="Timeout of one MCP tool call.")
 

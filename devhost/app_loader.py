@@ -104,7 +104,12 @@ def _import_script(app_dir: Path) -> Any:
         raise AppLoadError(f"Cannot import {script}")
     module = importlib.util.module_from_spec(spec)
     sys.modules["function_app"] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    # Like the worker, report what the script raised and load nothing.
+    except Exception as exc:
+        del sys.modules["function_app"]
+        raise AppLoadError(f"{SCRIPT_FILE} failed to load: {exc}") from exc
     return module
 
 

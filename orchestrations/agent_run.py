@@ -45,7 +45,7 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
     # Metrics from the orchestrator with its context count once, never again on replay.
     record_agent_request(
         task.agent,
-        task.query_type.value,
+        task.query_type,
         latency_ms,
         not failed,
         "agent_failed" if failed else None,

@@ -24,6 +24,7 @@ from core.models import (
     SynthesisInput,
     SynthesisOutput,
     WorkflowRecord,
+    is_self_test,
 )
 from core.telemetry import workflow_finished, workflow_started
 from orchestrations import names
@@ -81,7 +82,7 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     budget = request.budget_tokens or limits.default_budget_tokens
     context.set_custom_status(_status("planning", 0, 0, 0, budget))
 
-    if request.query_type.is_self_test:
+    if is_self_test(request.query_type):
         raw = yield context.call_sub_orchestrator(
             names.SELF_TEST, request.model_dump(mode="json"), f"{workflow_id}:self-test"
         )
@@ -165,7 +166,7 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 query_type=request.query_type,
                 context=request.context,
                 budget_tokens=per_agent,
-                max_steps=limits.max_steps,
+                max_steps=planned.max_steps.get(t.agent, limits.max_steps),
             ).model_dump(mode="json"),
             f"{workflow_id}:{t.agent}",
         )

@@ -15,6 +15,7 @@ SYNTHESIZE = "synthesize"
 RECORD_WORKFLOW = "record_workflow"
 RECORD_AUDIT = "record_audit"
 SELF_TEST_AGENT = "self_test"
+SELF_TEST_AGENTS = "self_test_agents"
 FIND_SWEEP_TARGETS = "find_sweep_targets"
 
 APPROVAL_EVENT = "approval"

@@ -1,16 +1,16 @@
-"""`self_test_run`: the health/system_test workflow. It calls every agent's self-test tool in
-parallel, without the model, and reports each agent's result."""
+"""`self_test_run`: the health/system_test workflow. It calls every catalogue agent's
+self-test tool in parallel, without the model, and reports each agent's result."""
 
 from typing import Any
 
 import azure.durable_functions as df
 
 from core.models import (
-    AGENT_IDS,
     AgentAnswer,
     AgentStatus,
     CoordinatorRequest,
     CoordinatorResult,
+    SelfTestAgents,
     SelfTestInput,
 )
 from orchestrations import names
@@ -23,13 +23,17 @@ bp = df.Blueprint()
 def self_test_run(context: df.DurableOrchestrationContext) -> Any:
     request = CoordinatorRequest.model_validate(context.get_input())
     workflow_id = context.parent_instance_id or context.instance_id
+    # The catalogue is read in an activity: a redeployed catalogue must not change a replay.
+    catalogue = SelfTestAgents.model_validate(
+        (yield context.call_activity_with_retry(names.SELF_TEST_AGENTS, TOOL_RETRY, {}))
+    )
     tasks = [
         context.call_activity_with_retry(
             names.SELF_TEST_AGENT,
             TOOL_RETRY,
             SelfTestInput(workflow_id=workflow_id, agent=agent).model_dump(mode="json"),
         )
-        for agent in AGENT_IDS
+        for agent in catalogue.agents
     ]
     # The self_test activity reports a failing tool server as a failed answer, never raises.
     answers = [AgentAnswer.model_validate(raw) for raw in (yield context.task_all(tasks))]

@@ -11,9 +11,9 @@ from typing import TypeVar
 import azure.durable_functions as df
 import azure.functions as func
 
-from agents.registry import AGENTS
 from core.agent_logs import get_agent_log_store
 from core.auth import ADMIN, OPERATOR
+from core.catalogue import get_catalogue
 from core.mcp_client import list_tools
 from triggers import routes
 from triggers.api_models import AgentStatusReport, RecentActivity
@@ -25,7 +25,6 @@ from triggers.identity import authorize
 bp = df.Blueprint()
 
 COORDINATOR = "coordinator"
-KNOWN_AGENTS = (*AGENTS, COORDINATOR)
 RECENT_WINDOW = timedelta(hours=1)
 T = TypeVar("T")
 
@@ -77,7 +76,7 @@ async def agent_report(agent_id: str) -> AgentStatusReport:
     """The status of a specialist agent, or of the coordinator (whose tools are every
     agent's tool servers)."""
     problems: list[str] = []
-    tool_agents = list(AGENTS) if agent_id == COORDINATOR else [agent_id]
+    tool_agents = get_catalogue().ids if agent_id == COORDINATOR else [agent_id]
     recent, tool_lists = await asyncio.gather(
         attempt(recent_activity(agent_id), problems),
         asyncio.gather(*(attempt(tool_names(a), problems) for a in tool_agents)),
@@ -98,9 +97,10 @@ async def agent_status(req: func.HttpRequest) -> func.HttpResponse:
     """200 with the agent's status (ready or degraded); 404 naming the known agents."""
     await authorize(req, OPERATOR, ADMIN)
     agent_id = req.route_params.get("agent", "")
-    if agent_id not in KNOWN_AGENTS:
+    known = [*get_catalogue().ids, COORDINATOR]
+    if agent_id not in known:
         raise NotFoundError.about(
-            "agent", f"no agent '{agent_id}'; known agents: {', '.join(KNOWN_AGENTS)}"
+            "agent", f"no agent '{agent_id}'; known agents: {', '.join(known)}"
         )
     report = await agent_report(agent_id)
     return json_response(report, exclude={"tools"} if report.tools is None else None)

@@ -1,5 +1,5 @@
 """`GET /api/health`: the app and each dependency it needs (Durable backend, agent log,
-model, every agent's tool server), 200 when all answer and 503 when any does not; and
+model, every catalogue agent's tool server), 200 when all answer and 503 when any does not; and
 `GET /api/health/live`, which checks nothing beyond the process answering (for liveness
 probes, which should not restart a replica because a dependency is down)."""
 
@@ -10,7 +10,7 @@ import asyncio
 import azure.durable_functions as df
 import azure.functions as func
 
-from agents.registry import AGENTS
+from core.catalogue import get_catalogue
 from core.settings import get_settings
 from triggers import routes
 from triggers.api_models import API_VERSION, HealthReport, Liveness
@@ -34,7 +34,7 @@ def health_checks(client: df.DurableOrchestrationClient) -> dict[str, Check]:
         "agent_logs": agent_logs_check,
         "model": model_check,
     }
-    checks.update({f"tools:{agent_id}": tools_check(agent_id) for agent_id in AGENTS})
+    checks.update({f"tools:{agent_id}": tools_check(agent_id) for agent_id in get_catalogue().ids})
     return checks
 
 

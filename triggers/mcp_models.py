@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.models import CoordinatorResult, QueryType
+from core.models import CoordinatorResult, QueryType, QueryTypeName
 from triggers.api_models import WorkflowProgress
 
 MAX_WAIT_SECONDS = 120.0
@@ -21,10 +21,10 @@ class AskAgentsArguments(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(description="The question or task, in English or Japanese.")
-    query_type: QueryType = Field(
-        QueryType.GENERAL,
-        description="Routing hint; health and system_test exercise every agent's tools "
-        "instead of asking the model.",
+    query_type: QueryTypeName = Field(
+        QueryType.GENERAL.value,
+        description="Routing hint: an agent id from list_agents; health and system_test "
+        "exercise every agent's tools instead of asking the model.",
     )
     context: dict[str, Any] | None = Field(
         None, description="Extra facts for the agents, as an object of at most 50 keys."

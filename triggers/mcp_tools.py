@@ -15,8 +15,8 @@ from urllib.parse import quote
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
-from agents.registry import AGENTS
 from core.auth import Principal
+from core.catalogue import get_catalogue
 from core.mcp_client import list_tools
 from core.settings import get_settings
 from triggers import routes
@@ -85,9 +85,8 @@ def run_view(call: McpInvocation, status: DurableOrchestrationStatus) -> RunView
 @bp.mcp_tool_trigger(
     arg_name="context",
     tool_name="ask_agents",
-    description="Ask the coordinator's specialist agents (customer support, smart city, "
-    "enterprise): it plans which to ask, lets them use their tools and synthesises one "
-    "answer. Waits up to wait_seconds; a longer workflow is returned with its id to follow "
+    description="Ask the coordinator's specialist agents (see list_agents): it plans which "
+    "to ask, lets them use their tools and synthesises one answer. Waits up to wait_seconds; a longer workflow is returned with its id to follow "
     "with get_workflow, and a plan that changes data waits for approve_workflow.",
     tool_properties=tool_properties(AskAgentsArguments),
     use_result_schema=True,
@@ -185,7 +184,7 @@ async def mcp_deny_workflow(context: str, client: df.DurableOrchestrationClient)
 
 
 async def _agent_view(agent_id: str) -> AgentView:
-    definition = AGENTS[agent_id]
+    definition = get_catalogue().get(agent_id)
     view = AgentView(id=agent_id, name=definition.display_name, description=definition.description)
     try:
         specs = await list_tools(agent_id)
@@ -218,6 +217,8 @@ async def mcp_list_agents(context: str) -> str:
 
     async def agents(call: McpInvocation, principal: Principal) -> AgentsView:
         arguments(call, NoArguments)
-        return AgentsView(agents=list(await asyncio.gather(*(_agent_view(a) for a in AGENTS))))
+        return AgentsView(
+            agents=list(await asyncio.gather(*(_agent_view(a) for a in get_catalogue().ids)))
+        )
 
     return await run_tool(context, READ_ROLES, agents)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from agents.registry import AGENTS
+from core.catalogue import get_catalogue
 from core.models import CoordinatorInput, CoordinatorRequest, SweepInput
 from orchestrations import names
 from triggers import routes
@@ -214,7 +214,9 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
             "get": {
                 "operationId": "agentStatus",
                 "summary": "An agent's readiness, tools and last hour of activity",
-                "parameters": [_path_parameter("agent", "Agent id.", [*AGENTS, "coordinator"])],
+                "parameters": [
+                    _path_parameter("agent", "Agent id.", [*get_catalogue().ids, "coordinator"])
+                ],
                 "responses": {
                     "200": _answer("The agent's status.", ref[AgentStatusReport]),
                     **errors(404),
@@ -294,7 +296,7 @@ def openapi_document() -> dict[str, Any]:
             "title": "Durable multi-agent coordinator",
             "version": API_VERSION,
             "description": "A reasoning coordinator on Azure Durable Functions that plans, asks "
-            "specialist agents (customer support, smart city, enterprise) and their MCP tools, "
+            "the specialist agents of its catalogue and their MCP tools, "
             "and synthesises their answers. Every error answer is an ErrorBody.",
         },
         "servers": [{"url": "/api"}],

@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 import azure.durable_functions as df
 import azure.functions as func
 
-from agents.registry import AGENTS
 from core.agent_logs import AuditKind, AuditRecord, get_agent_log_store
 from core.auth import ADMIN
+from core.catalogue import InProcessServer, get_catalogue
 from core.mcp_client import reset_servers
-from core.settings import get_settings
 from triggers import routes
 from triggers.api_models import ResetReport, ResetRequest
 from triggers.endpoint import api_endpoint, json_response, parse, read_json
@@ -48,9 +47,10 @@ async def refuse_if_active(client: df.DurableOrchestrationClient) -> None:
 
 
 def in_process_tool_servers() -> list[str]:
-    """The agents whose tool server runs in this process (no URL setting)."""
-    settings = get_settings()
-    return [a.id for a in AGENTS.values() if not getattr(settings, a.server_url_setting)]
+    """The agents whose tool server runs in this process (in-process, its URL setting empty)."""
+    return [
+        a.id for a in get_catalogue() if isinstance(a.mcp, InProcessServer) and not a.mcp.moved_to()
+    ]
 
 
 @bp.route(route=routes.RESET, methods=["POST"], auth_level=func.AuthLevel.ADMIN)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.models import CoordinatorInput, CoordinatorRequest, WorkflowLimits
+from core.catalogue import get_catalogue
+from core.models import CoordinatorInput, CoordinatorRequest, QueryType, WorkflowLimits
 from core.settings import get_settings
 from triggers.endpoint import parse
 from triggers.errors import RequestValidationError
@@ -31,9 +32,21 @@ def check_query_length(request: CoordinatorRequest, field: str = "query") -> Coo
     return request
 
 
+def check_query_type(request: CoordinatorRequest, field: str = "query_type") -> CoordinatorRequest:
+    """`request` if its query type is a built-in one or names a catalogue agent; else a
+    RequestValidationError listing the accepted values."""
+    catalogue = get_catalogue()
+    if request.query_type in set(QueryType) or catalogue.for_query_type(request.query_type):
+        return request
+    accepted = ", ".join([*QueryType, *catalogue.ids])
+    raise RequestValidationError.about(
+        field, f"unknown query type '{request.query_type}'; expected one of: {accepted}"
+    )
+
+
 def coordinator_request_input(payload: Any) -> CoordinatorInput:
     """A bare CoordinatorRequest body, with the settings' limits."""
-    request = check_query_length(parse(CoordinatorRequest, payload))
+    request = check_query_type(check_query_length(parse(CoordinatorRequest, payload)))
     return CoordinatorInput(request=request, limits=workflow_limits())
 
 
@@ -43,5 +56,6 @@ def coordinator_input(payload: Any) -> CoordinatorInput:
     if isinstance(payload, dict) and "request" in payload:
         workflow_input = parse(CoordinatorInput, payload)
         check_query_length(workflow_input.request, "request.query")
+        check_query_type(workflow_input.request, "request.query_type")
         return workflow_input
     return coordinator_request_input(payload)

@@ -102,7 +102,7 @@ async def test_lists_the_tools_with_complete_input_schemas(app_host: AppHost) ->
     ask = tools["ask_agents"].input_schema
     assert ask["required"] == ["query"]
     assert ask["properties"]["query"]["type"] == "string"
-    assert "health" in ask["properties"]["query_type"]["enum"]
+    assert "health" in ask["properties"]["query_type"]["description"]
     assert ask["properties"]["budget_tokens"]["type"] == "integer"
     assert ask["properties"]["wait_seconds"]["type"] == "number"
     assert ask["properties"]["context"]["type"] == "object"

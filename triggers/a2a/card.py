@@ -15,7 +15,7 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
-from agents.registry import AGENTS
+from core.catalogue import AgentSpec, get_catalogue
 from core.settings import get_settings
 from triggers import routes
 from triggers.a2a.http import answer
@@ -46,14 +46,13 @@ COORDINATOR_SKILL = {
 }
 
 
-def _skill(agent_id: str) -> dict[str, Any]:
-    agent = AGENTS[agent_id]
-    query_type = agent_id.replace("-", "_")
+def catalogue_skill(agent: AgentSpec) -> dict[str, Any]:
+    """The card's skill of one catalogue agent."""
     return {
-        "id": agent_id,
+        "id": agent.id,
         "name": agent.display_name,
         "description": f"{agent.description} Routed by the coordinator; a data part "
-        f'{{"query_type": "{query_type}"}} says the question is for this agent.',
+        f'{{"query_type": "{agent.id}"}} says the question is for this agent.',
         "tags": [k for k in agent.keywords if k.isascii()][:8],
     }
 
@@ -95,8 +94,8 @@ def agent_card(api_base: str) -> dict[str, Any]:
     ]
     return {
         "name": "Durable agent coordinator",
-        "description": "A reasoning coordinator for specialist agents (customer support, smart "
-        "city, enterprise) on Azure Durable Functions. Every task is a durable orchestration: "
+        "description": "A reasoning coordinator for the specialist agents of its catalogue, on "
+        "Azure Durable Functions. Every task is a durable orchestration: "
         "it survives restarts and redeploys, and can be followed, cancelled or approved later.",
         "supportedInterfaces": interfaces,
         "version": API_VERSION,
@@ -110,7 +109,7 @@ def agent_card(api_base: str) -> dict[str, Any]:
         **_security(),
         "defaultInputModes": MEDIA_TYPES,
         "defaultOutputModes": MEDIA_TYPES,
-        "skills": [COORDINATOR_SKILL, *(_skill(agent_id) for agent_id in AGENTS)],
+        "skills": [COORDINATOR_SKILL, *(catalogue_skill(agent) for agent in get_catalogue())],
         "protocolVersion": "0.3.0",
         "url": jsonrpc,
         "preferredTransport": "JSONRPC",

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Mapping
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
-from agents.registry import AGENTS
+from core.catalogue import get_catalogue
 from triggers.a2a.callers import DECIDE_ROLES, READ_ROLES, START_ROLES, approver_name, authorize
 from triggers.a2a.errors import (
     A2AError,
@@ -219,7 +219,11 @@ class TaskService:
             raise TaskNotCancelableError(f"task '{task_id}' already ended", taskId=task_id)
         reason = f"Canceled through A2A by {principal.display_name}"
         children = [approval_instance_id(task_id), f"{task_id}:self-test"]
-        for instance in [task_id, *children, *(f"{task_id}:{agent}" for agent in AGENTS)]:
+        for instance in [
+            task_id,
+            *children,
+            *(f"{task_id}:{agent}" for agent in get_catalogue().ids),
+        ]:
             found = await self.client.get_status(instance)
             if found and found.runtime_status in ACTIVE:
                 await self.client.terminate(instance, reason)

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agents.registry import AGENTS
 from core import mcp_client
+from core.catalogue import InProcessServer, get_catalogue
 from core.mcp_client import (
     ToolCallResult,
     ToolServerUnavailableError,
@@ -30,6 +30,14 @@ REPO = Path(__file__).parents[3]
 RESERVE = {"sku": "SKU-10052", "warehouse": "TKY-01", "quantity": 3, "reference": "SO-2025-77"}
 
 SetUrl = Callable[[str, str], None]
+AGENTS = get_catalogue().ids
+
+
+def url_setting(agent_id: str) -> str:
+    server = get_catalogue().get(agent_id).mcp
+    assert isinstance(server, InProcessServer)
+    assert server.url_setting
+    return server.url_setting
 
 
 def free_port() -> int:
@@ -41,8 +49,8 @@ def free_port() -> int:
 @pytest.fixture(autouse=True)
 def in_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts with in-process servers over the shipped data."""
-    for agent in AGENTS.values():
-        monkeypatch.delenv(agent.server_url_setting, raising=False)
+    for agent_id in AGENTS:
+        monkeypatch.delenv(url_setting(agent_id), raising=False)
     get_settings.cache_clear()
     mcp_client.reset_servers()
     yield
@@ -55,7 +63,7 @@ def set_url(monkeypatch: pytest.MonkeyPatch) -> SetUrl:
     """Point one agent at a streamable HTTP URL."""
 
     def set_url(agent_id: str, url: str) -> None:
-        monkeypatch.setenv(AGENTS[agent_id].server_url_setting, url)
+        monkeypatch.setenv(url_setting(agent_id), url)
         get_settings.cache_clear()
 
     return set_url
@@ -67,7 +75,13 @@ def standalone_urls() -> Iterator[dict[str, str]]:
     ports = {agent_id: free_port() for agent_id in AGENTS}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", f"agents.{agent_id.replace('-', '_')}.server", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                f"agents.{agent_id.replace('-', '_')}.server",
+                "--port",
+                str(port),
+            ],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -66,7 +66,10 @@ def test_request_bodies_come_from_the_models():
     }
     schemas = openapi_document()["components"]["schemas"]
     assert schemas["CoordinatorRequest"]["properties"]["query"]["maxLength"] == 4000
-    assert "QueryType" in schemas
+    assert (
+        "agent the request is for"
+        in schemas["CoordinatorRequest"]["properties"]["query_type"]["description"]
+    )
 
 
 def test_docs_page_inlines_its_assets_and_allows_only_them():
