@@ -12,10 +12,10 @@ ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Dependencies first, so code changes reuse this layer. Only the runtime requirements:
-# dev, test and infra tooling never enter the image.
-COPY requirements.txt /requirements.txt
-RUN pip install --no-cache-dir -r /requirements.txt
+# Dependencies first, so code changes reuse this layer. Only the runtime lock (every package
+# pinned, with hashes pip checks): dev, test and infra tooling never enter the image.
+COPY requirements.lock /requirements.lock
+RUN pip install --no-cache-dir --require-hashes -r /requirements.lock
 
 COPY . /home/site/wwwroot
 

@@ -5,12 +5,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: venv node run test lint bench clean
+.PHONY: venv node run test lint bench clean lock
 
-$(STAMP): requirements.txt requirements-dev.txt
+# Installs come from the lock files (every package pinned, with hashes); the requirements
+# files say what each environment asks for. `make lock` rewrites the locks after a
+# requirements file changes, keeping every pin that still fits (UPGRADE=1: newest allowed).
+$(STAMP): requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 $(NODE_STAMP): package.json
@@ -47,10 +50,24 @@ INFRA_STAMP := $(INFRA_VENV)/.installed-stamp
 
 .PHONY: infra-venv
 
-$(INFRA_STAMP): requirements-infra.txt
+$(INFRA_STAMP): requirements-infra.lock
 	test -x $(INFRA_VENV)/bin/python || $(PYTHON) -m venv $(INFRA_VENV)
 	echo '*' > $(INFRA_VENV)/.gitignore
-	$(INFRA_VENV)/bin/python -m pip install --quiet -r requirements-infra.txt
+	$(INFRA_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-infra.lock
 	touch $@
 
 infra-venv: $(INFRA_STAMP)
+
+# One lock per environment, for every platform, compiled by uv (from requirements-dev.txt).
+# The dev lock keeps the runtime lock's versions, so the tests run what the image ships;
+# checkov's pins need Python 3.11.5 or newer.
+COMPILE = $(PY) -m uv pip compile --quiet --generate-hashes --universal \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+
+lock: | $(STAMP)
+	$(COMPILE) --python-version 3.11 requirements.txt -o requirements.lock
+	$(COMPILE) --python-version 3.11 requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+	$(COMPILE) --python-version 3.11.5 requirements-infra.txt -o requirements-infra.lock
+	for file in bench/peers/requirements*.txt; do \
+	  $(COMPILE) --python-version 3.11 $$file -o $${file%.txt}.lock || exit 1; \
+	done

@@ -1,5 +1,6 @@
 """The peers' venvs, one per group of peers whose pins can live together, made on first use
-from the group's pinned requirements and remade when that file changes:
+from the group's lock file (`make lock` compiles it, with hashes, from the group's
+requirements) and remade when that lock changes:
 
 - `bench/.venv-peers`: DBOS and durabletask (the durable-execution peers) and matplotlib for
   the chart, from `bench/peers/requirements.txt`;
@@ -27,7 +28,8 @@ class PeerEnvError(Exception):
 
 @dataclass(frozen=True)
 class PeerEnv:
-    """One venv of peers: where it lives and the pinned requirements it is made from."""
+    """One venv of peers: where it lives and the pinned requirements it is made from (through
+    the lock file beside them)."""
 
     name: str
     venv: Path
@@ -39,14 +41,19 @@ class PeerEnv:
         return self.venv / "bin" / "python"
 
     @property
+    def lock(self) -> Path:
+        """The lock file the venv is installed from."""
+        return self.requirements.with_suffix(".lock")
+
+    @property
     def stamp(self) -> Path:
         return self.venv / ".requirements-sha256"
 
     def _digest(self) -> str:
-        return hashlib.sha256(self.requirements.read_bytes()).hexdigest()
+        return hashlib.sha256(self.lock.read_bytes()).hexdigest()
 
     def ensure(self) -> Path:
-        """The venv's python, installing the pinned requirements when they are missing or
+        """The venv's python, installing the lock when the venv is missing or the lock
         changed; raises PeerEnvError saying why when that fails."""
         fresh = self.stamp.exists() and self.stamp.read_text().strip() == self._digest()
         if fresh and self.python.exists():
@@ -56,7 +63,16 @@ class PeerEnv:
             _run("python -m venv", [sys.executable, "-m", "venv", str(self.venv)])
         _run(
             f"pip install ({self.name})",
-            [str(self.python), "-m", "pip", "install", "--quiet", "-r", str(self.requirements)],
+            [
+                str(self.python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--require-hashes",
+                "-r",
+                str(self.lock),
+            ],
         )
         self.stamp.write_text(self._digest())
         return self.python

@@ -44,8 +44,9 @@ def test_dockerfile_uses_the_functions_python_base_image_of_our_python():
     (base,) = re.findall(r"^FROM\s+(\S+)", text, re.M)
     assert base == f"mcr.microsoft.com/azure-functions/python:4-python{version.group(1)}"
     assert "AzureWebJobsScriptRoot=/home/site/wwwroot" in text
-    assert "COPY requirements.txt" in text
-    assert "requirements-dev.txt" not in text
+    assert "COPY requirements.lock" in text
+    assert "--require-hashes -r /requirements.lock" in text
+    assert "requirements-dev" not in text
     assert "/api/health" in text
 
 
@@ -63,9 +64,17 @@ def test_ignore_files_keep_secrets_and_tooling_out(ignore_file):
         "infra",
         "devhost",
         "requirements-dev.txt",
+        "requirements-dev.lock",
+        "requirements-infra.lock",
     ):
         assert entry in entries, f"{ignore_file} lets {entry} in"
-    for needed in ("function_app.py", "host.json", "requirements.txt", *RUNTIME_PACKAGES):
+    for needed in (
+        "function_app.py",
+        "host.json",
+        "requirements.txt",
+        "requirements.lock",
+        *RUNTIME_PACKAGES,
+    ):
         assert needed not in entries, f"{ignore_file} leaves out {needed}"
 
 
