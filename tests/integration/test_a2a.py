@@ -14,6 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
+from a2a.compat.v0_3.types import AgentCard as AgentCard03
+from a2a.types import AgentCard
+from google.protobuf.json_format import ParseDict
 
 from core.auth import APPROVER, OPERATOR
 from tests.apphost import KEYS, AppHost
@@ -94,6 +97,16 @@ def stream(api: httpx.Client, method: str, params: Any, headers: dict[str, str] 
     return [event["result"] for event in found]
 
 
+def violations(error: dict[str, Any]) -> list[str]:
+    """The fields an error's `google.rpc.BadRequest` detail names."""
+    return [
+        violation["field"]
+        for detail in error["data"]
+        if detail["@type"].endswith("google.rpc.BadRequest")
+        for violation in detail["fieldViolations"]
+    ]
+
+
 def last_state(results: list[Any]) -> str:
     """The task state a 1.0 stream ended with: its last event is a status update."""
     return results[-1]["statusUpdate"]["status"]["state"]
@@ -112,13 +125,15 @@ def awaiting_approval(api: httpx.Client, **fields: Any) -> dict[str, Any]:
     return task
 
 
-def test_agent_card_is_public_and_names_both_versions(app_host: AppHost) -> None:
+def test_agent_card_is_public_and_in_the_1_0_shape_by_default(app_host: AppHost) -> None:
     response = httpx.get(app_host.url + "/api/.well-known/agent-card.json")
     assert response.status_code == 200
     card = response.json()
+    # A strict 1.0 reader: every field must be one of the 1.0 AgentCard's.
+    parsed = ParseDict(card, AgentCard())
     base = app_host.url + "/api/"
     interfaces = {
-        (i["protocolBinding"], i["protocolVersion"]): i["url"] for i in card["supportedInterfaces"]
+        (i.protocol_binding, i.protocol_version): i.url for i in parsed.supported_interfaces
     }
     assert interfaces == {
         ("JSONRPC", "1.0"): base + "a2a",
@@ -126,24 +141,49 @@ def test_agent_card_is_public_and_names_both_versions(app_host: AppHost) -> None
         ("JSONRPC", "0.3"): base + "a2a",
         ("HTTP+JSON", "0.3"): base + "a2a/rest",
     }
-    assert (card["url"], card["preferredTransport"], card["protocolVersion"]) == (
-        base + "a2a",
-        "JSONRPC",
-        "0.3.0",
-    )
-    assert {s["id"] for s in card["skills"]} == {
+    assert {s.id for s in parsed.skills} == {
         "coordinator",
         "customer-support",
         "smart-city",
         "enterprise",
     }
-    assert card["capabilities"]["streaming"] is True
-    assert card["capabilities"]["pushNotifications"] is False
-    assert (
-        card["securitySchemes"]["functionKey"]["apiKeySecurityScheme"]["name"] == "x-functions-key"
-    )
+    assert parsed.capabilities.streaming is True
+    assert parsed.capabilities.push_notifications is False
+    assert card["securitySchemes"]["functionKey"] == {
+        "apiKeySecurityScheme": {
+            "description": "A function key of the app.",
+            "location": "header",
+            "name": "x-functions-key",
+        }
+    }
+    assert response.headers["Vary"] == "A2A-Version"
     # The real host serves HTTP triggers under the route prefix only; so does devhost.
     assert httpx.get(app_host.url + "/.well-known/agent-card.json").status_code == 404
+
+
+@pytest.mark.parametrize("version", ["0.3", "0.3.0"])
+def test_a_0_3_client_gets_the_0_3_card(app_host: AppHost, version: str) -> None:
+    url = app_host.url + "/api/.well-known/agent-card.json"
+    card = httpx.get(url, headers={"A2A-Version": version}).json()
+    parsed = AgentCard03.model_validate(card)
+    base = app_host.url + "/api/"
+    assert (parsed.url, parsed.preferred_transport, parsed.protocol_version) == (
+        base + "a2a",
+        "JSONRPC",
+        "0.3",
+    )
+    assert [(i.url, i.transport) for i in parsed.additional_interfaces or []] == [
+        (base + "a2a/rest", "HTTP+JSON")
+    ]
+    assert card["securitySchemes"]["functionKey"] == {
+        "description": "A function key of the app.",
+        "in": "header",
+        "name": "x-functions-key",
+        "type": "apiKey",
+    }
+    assert card["security"] == [{"functionKey": []}]
+    assert not {"supportedInterfaces", "securityRequirements"} & set(card)
+    assert httpx.get(url, params={"A2A-Version": version}).json() == card
 
 
 def test_send_message_blocks_until_the_answer_and_the_task_is_the_workflow(
@@ -306,7 +346,8 @@ def test_a2a_0_3_clients_get_the_0_3_methods_and_shapes(api: httpx.Client) -> No
     updates = stream(api, "message/stream", {"message": asked}, headers={})
     assert updates[0]["kind"] == "task"
     assert updates[-1]["kind"] == "status-update"
-    assert updates[-1]["final"] is True
+    # The SDK marks only terminal states final; the stream still ends at input-required.
+    assert updates[-1]["final"] is False
     assert updates[-1]["status"]["state"] == "input-required"
     resumed = stream(api, "tasks/resubscribe", {"id": updates[0]["id"]}, headers={})
     assert resumed[0]["status"]["state"] == "input-required"
@@ -321,7 +362,15 @@ def test_each_method_answers_only_its_own_protocol_version(api: httpx.Client) ->
     missing = error(api, "SendMessage", params, headers={})
     assert missing["code"] == -32009
     assert missing["data"][0]["reason"] == "VERSION_NOT_SUPPORTED"
-    assert error(api, "message/send", params, headers=V1)["code"] == -32009
+    legacy = {
+        "kind": "message",
+        "messageId": "m",
+        "role": "user",
+        "parts": [{"kind": "text", "text": "hi"}],
+    }
+    # 0.3 has no version error: the SDK's 0.3 adapter answers it as an internal error.
+    wrong = error(api, "message/send", {"message": legacy}, headers=V1)
+    assert (wrong["code"], "version '1.0' is not supported" in wrong["message"]) == (-32603, True)
     assert error(api, "GetTask", {"id": "x"}, headers={"A2A-Version": "2.0"})["code"] == -32009
     assert error(api, "tasks/list", {}, headers={})["code"] == -32601
     assert "tasks" in result(api, "ListTasks", {"pageSize": 1}, headers={"A2A-Version": "1.0.3"})
@@ -340,13 +389,13 @@ def test_json_rpc_errors_name_the_problem(api: httpx.Client) -> None:
     assert error(api, "DeleteEverything", {})["code"] == -32601
     missing = error(api, "SendMessage", {})
     assert missing["code"] == -32602
-    assert missing["data"][0]["fieldViolations"][0]["field"] == "message"
+    assert violations(missing) == ["message"]
     blank = error(api, "SendMessage", {"message": message({"text": "  "})})
-    assert blank["data"][0]["fieldViolations"][0]["field"] == "message.parts"
+    assert violations(blank) == ["message.parts"]
     bad_field = error(
         api, "SendMessage", {"message": message({"text": "hi"}, {"data": {"budget_tokens": 5}})}
     )
-    assert bad_field["data"][0]["fieldViolations"][0]["field"] == "budget_tokens"
+    assert violations(bad_field) == ["budget_tokens"]
     file_part = error(
         api, "SendMessage", {"message": message({"url": "https://example.com/a.pdf"})}
     )
@@ -357,13 +406,59 @@ def test_json_rpc_errors_name_the_problem(api: httpx.Client) -> None:
     }
     assert error(api, "SendMessage", push)["code"] == -32003
     assert error(api, "CreateTaskPushNotificationConfig", {"taskId": "x"})["code"] == -32003
-    assert error(api, "GetExtendedAgentCard", {})["code"] == -32004
+    assert error(api, "GetExtendedAgentCard", {})["code"] == -32007
     parse = api.post("a2a", content=b"{not json", headers=V1).json()
     assert parse["error"]["code"] == -32700
     batch = api.post(
         "a2a", json=[{"jsonrpc": "2.0", "id": 1, "method": "GetTask"}], headers=V1
     ).json()
     assert batch["error"]["code"] == -32600
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"jsonrpc": "2.0", "method": "SendMessage", "id": {"bad": "type"}},
+        {"jsonrpc": "2.0", "method": "SendMessage", "id": [1]},
+        {"jsonrpc": "2.0", "method": "SendMessage", "id": True},
+        {"jsonrpc": "2.0", "method": "SendMessage", "id": 1.5},
+        {"method": "SendMessage", "id": 1},
+        {"jsonrpc": "1.0", "method": "SendMessage", "id": 1},
+        {"jsonrpc": "2.0", "id": 1},
+    ],
+    ids=["object-id", "array-id", "bool-id", "fraction-id", "no-jsonrpc", "jsonrpc-1", "no-method"],
+)
+def test_a_malformed_envelope_is_an_invalid_request_and_runs_nothing(
+    api: httpx.Client, envelope: dict[str, Any]
+) -> None:
+    context = uuid.uuid4().hex
+    params = {"message": message({"text": TWO_AGENT_QUERY}, contextId=context)}
+    answer = api.post("a2a", json={**envelope, "params": params}, headers=V1)
+    assert answer.status_code == 200
+    assert answer.json()["error"]["code"] == -32600
+    assert answer.json()["id"] in (None, 1)
+    assert result(api, "ListTasks", {"contextId": context})["tasks"] == []
+
+
+def test_batches_are_invalid_requests(api: httpx.Client) -> None:
+    one = {"jsonrpc": "2.0", "id": 1, "method": "GetTask", "params": {"id": "x"}}
+    for batch in ([one], [one, {**one, "id": 2}], []):
+        answer = api.post("a2a", json=batch, headers=V1).json()
+        assert answer["error"]["code"] == -32600
+        assert "result" not in answer
+
+
+def test_a_body_above_the_limit_is_413_in_each_binding(api: httpx.Client) -> None:
+    big = {"message": message({"text": "x" * (300 * 1024)})}
+    rpc_answer = api.post(
+        "a2a", json={"jsonrpc": "2.0", "id": 3, "method": "SendMessage", "params": big}, headers=V1
+    )
+    assert rpc_answer.status_code == 413
+    assert rpc_answer.json()["id"] == 3
+    assert rpc_answer.json()["error"]["code"] == -32600
+    rest_answer = api.post("a2a/rest/message:send", json=big, headers=V1)
+    assert rest_answer.status_code == 413
+    assert rest_answer.json()["error"]["status"] == "INVALID_ARGUMENT"
 
 
 def test_endpoints_take_the_function_key(app_host: AppHost) -> None:
@@ -428,8 +523,11 @@ def test_rest_binding_in_0_3_under_v1(api: httpx.Client) -> None:
     got = api.get(f"a2a/rest/v1/tasks/{task['id']}").json()
     assert got["id"] == task["id"]
     canceled = api.post(f"a2a/rest/v1/tasks/{task['id']}:cancel").json()
-    assert canceled["status"]["state"] == "TASK_STATE_CANCELED"
-    assert api.get("a2a/rest/v1/tasks", headers={}).status_code == 404
+    # The 0.3 proto spells the state CANCELLED.
+    assert canceled["status"]["state"] == "TASK_STATE_CANCELLED"
+    unlisted = api.get("a2a/rest/v1/tasks", headers={})  # 0.3 has no ListTasks
+    assert unlisted.status_code == 404
+    assert unlisted.json()["error"]["details"][0]["reason"] == "METHOD_NOT_FOUND"
     assert api.get(f"a2a/rest/v1/tasks/{task['id']}", headers=V1).status_code == 400
 
 
@@ -529,6 +627,4 @@ def test_roles_decide_who_may_start_and_who_may_approve(secured: httpx.Client) -
 def test_the_card_asks_for_a_bearer_token_when_authentication_is_on(secured: httpx.Client) -> None:
     card = secured.get(".well-known/agent-card.json").json()
     assert card["securitySchemes"]["entraId"]["httpAuthSecurityScheme"]["scheme"] == "Bearer"
-    assert card["securityRequirements"] == [
-        {"schemes": {"functionKey": {"list": []}, "entraId": {"list": []}}}
-    ]
+    assert card["securityRequirements"] == [{"schemes": {"functionKey": {}, "entraId": {}}}]

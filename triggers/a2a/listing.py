@@ -1,5 +1,5 @@
 """ListTasks over the task hub: every coordinator run, newest status first, filtered by
-context, state and status time, in pages with an opaque cursor.
+context, state and status time, in pages with the SDK's opaque cursor.
 
 Runtime status and progress come from one listing of the hub; the context id and history
 need each run's input, so they are read for the runs on the page (and for all runs when the
@@ -9,41 +9,33 @@ filter is a context).
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import json
-from datetime import UTC, datetime
+from datetime import UTC
 
 import azure.durable_functions as df
+from a2a.types import ListTasksRequest, ListTasksResponse, TaskState
+from a2a.utils.constants import DEFAULT_LIST_TASKS_PAGE_SIZE
+from a2a.utils.task import (
+    ListTasksCursor,
+    apply_history_length,
+    decode_list_tasks_cursor,
+    encode_list_tasks_cursor,
+    validate_history_length,
+    validate_page_size,
+)
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
 from orchestrations import names
-from triggers.a2a.errors import InvalidParamsError
-from triggers.a2a.model import ListParams, TaskPage
+from triggers.a2a.errors import invalid_params
 from triggers.a2a.runs import annotations_of
-from triggers.a2a.tasks import state_of, task_of, timestamp
+from triggers.a2a.tasks import state_of, task_of, utc
 
 READ_CONCURRENCY = 10
 
-SortKey = tuple[str, str]
 
-
-def _key(status: DurableOrchestrationStatus) -> SortKey:
-    return timestamp(status.last_updated_time) or "", status.instance_id or ""
-
-
-def encode_cursor(key: SortKey) -> str:
-    """The page token that continues after `key`."""
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
-
-
-def decode_cursor(token: str) -> SortKey:
-    """The sort key a page token continues after; InvalidParamsError if it is not ours."""
-    try:
-        stamp, instance = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return str(stamp), str(instance)
-    except (binascii.Error, ValueError, TypeError):
-        raise InvalidParamsError("pageToken", "is not a token this agent issued") from None
+def _cursor(status: DurableOrchestrationStatus) -> ListTasksCursor:
+    updated = status.last_updated_time
+    stamp = int(utc(updated).timestamp() * 1_000_000) * 1000 if updated else None
+    return ListTasksCursor(timestamp_ns=stamp, task_id=status.instance_id or "")
 
 
 async def _with_input(
@@ -58,43 +50,53 @@ async def _with_input(
     return list(await asyncio.gather(*(read(r) for r in runs)))
 
 
-def _after(status: DurableOrchestrationStatus, moment: datetime) -> bool:
-    updated = status.last_updated_time
-    if updated is None:
-        return False
-    aware = updated if updated.tzinfo else updated.replace(tzinfo=UTC)
-    return aware >= (moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+def _page_size(params: ListTasksRequest) -> int:
+    if not params.HasField("page_size"):
+        return DEFAULT_LIST_TASKS_PAGE_SIZE
+    validate_page_size(params.page_size)
+    return params.page_size
 
 
-async def list_tasks(client: df.DurableOrchestrationClient, params: ListParams) -> TaskPage:
+async def list_tasks(
+    client: df.DurableOrchestrationClient, params: ListTasksRequest
+) -> ListTasksResponse:
     """One page of tasks matching `params`."""
+    validate_history_length(params)
+    page_size = _page_size(params)
     runs = [s for s in await client.get_status_all() if s.name == names.COORDINATOR]
-    if params.status_after is not None:
-        after = params.status_after
-        runs = [s for s in runs if _after(s, after)]
-    if params.state is not None:
-        runs = [s for s in runs if state_of(s)[0] == params.state]
-    have_input = params.context_id is not None
-    if params.context_id is not None:
+    if params.HasField("status_timestamp_after"):
+        after = params.status_timestamp_after.ToDatetime(tzinfo=UTC).timestamp()
+        runs = [
+            s for s in runs if s.last_updated_time and utc(s.last_updated_time).timestamp() >= after
+        ]
+    if params.status != TaskState.TASK_STATE_UNSPECIFIED:
+        runs = [s for s in runs if state_of(s)[0] == params.status]
+    if params.context_id:
         runs = [
             s
             for s in await _with_input(client, runs)
             if (annotations_of(s).get("contextId") or s.instance_id) == params.context_id
         ]
-    runs.sort(key=_key, reverse=True)
+    runs.sort(key=lambda s: _cursor(s).sort_key(), reverse=True)
     start = 0
     if params.page_token:
-        cursor = decode_cursor(params.page_token)
-        start = next((i for i, s in enumerate(runs) if _key(s) < cursor), len(runs))
-    page = runs[start : start + params.page_size]
-    more = start + params.page_size < len(runs)
+        cursor = decode_list_tasks_cursor(params.page_token)
+        if cursor is None:
+            raise invalid_params("pageToken", "is not a token this agent issued")
+        start = next(
+            (i for i, s in enumerate(runs) if _cursor(s).sort_key() < cursor.sort_key()),
+            len(runs),
+        )
+    page = runs[start : start + page_size]
+    more = start + page_size < len(runs)
+    read = page if params.context_id else await _with_input(client, page)
     tasks = [
-        task_of(s, history_length=params.history_length, include_artifacts=params.include_artifacts)
-        for s in (page if have_input else await _with_input(client, page))
+        apply_history_length(task_of(s, include_artifacts=params.include_artifacts), params)
+        for s in read
     ]
-    return TaskPage(
+    return ListTasksResponse(
         tasks=tasks,
-        next_page_token=encode_cursor(_key(page[-1])) if more and page else "",
-        page_size=params.page_size,
+        next_page_token=encode_list_tasks_cursor(_cursor(page[-1])) if more and page else "",
+        page_size=page_size,
         total_size=len(runs),
     )

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from a2a.types import Message
+from a2a.utils.errors import ContentTypeNotSupportedError
+from google.protobuf.json_format import MessageToDict
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from triggers.a2a.errors import ContentTypeNotSupportedError, InvalidParamsError
-from triggers.a2a.model import Message
+from triggers.a2a.errors import invalid_params
 
 APPROVE_WORDS = frozenset({"approve", "approved", "yes", "ok", "accept"})
 DENY_WORDS = frozenset({"deny", "denied", "no", "reject", "rejected"})
@@ -40,16 +42,18 @@ def _texts_and_data(message: Message) -> tuple[list[str], list[dict[str, Any]]]:
     texts: list[str] = []
     data: list[dict[str, Any]] = []
     for index, part in enumerate(message.parts):
-        if part.kind == "file":
-            raise ContentTypeNotSupportedError(
-                f"message.parts[{index}]: file parts are not supported; send text or data"
-            )
-        if part.kind == "text":
-            texts.append(part.text or "")
-        elif isinstance(part.data, dict):
-            data.append(part.data)
+        kind = part.WhichOneof("content")
+        if kind == "text":
+            texts.append(part.text)
+        elif kind == "data" and part.data.WhichOneof("kind") == "struct_value":
+            data.append(MessageToDict(part.data.struct_value))
+        elif kind == "data":
+            raise invalid_params(f"message.parts[{index}].data", "must be an object")
         else:
-            raise InvalidParamsError(f"message.parts[{index}].data", "must be an object")
+            raise ContentTypeNotSupportedError(
+                message=f"message.parts[{index}]: {kind or 'empty'} parts are not supported; "
+                "send text or data"
+            )
     return texts, data
 
 
@@ -63,7 +67,7 @@ def request_of(message: Message) -> dict[str, Any]:
     if query and "query" not in request:
         request["query"] = query
     if not str(request.get("query") or "").strip():
-        raise InvalidParamsError("message.parts", "send the question as a text part")
+        raise invalid_params("message.parts", "send the question as a text part")
     return request
 
 
@@ -76,14 +80,14 @@ def decision_of(message: Message) -> Decision:
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
             field = ".".join(str(p) for p in error["loc"]) or "data"
-            raise InvalidParamsError(f"message.parts.data.{field}", error["msg"]) from None
+            raise invalid_params(f"message.parts.data.{field}", error["msg"]) from None
     text = " ".join(t.strip() for t in texts).strip()
     match = _FIRST_WORD.match(text.lower())
     word = match.group(1) if match else ""
     approves = word in APPROVE_WORDS or text.startswith(APPROVE_PREFIXES)
     if approves or word in DENY_WORDS or text.startswith(DENY_PREFIXES):
         return Decision(approved=approves, comment=text[:1000])
-    raise InvalidParamsError(
+    raise invalid_params(
         "message.parts",
         'answer with a data part {"approved": true or false} '
         "or a text starting with approve or deny",

@@ -1,5 +1,5 @@
-"""A2A tasks are coordinator orchestrations (task id = workflow id): the task view of a
-durable instance, from its runtime status, custom status, input and output.
+"""A2A tasks are coordinator orchestrations (task id = workflow id): the task view (the SDK's
+`Task`) of a durable instance, from its runtime status, custom status, input and output.
 
 | durable | task state |
 | --- | --- |
@@ -20,11 +20,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from a2a.helpers.proto_helpers import new_data_part, new_text_part
+from a2a.types import Artifact, Message, Part, Role, Task, TaskState, TaskStatus
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+from google.protobuf.json_format import ParseDict, ParseError
+from google.protobuf.struct_pb2 import Struct
+from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
 
 from core.models import CoordinatorInput, CoordinatorResult
-from triggers.a2a.model import Artifact, Message, Part, Task, TaskState, TaskStatus
 from triggers.a2a.runs import annotations_of, awaiting_approval, run_input
 from triggers.api_models import WorkflowProgress
 from triggers.instances import Status, runtime_name
@@ -36,14 +40,28 @@ APPROVAL_PROMPT = (
     'with a data part {"approved": true or false, "comment": "..."} or with a text that starts '
     "with approve or deny."
 )
+TERMINAL = frozenset(
+    {
+        TaskState.TASK_STATE_COMPLETED,
+        TaskState.TASK_STATE_CANCELED,
+        TaskState.TASK_STATE_FAILED,
+        TaskState.TASK_STATE_REJECTED,
+    }
+)
+"""The states a task never leaves."""
+
+INTERRUPTED = frozenset({TaskState.TASK_STATE_INPUT_REQUIRED, TaskState.TASK_STATE_AUTH_REQUIRED})
+"""The states in which a task waits for the client."""
 
 
-def timestamp(moment: datetime | None) -> str | None:
-    """An A2A timestamp: UTC, millisecond precision, `Z`."""
-    if moment is None:
-        return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def state_name(state: TaskState) -> str:
+    """The state's name as the 1.0 wire writes it (`TASK_STATE_INPUT_REQUIRED`)."""
+    return TaskState.Name(state)
+
+
+def utc(moment: datetime) -> datetime:
+    """`moment` as an aware UTC time (the Durable client returns naive UTC times)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _working(progress: WorkflowProgress) -> str:
@@ -70,15 +88,15 @@ def _result(status: DurableOrchestrationStatus) -> CoordinatorResult | None:
 
 def _finished(result: CoordinatorResult | None, output: Any) -> tuple[TaskState, str]:
     if result is None:
-        return TaskState.COMPLETED, str(output)
+        return TaskState.TASK_STATE_COMPLETED, str(output)
     if result.status == "denied":
-        return TaskState.REJECTED, result.answer
+        return TaskState.TASK_STATE_REJECTED, result.answer
     if result.failed_agents:
         return (
-            TaskState.COMPLETED,
+            TaskState.TASK_STATE_COMPLETED,
             f"Done, with a partial answer: {', '.join(result.failed_agents)} failed.",
         )
-    return TaskState.COMPLETED, "Done."
+    return TaskState.TASK_STATE_COMPLETED, "Done."
 
 
 def state_of(status: DurableOrchestrationStatus) -> tuple[TaskState, str, dict[str, Any] | None]:
@@ -86,24 +104,28 @@ def state_of(status: DurableOrchestrationStatus) -> tuple[TaskState, str, dict[s
     runtime = status.runtime_status
     progress = progress_of(status)
     if runtime == Status.Pending:
-        return TaskState.SUBMITTED, "Accepted; the coordinator starts shortly.", None
+        return TaskState.TASK_STATE_SUBMITTED, "Accepted; the coordinator starts shortly.", None
     if runtime == Status.Running and awaiting_approval(status):
         plan = progress.plan.model_dump(mode="json") if progress.plan else None
         return (
-            TaskState.INPUT_REQUIRED,
+            TaskState.TASK_STATE_INPUT_REQUIRED,
             APPROVAL_PROMPT,
             {"plan": plan, "planDigest": progress.plan_digest},
         )
     if runtime == Status.Suspended:
-        return TaskState.WORKING, "Suspended by an operator; it goes on when resumed.", None
+        return (
+            TaskState.TASK_STATE_WORKING,
+            "Suspended by an operator; it goes on when resumed.",
+            None,
+        )
     if runtime == Status.Completed:
         state, text = _finished(_result(status), status.output)
         return state, text, None
     if runtime == Status.Failed:
-        return TaskState.FAILED, f"The coordinator failed: {status.output}", None
+        return TaskState.TASK_STATE_FAILED, f"The coordinator failed: {status.output}", None
     if runtime in (Status.Terminated, Status.Canceled):
-        return TaskState.CANCELED, f"Canceled: {status.output or 'terminated'}", None
-    return TaskState.WORKING, _working(progress), None
+        return TaskState.TASK_STATE_CANCELED, f"Canceled: {status.output or 'terminated'}", None
+    return TaskState.TASK_STATE_WORKING, _working(progress), None
 
 
 def _request_message(status: DurableOrchestrationStatus, context_id: str) -> Message | None:
@@ -112,15 +134,21 @@ def _request_message(status: DurableOrchestrationStatus, context_id: str) -> Mes
     workflow_id = status.instance_id or ""
     stored = annotations_of(status).get("message")
     if isinstance(stored, dict):
-        return Message.model_validate(stored)
+        try:
+            found = ParseDict(stored, Message(), ignore_unknown_fields=True)
+        except ParseError:
+            found = None
+        if found is not None:
+            found.role = Role.ROLE_USER
+            return found
     try:
         request = CoordinatorInput.from_payload(run_input(status)).request
     except ValidationError:
         return None
     return Message(
         message_id=f"{workflow_id}:request",
-        role="user",
-        parts=[Part(text=request.query)],
+        role=Role.ROLE_USER,
+        parts=[new_text_part(request.query)],
         context_id=context_id,
         task_id=workflow_id,
     )
@@ -133,50 +161,59 @@ def _answer(workflow_id: str, result: CoordinatorResult) -> Artifact:
         description="The synthesized answer; the data part is the whole result (each agent's "
         "answer and tool calls, the plan, the approval, tokens used).",
         parts=[
-            Part(text=result.answer, media_type="text/plain"),
-            Part(data=result.model_dump(mode="json"), media_type="application/json"),
+            new_text_part(result.answer, "text/plain"),
+            new_data_part(result.model_dump(mode="json"), "application/json"),
         ],
     )
 
 
-def task_of(
-    status: DurableOrchestrationStatus,
-    *,
-    history_length: int | None = None,
-    include_artifacts: bool = True,
-) -> Task:
+def _metadata(status: DurableOrchestrationStatus) -> Struct:
+    metadata = Struct()
+    metadata.update(
+        {
+            "workflowId": status.instance_id or "",
+            "runtimeStatus": runtime_name(status),
+            "progress": status.custom_status if isinstance(status.custom_status, dict) else None,
+        }
+    )
+    return metadata
+
+
+def task_of(status: DurableOrchestrationStatus, *, include_artifacts: bool = True) -> Task:
     """The task view of a coordinator run (read with `show_input` for its context and
-    history). `history_length` 0 leaves the history out; artifacts only when included."""
+    history); its artifacts only when included."""
     workflow_id = status.instance_id or ""
     context_id = str(annotations_of(status).get("contextId") or workflow_id)
     state, text, data = state_of(status)
     progress = progress_of(status)
-    parts = [Part(text=text)] + ([Part(data=data, media_type="application/json")] if data else [])
+    parts: list[Part] = [new_text_part(text)]
+    if data:
+        parts.append(new_data_part(data, "application/json"))
     agent_message = Message(
         message_id=":".join(
-            (workflow_id, state.value, progress.phase or "", str(progress.agents_done or 0))
+            (workflow_id, state_name(state), progress.phase or "", str(progress.agents_done or 0))
         ),
-        role="agent",
+        role=Role.ROLE_AGENT,
         parts=parts,
         context_id=context_id,
         task_id=workflow_id,
     )
-    result = _result(status) if state in (TaskState.COMPLETED, TaskState.REJECTED) else None
+    task_status = TaskStatus(state=state, message=agent_message)
+    if status.last_updated_time is not None:
+        stamp = Timestamp()
+        stamp.FromDatetime(utc(status.last_updated_time))
+        task_status.timestamp.CopyFrom(stamp)
+    result = (
+        _result(status)
+        if state in (TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_REJECTED)
+        else None
+    )
     request = _request_message(status, context_id)
-    history = [request] if request else []
-    if history_length is not None:
-        history = history[len(history) - history_length :] if history_length else []
     return Task(
         id=workflow_id,
         context_id=context_id,
-        status=TaskStatus(
-            state=state, message=agent_message, timestamp=timestamp(status.last_updated_time)
-        ),
-        artifacts=([_answer(workflow_id, result)] if result else []) if include_artifacts else None,
-        history=history or None,
-        metadata={
-            "workflowId": workflow_id,
-            "runtimeStatus": runtime_name(status),
-            "progress": status.custom_status if isinstance(status.custom_status, dict) else None,
-        },
+        status=task_status,
+        artifacts=[_answer(workflow_id, result)] if result and include_artifacts else [],
+        history=[request] if request else [],
+        metadata=_metadata(status),
     )

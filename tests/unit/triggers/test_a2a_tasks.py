@@ -1,6 +1,6 @@
-"""Coordinator runs seen as A2A tasks: state mapping from runtime and custom status, the
-answer artifact, context and history from the run's input; what a client's message asks for;
-the A2A-Version rules."""
+"""Coordinator runs seen as A2A tasks (the SDK's types): state mapping from runtime and custom
+status, the answer artifact, context and history from the run's input; what a client's message
+asks for."""
 
 from __future__ import annotations
 
@@ -8,19 +8,16 @@ import json
 from typing import Any
 
 import pytest
+from a2a.helpers.proto_helpers import get_data_parts, get_text_parts, new_data_part, new_text_part
+from a2a.types import Message, Part, Role, TaskState
+from a2a.utils.errors import ContentTypeNotSupportedError, InvalidParamsError
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+from google.protobuf.json_format import MessageToDict
 
 from core.models import CoordinatorResult, Plan, PlannedTask, QueryType
-from triggers.a2a.errors import (
-    ContentTypeNotSupportedError,
-    InvalidParamsError,
-    VersionNotSupportedError,
-)
 from triggers.a2a.messages import decision_of, request_of
-from triggers.a2a.model import Message, Part, TaskState
 from triggers.a2a.runs import ANNOTATIONS_KEY
-from triggers.a2a.tasks import task_of, timestamp
-from triggers.a2a.versions import V03, V1, requested_version, require
+from triggers.a2a.tasks import task_of
 
 PLAN = Plan(
     tasks=[PlannedTask(agent="customer-support", task="Resolve TCK-1")], needs_approval=True
@@ -61,25 +58,25 @@ def result(status: str = "completed", failed: list[str] | None = None) -> dict[s
 @pytest.mark.parametrize(
     ("runtime", "custom", "output", "state"),
     [
-        ("Pending", None, None, TaskState.SUBMITTED),
-        ("Running", {"phase": "planning"}, None, TaskState.WORKING),
+        ("Pending", None, None, TaskState.TASK_STATE_SUBMITTED),
+        ("Running", {"phase": "planning"}, None, TaskState.TASK_STATE_WORKING),
         (
             "Running",
             {"phase": "running_agents", "agents_done": 1, "agents_total": 2},
             None,
-            TaskState.WORKING,
+            TaskState.TASK_STATE_WORKING,
         ),
-        ("Suspended", {"phase": "running_agents"}, None, TaskState.WORKING),
-        ("Completed", {"phase": "completed"}, result(), TaskState.COMPLETED),
-        ("Completed", {"phase": "completed"}, result("denied"), TaskState.REJECTED),
-        ("Failed", None, "boom", TaskState.FAILED),
-        ("Terminated", None, "stop", TaskState.CANCELED),
+        ("Suspended", {"phase": "running_agents"}, None, TaskState.TASK_STATE_WORKING),
+        ("Completed", {"phase": "completed"}, result(), TaskState.TASK_STATE_COMPLETED),
+        ("Completed", {"phase": "completed"}, result("denied"), TaskState.TASK_STATE_REJECTED),
+        ("Failed", None, "boom", TaskState.TASK_STATE_FAILED),
+        ("Terminated", None, "stop", TaskState.TASK_STATE_CANCELED),
     ],
 )
 def test_runtime_and_custom_status_map_to_task_states(
     runtime: str, custom: Any, output: Any, state: TaskState
 ) -> None:
-    assert task_of(run(runtime, custom, output)).status.state is state
+    assert task_of(run(runtime, custom, output)).status.state == state
 
 
 def test_awaiting_approval_is_input_required_with_the_plan_as_data() -> None:
@@ -89,66 +86,80 @@ def test_awaiting_approval_is_input_required_with_the_plan_as_data() -> None:
         "plan_digest": PLAN.digest(),
     }
     task = task_of(run("Running", custom))
-    assert task.status.state is TaskState.INPUT_REQUIRED
-    assert task.status.message is not None
-    text, data = task.status.message.parts
-    assert "approve or deny" in text.text
-    assert data.data == {"plan": PLAN.model_dump(mode="json"), "planDigest": PLAN.digest()}
+    assert task.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+    (text,) = get_text_parts(task.status.message.parts)
+    assert "approve or deny" in text
+    (data,) = get_data_parts(task.status.message.parts)
+    assert data == json.loads(
+        json.dumps({"plan": PLAN.model_dump(mode="json"), "planDigest": PLAN.digest()}),
+        parse_int=float,
+    )
 
 
 def test_a_finished_run_carries_its_answer_as_an_artifact() -> None:
     task = task_of(run("Completed", {"phase": "completed"}, result(failed=["enterprise"])))
-    assert task.artifacts is not None
     (answer,) = task.artifacts
     assert answer.name == "answer"
-    assert answer.parts[0].text == "The answer."
-    assert answer.parts[1].data["status"] == "completed"
+    assert get_text_parts(answer.parts) == ["The answer."]
+    assert get_data_parts(answer.parts)[0]["status"] == "completed"
     assert "enterprise failed" in task.status.message.parts[0].text
-    assert task_of(run("Completed", None, result()), include_artifacts=False).artifacts is None
-    assert task_of(run("Running", {"phase": "planning"})).artifacts == []
+    assert not task_of(run("Completed", None, result()), include_artifacts=False).artifacts
+    assert not task_of(run("Running", {"phase": "planning"})).artifacts
 
 
 def test_context_and_first_message_come_from_the_runs_input() -> None:
     stored = Message(
-        message_id="m1", role="user", parts=[Part(text="hi")], context_id="ctx", task_id="wf-1"
+        message_id="m1",
+        role=Role.ROLE_USER,
+        parts=[new_text_part("hi")],
+        context_id="ctx",
+        task_id="wf-1",
     )
-    run_input = {
-        **REQUEST,
-        ANNOTATIONS_KEY: {"contextId": "ctx", "message": stored.model_dump(mode="json")},
-    }
+    run_input = {**REQUEST, ANNOTATIONS_KEY: {"contextId": "ctx", "message": MessageToDict(stored)}}
     # The Durable client shows the input as the JSON string the SDK sent.
     task = task_of(run("Running", {"phase": "planning"}, run_input=json.dumps(run_input)))
     assert task.context_id == "ctx"
-    assert task.history == [stored]
-    assert task_of(run("Running", run_input=run_input), history_length=0).history is None
+    assert list(task.history) == [stored]
+
+
+def test_a_message_stored_by_the_earlier_a2a_server_still_reads() -> None:
+    earlier = {"message_id": "m1", "role": "user", "parts": [{"text": "hi"}], "context_id": "ctx"}
+    run_input = {**REQUEST, ANNOTATIONS_KEY: {"contextId": "ctx", "message": earlier}}
+    (message,) = task_of(run("Running", {"phase": "planning"}, run_input=run_input)).history
+    assert (message.message_id, message.role, message.context_id) == ("m1", Role.ROLE_USER, "ctx")
+    assert get_text_parts(message.parts) == ["hi"]
 
 
 def test_a_run_started_elsewhere_is_its_own_context_with_its_query_as_history() -> None:
     task = task_of(run("Pending", run_input=REQUEST))
     assert task.context_id == "wf-1"
     assert task.history[0].parts[0].text == "Resolve ticket TCK-1"
-    assert task_of(run("Pending")).history is None
+    assert not task_of(run("Pending")).history
 
 
-def test_timestamps_are_utc_with_milliseconds() -> None:
-    assert timestamp(run("Pending").last_updated_time) == "2026-01-31T12:00:01.000Z"
+def test_the_status_time_is_the_runs_last_update_in_utc() -> None:
+    assert MessageToDict(task_of(run("Pending")).status)["timestamp"] == "2026-01-31T12:00:01Z"
 
 
 def user(*parts: Part) -> Message:
     """A client's message."""
-    return Message(message_id="m", role="user", parts=list(parts))
+    return Message(message_id="m", role=Role.ROLE_USER, parts=list(parts))
 
 
 def test_a_request_is_the_text_plus_request_fields_from_data() -> None:
     message = user(
-        Part(text="Check order"), Part(text="ORD-1"), Part(data={"query_type": "customer_support"})
+        new_text_part("Check order"),
+        new_text_part("ORD-1"),
+        new_data_part({"query_type": "customer_support"}),
     )
     assert request_of(message) == {"query": "Check order\nORD-1", "query_type": "customer_support"}
-    assert request_of(user(Part(data={"query": "from data"})))["query"] == "from data"
+    assert request_of(user(new_data_part({"query": "from data"})))["query"] == "from data"
     with pytest.raises(InvalidParamsError, match="text part"):
-        request_of(user(Part(text="   ")))
+        request_of(user(new_text_part("   ")))
+    with pytest.raises(InvalidParamsError, match=r"parts\[0\]\.data: must be an object"):
+        request_of(user(new_data_part([1, 2])))
     with pytest.raises(ContentTypeNotSupportedError):
-        request_of(user(Part(text="q"), Part(url="https://example.com/a.pdf")))
+        request_of(user(new_text_part("q"), Part(url="https://example.com/a.pdf")))
 
 
 @pytest.mark.parametrize(
@@ -166,34 +177,18 @@ def test_a_request_is_the_text_plus_request_fields_from_data() -> None:
 def test_a_decision_in_text_starts_with_approve_or_deny(text: str, approved: bool | None) -> None:
     if approved is None:
         with pytest.raises(InvalidParamsError):
-            decision_of(user(Part(text=text)))
+            decision_of(user(new_text_part(text)))
         return
-    decision = decision_of(user(Part(text=text)))
+    decision = decision_of(user(new_text_part(text)))
     assert decision.approved is approved
     assert decision.comment == text
 
 
 def test_a_decision_in_data_is_checked() -> None:
-    decision = decision_of(user(Part(data={"approved": True, "approver": "alice", "digest": "d"})))
+    data = {"approved": True, "approver": "alice", "digest": "d"}
+    decision = decision_of(user(new_data_part(data)))
     assert (decision.approved, decision.approver, decision.digest) == (True, "alice", "d")
     with pytest.raises(InvalidParamsError) as caught:
-        decision_of(user(Part(data={"approved": "maybe"})))
-    assert caught.value.field == "message.parts.data.approved"
-
-
-@pytest.mark.parametrize(
-    ("given", "version"),
-    [(None, V03), ("", V03), ("0.3", V03), ("0.3.1", V03), ("1.0", V1), ("1", V1), ("1.0.2", V1)],
-)
-def test_a2a_version_header_and_its_default(given: str | None, version: str) -> None:
-    headers = {} if given is None else {"a2a-version": given}
-    assert requested_version(headers, {}) == version
-
-
-def test_unsupported_versions_and_mismatched_methods_are_refused() -> None:
-    assert requested_version({}, {"A2A-Version": "1.0"}) == V1
-    for given in ("0.2", "2.0", "latest"):
-        with pytest.raises(VersionNotSupportedError):
-            requested_version({"A2A-Version": given}, {})
-    with pytest.raises(VersionNotSupportedError, match=r"A2A-Version: 1\.0"):
-        require(V03, V1, "SendMessage")
+        decision_of(user(new_data_part({"approved": "maybe"})))
+    assert caught.value.data is not None
+    assert [e["field"] for e in caught.value.data["errors"]] == ["message.parts.data.approved"]

@@ -1,30 +1,43 @@
-"""The A2A operations on a task hub held in memory: idempotent sends, decisions only while a
-plan waits, cancel, and ListTasks filters and cursor pages."""
+"""The SDK's request-handler interface over a task hub held in memory: idempotent sends,
+decisions only while a plan waits, cancel, and ListTasks filters and cursor pages."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
-
-from core.models import Plan, PlannedTask
-from tests.unit.triggers.conftest import Configure
-from triggers.a2a.errors import (
+from a2a.helpers.proto_helpers import new_data_part, new_text_part
+from a2a.server.context import ServerCallContext
+from a2a.types import (
+    CancelTaskRequest,
+    ListTasksRequest,
+    Message,
+    Role,
+    SendMessageConfiguration,
+    SendMessageRequest,
+    TaskState,
+)
+from a2a.utils.errors import (
     InvalidParamsError,
     TaskNotCancelableError,
     TaskNotFoundError,
     UnsupportedOperationError,
 )
-from triggers.a2a.listing import decode_cursor, encode_cursor
-from triggers.a2a.model import ListParams, Message, Part, SendParams, TaskState
+from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+
+from core.models import Plan, PlannedTask
+from tests.unit.triggers.conftest import Configure
+from triggers.a2a.handler import CoordinatorRequestHandler, task_id_for
+from triggers.a2a.invocation import Invocation, answering
 from triggers.a2a.runs import ANNOTATIONS_KEY
-from triggers.a2a.service import TaskService, task_id_for
 
 PLAN = Plan(
     tasks=[PlannedTask(agent="customer-support", task="Resolve TCK-1")], needs_approval=True
 )
+HANDLER = CoordinatorRequestHandler()
+CONTEXT = ServerCallContext()
 
 
 class HubClient:
@@ -90,52 +103,56 @@ class HubClient:
 
 
 @pytest.fixture
-def hub(settings_env: Configure) -> HubClient:
-    """An empty hub, with offline settings (no authentication)."""
-    return HubClient()
+def hub(settings_env: Configure) -> Iterator[HubClient]:
+    """An empty hub, with offline settings (no authentication), as the current request's."""
+    found = HubClient()
+    with answering(Invocation(found, {})):
+        yield found
 
 
 def send(
-    text: str, *, task_id: str | None = None, message_id: str = "m1", **data: Any
-) -> SendParams:
+    text: str, *, task_id: str = "", message_id: str = "m1", **data: Any
+) -> SendMessageRequest:
     """A non-blocking send of a user message."""
-    parts = [Part(text=text)] + ([Part(data=data)] if data else [])
-    message = Message(message_id=message_id, role="user", parts=parts, task_id=task_id)
-    return SendParams(message=message, return_immediately=True)
+    parts = [new_text_part(text)] + ([new_data_part(data)] if data else [])
+    message = Message(message_id=message_id, role=Role.ROLE_USER, parts=parts, task_id=task_id)
+    return SendMessageRequest(
+        message=message, configuration=SendMessageConfiguration(return_immediately=True)
+    )
 
 
 async def test_a_send_starts_one_run_per_caller_and_message_id(hub: HubClient) -> None:
-    service = TaskService(hub, {})
-    task = await service.send(send("Check order ORD-1"))
-    again = await service.send(send("Check order ORD-1"))
-    other = await service.send(send("Check order ORD-1", message_id="m2"))
+    task = await HANDLER.on_message_send(send("Check order ORD-1"), CONTEXT)
+    again = await HANDLER.on_message_send(send("Check order ORD-1"), CONTEXT)
+    other = await HANDLER.on_message_send(send("Check order ORD-1", message_id="m2"), CONTEXT)
     assert task.id == again.id == task_id_for("local-development", "m1")
     assert other.id != task.id
     assert len(hub.instances) == 2
-    assert task.status.state is TaskState.SUBMITTED
+    assert task.status.state == TaskState.TASK_STATE_SUBMITTED
     assert task.history[0].message_id == "m1"
     assert task.history[0].context_id == task.context_id
 
 
 async def test_invalid_requests_start_nothing(hub: HubClient) -> None:
-    service = TaskService(hub, {})
     with pytest.raises(InvalidParamsError) as caught:
-        await service.send(send("hi", budget_tokens=1))
-    assert caught.value.field == "budget_tokens"
-    agent = send("hi").model_copy(deep=True)
-    agent.message.role = "agent"
+        await HANDLER.on_message_send(send("hi", budget_tokens=1), CONTEXT)
+    assert caught.value.data is not None
+    assert [e["field"] for e in caught.value.data["errors"]] == ["budget_tokens"]
+    agent = send("hi")
+    agent.message.role = Role.ROLE_AGENT
     with pytest.raises(InvalidParamsError, match="user role"):
-        await service.send(agent)
+        await HANDLER.on_message_send(agent, CONTEXT)
+    with pytest.raises(InvalidParamsError):  # the SDK's check of required fields
+        await HANDLER.on_message_send(SendMessageRequest(), CONTEXT)
     assert hub.instances == {}
 
 
 async def test_a_decision_goes_only_to_a_plan_that_waits(hub: HubClient) -> None:
-    service = TaskService(hub, {})
     hub.add("busy", "Running", {"phase": "planning"}, updated="2026-01-31T12:00:01Z")
-    with pytest.raises(UnsupportedOperationError, match="working"):
-        await service.send(send("approve", task_id="busy", approver="alice"))
+    with pytest.raises(UnsupportedOperationError, match="WORKING"):
+        await HANDLER.on_message_send(send("approve", task_id="busy", approver="alice"), CONTEXT)
     with pytest.raises(TaskNotFoundError):
-        await service.send(send("approve", task_id="missing"))
+        await HANDLER.on_message_send(send("approve", task_id="missing"), CONTEXT)
     custom = {
         "phase": "awaiting_approval",
         "plan": PLAN.model_dump(mode="json"),
@@ -143,7 +160,9 @@ async def test_a_decision_goes_only_to_a_plan_that_waits(hub: HubClient) -> None
     }
     hub.add("waits", "Running", custom, updated="2026-01-31T12:00:01Z")
     hub.add("waits:approval", "Running", updated="2026-01-31T12:00:01Z")
-    await service.send(send("deny", task_id="waits", approved=False, approver="alice"))
+    await HANDLER.on_message_send(
+        send("deny", task_id="waits", approved=False, approver="alice"), CONTEXT
+    )
     ((target, event, decision),) = hub.raised
     assert (target, event) == ("waits:approval", "approval")
     assert (decision["approved"], decision["approver"], decision["digest"]) == (
@@ -154,19 +173,17 @@ async def test_a_decision_goes_only_to_a_plan_that_waits(hub: HubClient) -> None
 
 
 async def test_cancel_terminates_the_run_and_its_active_children(hub: HubClient) -> None:
-    service = TaskService(hub, {})
     hub.add("wf", "Running", {"phase": "running_agents"}, updated="2026-01-31T12:00:01Z")
     hub.add("wf:enterprise", "Running", updated="2026-01-31T12:00:01Z")
     hub.add("wf:customer-support", "Completed", updated="2026-01-31T12:00:01Z")
-    task = await service.cancel("wf")
-    assert task.status.state is TaskState.CANCELED
+    task = await HANDLER.on_cancel_task(CancelTaskRequest(id="wf"), CONTEXT)
+    assert task.status.state == TaskState.TASK_STATE_CANCELED
     assert hub.terminated == ["wf", "wf:enterprise"]
     with pytest.raises(TaskNotCancelableError):
-        await service.cancel("wf")
+        await HANDLER.on_cancel_task(CancelTaskRequest(id="wf"), CONTEXT)
 
 
 async def test_list_pages_newest_first_with_filters(hub: HubClient) -> None:
-    service = TaskService(hub, {})
     for n in range(5):
         hub.add(
             f"t{n}",
@@ -177,23 +194,26 @@ async def test_list_pages_newest_first_with_filters(hub: HubClient) -> None:
         )
     hub.add("done", "Completed", updated="2026-01-31T12:00:09Z")
     hub.instances["sweep"] = {**hub.instances["done"], "name": "batch_sweep", "instanceId": "sweep"}
-    first = await service.list(ListParams(page_size=2))
+    first = await HANDLER.on_list_tasks(ListTasksRequest(page_size=2), CONTEXT)
     assert [t.id for t in first.tasks] == ["done", "t4"]
     assert first.total_size == 6
-    second = await service.list(ListParams(page_size=2, page_token=first.next_page_token))
+    second = await HANDLER.on_list_tasks(
+        ListTasksRequest(page_size=2, page_token=first.next_page_token), CONTEXT
+    )
     assert [t.id for t in second.tasks] == ["t3", "t2"]
-    in_context = await service.list(ListParams(context_id="c"))
+    in_context = await HANDLER.on_list_tasks(ListTasksRequest(context_id="c"), CONTEXT)
     assert [t.id for t in in_context.tasks] == ["t3", "t1"]
     assert in_context.next_page_token == ""
-    working = await service.list(ListParams(state=TaskState.WORKING, include_artifacts=True))
-    assert working.total_size == 5
-    assert all(t.artifacts == [] for t in working.tasks)
-
-
-def test_cursors_round_trip_and_foreign_ones_are_refused() -> None:
-    assert decode_cursor(encode_cursor(("2026-01-31T12:00:00.000Z", "t1"))) == (
-        "2026-01-31T12:00:00.000Z",
-        "t1",
+    working = await HANDLER.on_list_tasks(
+        ListTasksRequest(status=TaskState.TASK_STATE_WORKING, include_artifacts=True), CONTEXT
     )
+    assert working.total_size == 5
+    assert all(not t.artifacts for t in working.tasks)
+
+
+async def test_foreign_page_tokens_and_page_sizes_out_of_range_are_refused(hub: HubClient) -> None:
     with pytest.raises(InvalidParamsError, match="pageToken"):
-        decode_cursor("not-a-token")
+        await HANDLER.on_list_tasks(ListTasksRequest(page_token="not-a-token"), CONTEXT)
+    for size in (0, 101):
+        with pytest.raises(InvalidParamsError, match="page size"):
+            await HANDLER.on_list_tasks(ListTasksRequest(page_size=size), CONTEXT)
