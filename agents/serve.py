@@ -12,18 +12,28 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from agents.event_store import MemoryEventStore
+
+RETRY_MILLISECONDS = 1000
+"""The reconnection delay the tool servers' event streams suggest."""
+
 
 def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1") -> Starlette:
     """The server as an ASGI app: MCP at `/mcp`, a liveness probe at `/health`.
 
-    The MCP endpoint is stateless and answers in JSON, so any replica can serve any call.
+    Each response is an event stream whose events carry ids (and the first a `retry` delay),
+    kept in memory so a client that lost its connection resumes with `Last-Event-ID`; that
+    makes sessions sticky to the process that opened them. On a loopback `host` the SDK
+    refuses foreign `Host` and `Origin` headers (DNS rebinding).
     """
 
     @server.custom_route("/health", methods=["GET"])
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "server": server.name})
 
-    return server.streamable_http_app(stateless_http=True, json_response=True, host=host)
+    return server.streamable_http_app(
+        event_store=MemoryEventStore(), retry_interval=RETRY_MILLISECONDS, host=host
+    )
 
 
 def serve(factory: Callable[[], MCPServer[Any]], *, default_port: int) -> None:

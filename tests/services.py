@@ -8,6 +8,7 @@ rather than skip (`make node` installs the packages).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import shutil
 import signal
@@ -18,6 +19,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,3 +143,34 @@ def _wait_until_answering(server: LocalServer, ready_text: str, timeout: float) 
         except OSError:
             time.sleep(0.1)
     raise ServiceStartError(f"{server.name} did not answer on {server.url} within {timeout}s")
+
+
+@contextlib.contextmanager
+def agent_tool_server(module: str, timeout: float = 30.0) -> Iterator[str]:
+    """`python -m <module> --port N` (an agent's tool server run standalone, as documented)
+    on a free loopback port; yields its MCP URL once `/health` answers, stops it on exit."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "--port", str(port)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        health = f"http://{LOOPBACK}:{port}/health"
+        while True:
+            if process.poll() is not None:
+                raise ServiceStartError(f"{module} exited with {process.returncode}")
+            try:
+                with _DIRECT.open(health, timeout=1):
+                    break
+            except (urllib.error.URLError, OSError):
+                if time.monotonic() > deadline:
+                    raise ServiceStartError(f"{module} did not answer within {timeout} s") from None
+                time.sleep(0.1)
+        yield f"http://{LOOPBACK}:{port}/mcp"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -30,6 +30,7 @@ from agents.errors import InvalidRequestError
 from agents.params import IdempotencyKey, Limit, Text
 from agents.serve import serve
 from agents.tool_hints import IDEMPOTENT_WRITE, READ_ONLY
+from agents.tool_server import ToolServer
 
 CustomerId = Annotated[
     str, Field(pattern=r"^CUST-\d{4}$", description="Customer id, e.g. CUST-0001.")
@@ -52,7 +53,7 @@ INSTRUCTIONS = (
 def create_server(store: CustomerSupportStore | None = None) -> MCPServer[Any]:
     """A customer-support tool server over `store`, by default a fresh copy of the shipped data."""
     data = store or CustomerSupportStore()
-    server: MCPServer[Any] = MCPServer(
+    server: MCPServer[Any] = ToolServer(
         "customer-support", instructions=INSTRUCTIONS, version="1.0.0"
     )
 

@@ -34,6 +34,7 @@ from agents.errors import InvalidRequestError
 from agents.params import IdempotencyKey, Limit
 from agents.serve import serve
 from agents.tool_hints import IDEMPOTENT_WRITE, READ_ONLY
+from agents.tool_server import ToolServer
 
 Sku = Annotated[str, Field(pattern=r"^SKU-\d{5}$", description="Item code, e.g. SKU-10001.")]
 PONumber = Annotated[
@@ -58,7 +59,7 @@ INSTRUCTIONS = (
 def create_server(store: EnterpriseStore | None = None) -> MCPServer[Any]:
     """An enterprise tool server over `store`, by default a fresh copy of the shipped data."""
     data = store or EnterpriseStore()
-    server: MCPServer[Any] = MCPServer("enterprise", instructions=INSTRUCTIONS, version="1.0.0")
+    server: MCPServer[Any] = ToolServer("enterprise", instructions=INSTRUCTIONS, version="1.0.0")
 
     @server.tool(annotations=READ_ONLY)
     def check_inventory(

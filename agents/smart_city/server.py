@@ -36,6 +36,7 @@ from agents.smart_city.models import (
 )
 from agents.smart_city.store import SmartCityStore
 from agents.tool_hints import IDEMPOTENT_WRITE, READ_ONLY
+from agents.tool_server import ToolServer
 
 SensorId = Annotated[
     str, Field(pattern=r"^SNS-[A-Z]{2}-\d{3}$", description="Sensor id, e.g. SNS-WL-003.")
@@ -58,7 +59,7 @@ INSTRUCTIONS = (
 def create_server(store: SmartCityStore | None = None) -> MCPServer[Any]:
     """A smart-city tool server over `store`, by default a fresh copy of the shipped data."""
     data = store or SmartCityStore()
-    server: MCPServer[Any] = MCPServer("smart-city", instructions=INSTRUCTIONS, version="1.0.0")
+    server: MCPServer[Any] = ToolServer("smart-city", instructions=INSTRUCTIONS, version="1.0.0")
 
     @server.tool(annotations=READ_ONLY)
     def get_sensor_readings(sensor_id: SensorId, hours: Hours = 6) -> SensorReadings:

@@ -7,6 +7,9 @@
   the extension uses under Core Tools) and later requests must carry a well-formed one. Other
   methods are 405.
 - Legacy SSE: `GET /runtime/webhooks/mcp/sse` and `POST /runtime/webhooks/mcp/message?azmcpcs=...`.
+- Origin and Host: a request from a foreign `Origin`, or naming a foreign `Host` on a loopback
+  bind, is 403 with a JSON-RPC error (`devhost/host/mcp_origin.py`); the extension leaves this
+  to the host's keys and CORS, devhost checks it because on loopback it demands no key.
 - Keys: the `mcp_extension` system key or the master key, in `x-functions-key` or `code`,
   when devhost enforces keys, unless host.json sets `extensions.mcp.system.
   webhookAuthorizationLevel` to `Anonymous`. A missing or wrong key is an empty 401.
@@ -28,16 +31,22 @@ from multidict import CIMultiDictProxy
 from devhost.app_loader import FunctionIndex
 from devhost.host.invoker import Invoker
 from devhost.host.keys import AuthLevel, HostKeys, key_allows, presented_key
+from devhost.host.mcp_origin import OriginPolicy
 from devhost.host.mcp_protocol import McpServer, McpSession
 from devhost.host.mcp_registry import mcp_tools
 from devhost.host.mcp_settings import McpSettings, load_mcp_key, load_mcp_settings
-from devhost.host.mcp_sse import SseSession, SseSessions, new_client_id, sse_event
+from devhost.host.mcp_sse import SseSession, SseSessions, new_client_id
+from devhost.host.mcp_streams import ResponseStreams, priming_event, sse_event
 
 logger = logging.getLogger("devhost.mcp")
 
 MCP_PATH = "/runtime/webhooks/mcp"
 STATE_QUERY = "azmcpcs"
 SESSION_HEADER = "Mcp-Session-Id"
+LAST_EVENT_HEADER = "Last-Event-ID"
+VERSION_HEADER = "MCP-Protocol-Version"
+PRIMING_VERSION = "2025-11-25"
+"""The protocol version from which a response stream opens with a priming event."""
 SSE_HEADERS = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache,no-store"}
 NOT_ACCEPTABLE = "Not Acceptable: Client must accept both application/json and text/event-stream"
 NO_MESSAGE = "Bad Request: The POST body did not contain a valid JSON-RPC message."
@@ -63,10 +72,32 @@ def _jsonrpc_error(status: int, message: str) -> web.Response:
     return web.json_response(body, status=status)
 
 
+def _forbidden(message: str) -> web.Response:
+    # The spec's 403 body: a JSON-RPC error response without an id.
+    body = {"jsonrpc": "2.0", "error": {"code": -32000, "message": message}}
+    return web.json_response(body, status=403)
+
+
 def _client_id(state: str) -> str | None:
     """The client id of a client state `<client id>|<instance id>`, None if malformed."""
     parts = [p for p in state.split("|") if p]
     return parts[0] if len(parts) == 2 else None
+
+
+def _is_request(message: dict[str, Any]) -> bool:
+    """True for a JSON-RPC request (not a notification or a client's response)."""
+    return message.get("id") is not None and "result" not in message and "error" not in message
+
+
+async def _write(response: web.StreamResponse, event: bytes | None) -> None:
+    """Write an event (None: end the stream); a client that went away can resume later."""
+    try:
+        if event is None:
+            await response.write_eof()
+        else:
+            await response.write(event)
+    except ConnectionResetError:
+        logger.debug("An MCP client left a response stream; it can resume it by event id")
 
 
 async def _read_message(request: web.Request) -> dict[str, Any] | None:
@@ -81,14 +112,21 @@ class McpExtension:
     """The extension's routes over the app's MCP tools."""
 
     def __init__(
-        self, settings: McpSettings, server: McpServer, keys: HostKeys, enforce_keys: bool
+        self,
+        settings: McpSettings,
+        server: McpServer,
+        keys: HostKeys,
+        enforce_keys: bool,
+        origins: OriginPolicy,
     ) -> None:
         self.settings = settings
         self.server = server
+        self.origins = origins
         self._keys = keys
         self._enforce = enforce_keys and not settings.anonymous
         self._instance_id = uuid.uuid4().hex
         self._sessions = SseSessions()
+        self._streams = ResponseStreams()
         self._replies: set[asyncio.Task[None]] = set()
 
     @classmethod
@@ -101,13 +139,16 @@ class McpExtension:
         keys: HostKeys,
         *,
         enforce_keys: bool,
+        origins: OriginPolicy,
     ) -> McpExtension:
-        """The extension for an app: host.json settings, its tools and the mcp_extension key."""
+        """The extension for an app: host.json settings, its tools, the mcp_extension key and
+        the origins it answers."""
         settings = load_mcp_settings(app_dir)
         mcp_keys = HostKeys(
             master=keys.master, function=keys.function, system=load_mcp_key(hub_dir)
         )
-        return cls(settings, McpServer(settings, mcp_tools(index), invoker), mcp_keys, enforce_keys)
+        server = McpServer(settings, mcp_tools(index), invoker)
+        return cls(settings, server, mcp_keys, enforce_keys, origins)
 
     def routes(self) -> list[web.RouteDef]:
         """Every method on the endpoint and below it, as the host's webhook route."""
@@ -120,6 +161,10 @@ class McpExtension:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Dispatch to legacy SSE (paths ending in `sse` or `message`) or streamable HTTP."""
+        refusal = self.origins.refusal(request.headers.get("Origin"), request.host)
+        if refusal is not None:
+            logger.warning("Refused an MCP request (%s %s): %s", request.method, MCP_PATH, refusal)
+            return _forbidden(refusal)
         given = presented_key(request.headers, request.query)
         if self._enforce and not key_allows(self._keys, AuthLevel.SYSTEM, given):
             return web.Response(status=401)
@@ -131,6 +176,8 @@ class McpExtension:
         return await self._streamable(request)
 
     async def _streamable(self, request: web.Request) -> web.StreamResponse:
+        if request.method == "GET" and LAST_EVENT_HEADER in request.headers:
+            return await self._resume(request, request.headers[LAST_EVENT_HEADER])
         if request.method != "POST":
             return web.Response(status=405)
         accept = request.headers.get("Accept", "")
@@ -146,14 +193,37 @@ class McpExtension:
         headers: dict[str, str] = {}
         if message.get("method") == "initialize":
             headers[SESSION_HEADER] = f"{new_client_id()}|{self._instance_id}"
-        session = McpSession("http-streamable", session_id=client_id)
-        reply = await self.server.handle(message, session, _joined_headers(request.headers))
-        if reply is None:
+        if not _is_request(message):
             return web.Response(status=202, headers=headers)
+        stream = self._streams.open()
         response = web.StreamResponse(headers={**SSE_HEADERS, **headers})
         await response.prepare(request)
-        await response.write(sse_event("message", json.dumps(reply, ensure_ascii=False)))
-        await response.write_eof()
+        if request.headers.get(VERSION_HEADER, "") >= PRIMING_VERSION:
+            await _write(response, stream.add(priming_event(stream.next_id())))
+        session = McpSession("http-streamable", session_id=client_id)
+        try:
+            reply = await self.server.handle(message, session, _joined_headers(request.headers))
+            if reply is not None:
+                data = json.dumps(reply, ensure_ascii=False)
+                await _write(response, stream.add(sse_event("message", data, stream.next_id())))
+        finally:
+            stream.close()
+        await _write(response, None)
+        return response
+
+    async def _resume(self, request: web.Request, last_event_id: str) -> web.StreamResponse:
+        """The rest of a response stream after `Last-Event-ID`."""
+        if not _accepts(request.headers.get("Accept", ""), "text/event-stream"):
+            return _jsonrpc_error(406, "Not Acceptable: Client must accept text/event-stream")
+        found = self._streams.find(last_event_id)
+        if found is None:
+            return _jsonrpc_error(404, "Last-Event-ID names no stream this server can resume.")
+        stream, sequence = found
+        response = web.StreamResponse(headers=SSE_HEADERS)
+        await response.prepare(request)
+        async for event in stream.events_after(sequence):
+            await _write(response, event)
+        await _write(response, None)
         return response
 
     def _message_endpoint(self, request: web.Request, client_id: str, key: str | None) -> str:
@@ -174,7 +244,7 @@ class McpExtension:
         try:
             await response.prepare(request)
             endpoint = self._message_endpoint(request, session.client_id, key)
-            await response.write(sse_event("endpoint", endpoint))
+            await response.write(session.event("endpoint", endpoint))
             while (event := await session.next_event()) is not None:
                 await response.write(event)
         except (ConnectionResetError, asyncio.CancelledError):
@@ -213,6 +283,7 @@ class McpExtension:
     async def close(self) -> None:
         """End the open SSE streams and the calls still answering on them (host shutdown)."""
         self._sessions.close_all()
+        self._streams.close_all()
         for task in list(self._replies):
             task.cancel()
         await asyncio.gather(*self._replies, return_exceptions=True)

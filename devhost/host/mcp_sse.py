@@ -3,7 +3,8 @@ event names the message endpoint; requests POSTed there are answered on that str
 
 A session lives as long as its stream and is known only to the process that opened it, so a
 message for a session of an earlier devhost run is refused. The stream carries a `ping`
-request every 25 seconds, as the extension's does.
+request every 25 seconds, as the extension's does. Each event has an id (its sequence in the
+session) and the first one a `retry` delay.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devhost.host.mcp_protocol import McpSession
+from devhost.host.mcp_streams import RETRY_MILLISECONDS, sse_event
 
 PING_SECONDS = 25.0
 _ID_CHARS = string.ascii_lowercase + string.digits
@@ -24,12 +26,6 @@ _ID_CHARS = string.ascii_lowercase + string.digits
 def new_client_id() -> str:
     """A 16-character client id like the extension's."""
     return "".join(secrets.choice(_ID_CHARS) for _ in range(16))
-
-
-def sse_event(event: str, data: str) -> bytes:
-    """One server-sent event."""
-    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
-    return f"event: {event}\n{lines}\n".encode()
 
 
 @dataclass
@@ -42,6 +38,13 @@ class SseSession:
     headers: dict[str, str]
     outbox: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     _pings: int = 0
+    _sent: int = 0
+
+    def event(self, event: str, data: str) -> bytes:
+        """The next event of this stream, numbered; the first also carries the retry delay."""
+        self._sent += 1
+        encoded = sse_event(event, data, str(self._sent))
+        return f"retry: {RETRY_MILLISECONDS}\n".encode() + encoded if self._sent == 1 else encoded
 
     def send(self, message: dict[str, Any]) -> None:
         """Queue a message for the stream."""
@@ -59,7 +62,7 @@ class SseSession:
         except TimeoutError:
             self._pings += 1
             message = {"jsonrpc": "2.0", "id": f"ping-{self._pings}", "method": "ping"}
-        return None if message is None else sse_event("message", json.dumps(message))
+        return None if message is None else self.event("message", json.dumps(message))
 
 
 class SseSessions:

@@ -3,7 +3,6 @@ SDK's RPC endpoint on a loopback port, run timers; stop gracefully."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import socket
 from collections.abc import Callable
@@ -32,8 +31,10 @@ from devhost.host.http_triggers import HttpTriggerDispatcher, http_functions, ma
 from devhost.host.invoker import Invoker
 from devhost.host.keys import AuthLevel, HostKeys, key_allows, load_keys, presented_key
 from devhost.host.loading import load_function_app
+from devhost.host.loopback import is_loopback
 from devhost.host.management_api import ManagementApi
 from devhost.host.mcp_extension import McpExtension
+from devhost.host.mcp_origin import OriginPolicy
 from devhost.host.timers import TimerService
 
 logger = logging.getLogger("devhost")
@@ -53,16 +54,6 @@ class HostOptions:
     port: int | None = None
     hub_dir: Path | None = None
     enforce_keys: bool | None = None
-
-
-def is_loopback(host: str) -> bool:
-    """True for `localhost` and loopback addresses."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def public_origin(host: str, port: int) -> str:
@@ -162,6 +153,11 @@ class DevHost:
             self.invoker,
             self.keys,
             enforce_keys=self.enforce_keys,
+            origins=OriginPolicy(
+                allowed_origins=self.local.cors_origins,
+                own_origin=self.webhooks.origin,
+                loopback_bind=is_loopback(self.options.host),
+            ),
         )
         rpc_app = web.Application(client_max_size=MAX_REQUEST_BODY)
         public = web.Application(

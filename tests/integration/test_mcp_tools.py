@@ -242,9 +242,10 @@ def test_the_endpoint_takes_the_mcp_extension_key_or_the_master_key(app_host: Ap
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith("text/event-stream")
         event = answer.text.strip().splitlines()
-        assert event[0] == "event: message"
+        assert event[0].startswith("id: ")
+        assert event[1] == "event: message"
         assert (
-            json.loads(event[1].removeprefix("data: "))["result"]["protocolVersion"] == "2025-06-18"
+            json.loads(event[2].removeprefix("data: "))["result"]["protocolVersion"] == "2025-06-18"
         )
         client_id, instance = answer.headers["mcp-session-id"].split("|")
         assert len(client_id) == 16
