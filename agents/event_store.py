@@ -7,7 +7,7 @@ import secrets
 from collections import OrderedDict
 
 from mcp.server.streamable_http import EventCallback, EventId, EventMessage, EventStore, StreamId
-from mcp_types import JSONRPCMessage
+from mcp.types import JSONRPCMessage
 
 MAX_EVENTS = 10_000
 

@@ -13,27 +13,34 @@ import httpx
 import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS
+from mcp.types import INVALID_PARAMS
 
-from agents.registry import AGENTS
+from agents.customer_support.server import create_server as customer_support_server
+from agents.enterprise.server import create_server as enterprise_server
+from agents.smart_city.server import create_server as smart_city_server
 from tests.services import agent_tool_server
 
+SERVERS = {
+    "customer-support": customer_support_server,
+    "smart-city": smart_city_server,
+    "enterprise": enterprise_server,
+}
 ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
 VERSION = "2025-11-25"
 
 
-@pytest.mark.parametrize("agent_id", sorted(AGENTS))
+@pytest.mark.parametrize("agent_id", sorted(SERVERS))
 async def test_an_unknown_tool_is_an_invalid_params_error(agent_id: str) -> None:
-    async with Client(AGENTS[agent_id].server_factory()) as client:
+    async with Client(SERVERS[agent_id]()) as client:
         with pytest.raises(MCPError) as unknown:
             await client.call_tool("delete_everything", {})
     assert unknown.value.code == INVALID_PARAMS
     assert unknown.value.error.message == "Unknown tool: delete_everything"
 
 
-@pytest.mark.parametrize("agent_id", sorted(AGENTS))
+@pytest.mark.parametrize("agent_id", sorted(SERVERS))
 async def test_an_unknown_prompt_is_an_invalid_params_error(agent_id: str) -> None:
-    async with Client(AGENTS[agent_id].server_factory()) as client:
+    async with Client(SERVERS[agent_id]()) as client:
         with pytest.raises(MCPError) as unknown:
             await client.get_prompt("no_such_prompt")
     assert unknown.value.code == INVALID_PARAMS
