@@ -3,17 +3,22 @@
 `local.settings.json` `Values` go into the environment (a variable already set wins, as in
 Core Tools), then `host.json` values written as `%NAME%` are resolved from the environment.
 A missing or partial `host.json` falls back to the host's defaults.
+
+Both files are read as leniently as the host reads them (Json.NET's `JObject.Parse`):
+comments, trailing commas, single-quoted strings and unquoted names are accepted; anything
+after the top-level object (a second object, say) is refused.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import json5
 
 logger = logging.getLogger("devhost.config")
 
@@ -62,11 +67,12 @@ def _str_or_none(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_config_json(path: Path) -> dict[str, Any]:
+    """The top-level object of a host configuration file, read as the host reads it."""
     try:
         # Both files may carry a UTF-8 byte order mark when written by Visual Studio.
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
+        data = json5.loads(path.read_text(encoding="utf-8-sig"))
+    except ValueError as exc:
         raise ConfigError(path, f"invalid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise ConfigError(path, "the top level must be a JSON object")
@@ -78,7 +84,7 @@ def load_local_settings(app_dir: Path) -> LocalSettings:
     path = app_dir / "local.settings.json"
     if not path.is_file():
         return LocalSettings()
-    data = _read_json(path)
+    data = read_config_json(path)
     values = {str(k): "" if v is None else str(v) for k, v in (data.get("Values") or {}).items()}
     host = data.get("Host") or {}
     port = host.get("LocalHttpPort")
@@ -131,7 +137,7 @@ def load_host_settings(app_dir: Path) -> HostSettings:
     """Parse `<app_dir>/host.json` after `Values` are in the environment; absent file, absent
     keys and unresolved `%NAME%` values fall back to the host's defaults."""
     path = app_dir / "host.json"
-    data = _read_json(path) if path.is_file() else {}
+    data = read_config_json(path) if path.is_file() else {}
     durable = ("extensions", "durableTask")
     prefix = _lookup(data, "extensions", "http", "routePrefix")
     hub = _lookup(data, *durable, "hubName")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from devhost.config import resolve
+from devhost.config import read_config_json, resolve
 
 logger = logging.getLogger("devhost.mcp")
 
@@ -52,7 +52,7 @@ def _lookup(node: Any, *path: str) -> Any:
 def load_mcp_settings(app_dir: Path) -> McpSettings:
     """The MCP settings of `<app_dir>/host.json` (defaults when absent)."""
     path = app_dir / "host.json"
-    data = json.loads(path.read_text(encoding="utf-8-sig")) if path.is_file() else {}
+    data = read_config_json(path) if path.is_file() else {}
     mcp = _lookup(data, "extensions", "mcp") or {}
     level = str(_lookup(mcp, "system", "webhookAuthorizationLevel") or "System").casefold()
     if level not in AUTH_LEVELS:
