@@ -1,0 +1,185 @@
+"""Mutation testing of the modules that carry the product's guarantees, one module at a time.
+
+Each module is mutated by mutmut in its own scratch copy of the tree (`.mutation/<module>/`),
+and each mutant is run against that module's tests only. Prints, per module, how many mutants
+the tests killed and every mutant that survived, as a diff.
+
+    .venv/bin/python scripts/mutation.py                      # every module below
+    .venv/bin/python scripts/mutation.py devhost/engine/replay.py core/auth/redaction.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCRATCH = REPO / ".mutation"
+ENGINE_TESTS = ("tests/unit/devhost/engine",)
+AUTH_TESTS = ("tests/unit/core/auth",)
+
+# Module -> the tests that are meant to catch its mistakes.
+TARGETS: dict[str, tuple[str, ...]] = {
+    "devhost/engine/replay.py": ENGINE_TESTS,
+    "devhost/engine/episodes.py": ENGINE_TESTS,
+    "devhost/engine/store.py": ENGINE_TESTS,
+    "devhost/engine/entities.py": ENGINE_TESTS,
+    "devhost/engine/history.py": ("tests/unit/devhost",),
+    "devhost/engine/retry.py": ENGINE_TESTS,
+    "devhost/host/keys.py": ("tests/unit/devhost/host", "tests/conformance/test_keys.py"),
+    "devhost/host/routes.py": (
+        "tests/unit/devhost/host",
+        "tests/conformance/test_route_templates.py",
+    ),
+    "core/auth/redaction.py": AUTH_TESTS,
+    "core/auth/signing.py": AUTH_TESTS,
+    "core/auth/tokens.py": AUTH_TESTS,
+    "core/auth/jwks.py": AUTH_TESTS,
+    "core/auth/authenticate.py": AUTH_TESTS,
+    "core/auth/principal.py": AUTH_TESTS,
+    "core/auth/claims.py": AUTH_TESTS,
+    "core/auth/cors.py": AUTH_TESTS,
+    "orchestrations/coordinator.py": ("tests/unit/orchestrations",),
+    "orchestrations/agent_run.py": ("tests/unit/orchestrations",),
+    "orchestrations/approval.py": ("tests/unit/orchestrations",),
+    "core/models.py": ("tests/unit/orchestrations", "tests/unit/core"),
+}
+
+# The packages mutmut copies (and so may mutate), and the files the app needs beside them.
+SOURCE_PATHS = ("devhost", "core", "orchestrations", "activities", "triggers", "agents")
+ALSO_COPY = ("function_app.py", "host.json", "agents.yaml", "local.settings.example.json")
+
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+NOT_RUN = {"skipped", "not checked", "check was interrupted by user"}
+
+
+@dataclass
+class Score:
+    """The outcome of one module's run."""
+
+    module: str
+    statuses: Counter[str]
+    survivors: list[str]
+    seconds: float
+
+    @property
+    def killed(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status in KILLED)
+
+    @property
+    def judged(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status not in NOT_RUN)
+
+    @property
+    def rate(self) -> float:
+        return 100.0 * self.killed / self.judged if self.judged else 100.0
+
+
+def _workspace(module: str, tests: tuple[str, ...]) -> Path:
+    """A fresh copy of the tree (tracked and new files) configured to mutate `module`."""
+    work = SCRATCH / module.replace("/", ".").removesuffix(".py")
+    shutil.rmtree(work, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if source.is_file() and not source.is_symlink():
+            target = work / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    config = {
+        "source_paths": list(SOURCE_PATHS),
+        "also_copy": list(ALSO_COPY),
+        "only_mutate": [module],
+        "pytest_add_cli_args_test_selection": list(tests),
+        # One order, no parallel plugins: a mutant's verdict must not depend on the seed.
+        "pytest_add_cli_args": ["-p", "no:randomly", "-q"],
+    }
+    lines = [f"{key} = {json.dumps(value)}" for key, value in config.items()]
+    with (work / "pyproject.toml").open("a") as pyproject:
+        pyproject.write("\n[tool.mutmut]\n" + "\n".join(lines) + "\n")
+    return work
+
+
+def _mutmut(work: Path, *args: str) -> str:
+    mutmut = Path(sys.executable).parent / "mutmut"
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [str(mutmut), *args], cwd=work, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"mutmut {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def run_module(module: str, max_children: int) -> Score:
+    """Mutate `module`, run its tests against every mutant, and score the result."""
+    started = time.monotonic()
+    work = _workspace(module, TARGETS[module])
+    (work / "run.log").write_text(_mutmut(work, "run", "--max-children", str(max_children)))
+    statuses: Counter[str] = Counter()
+    survivors: list[str] = []
+    for line in _mutmut(work, "results", "--all", "true").splitlines():
+        name, _, status = line.strip().partition(": ")
+        if not status:
+            continue
+        statuses[status] += 1
+        if status not in KILLED and status not in NOT_RUN:
+            survivors.append(name)
+    return Score(module, statuses, survivors, time.monotonic() - started)
+
+
+def _report(score: Score, work: Path, show_diffs: bool) -> None:
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(score.statuses.items()))
+    print(
+        f"{score.module}: {score.killed}/{score.judged} killed ({score.rate:.1f}%) "
+        f"in {score.seconds:.0f}s [{counts}]",
+        flush=True,
+    )
+    for name in score.survivors:
+        if not show_diffs:
+            print(f"  survived: {name}")
+            continue
+        diff = _mutmut(work, "show", name).splitlines()
+        changed = [line for line in diff[3:] if line[:1] in "+-" and line[:3] not in "---+++"]
+        print(f"  survived: {name}")
+        for line in changed:
+            print(f"    {line.strip()}")
+
+
+def main() -> int:
+    """Run the modules named on the command line (all of them by default)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"any of: {', '.join(TARGETS)}")
+    parser.add_argument("--max-children", type=int, default=1, help="mutants run at once")
+    parser.add_argument("--no-diffs", action="store_true", help="list survivors by name only")
+    args = parser.parse_args()
+    modules = args.modules or list(TARGETS)
+    unknown = [m for m in modules if m not in TARGETS]
+    if unknown:
+        parser.error(f"not a mutation target: {', '.join(unknown)}")
+    scores = []
+    for module in modules:
+        score = run_module(module, args.max_children)
+        _report(score, SCRATCH / module.replace("/", ".").removesuffix(".py"), not args.no_diffs)
+        scores.append(score)
+    print("\nmodule                                  killed  rate")
+    for score in scores:
+        print(f"{score.module:<40}{score.killed:>4}/{score.judged:<4} {score.rate:5.1f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
