@@ -193,4 +193,6 @@ async def test_secrets_in_a_request_do_not_reach_the_custom_status(engine: Engin
     await wait_for_phase(engine, iid, "awaiting_approval")
     status_text = (await engine.get_status(iid)).custom_status
     assert token not in status_text
+    assert "hunter2" not in status_text
+    assert "password: [REDACTED]" in status_text
     await engine.terminate(iid, "done")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from core.auth import REDACTED, AuthenticationError, redact
@@ -85,3 +89,46 @@ def test_challenge_descriptions_cannot_break_out_of_the_quoted_string():
     assert error.www_authenticate() == (
         'Bearer error="invalid_token", error_description="bad value  here"'
     )
+
+
+SECRET_NAMES = ["password", "Password", "api_key", "x-functions-key", "client_secret", "pwd"]
+SECRET_NAMES += ["access_token", "AccountKey", "connection_string", "cookie", "sasUrl"]
+PLAIN_NAMES = ["ticket", "status", "idempotency_key", "partitionKey", "user", "agent"]
+# Not a bearer token or JWT of its own: those are masked wherever they appear.
+VALUES = st.text(
+    alphabet=string.ascii_letters + string.digits + "!#$%*+-./<>?@^_|~", min_size=6
+).filter(lambda v: "bearer" not in v.lower() and "eyJ" not in v)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.sampled_from(SECRET_NAMES),
+    separator=st.sampled_from([": ", ":", "=", " = ", '": "', "='"]),
+    value=VALUES,
+)
+def test_secret_named_pairs_in_text_are_masked_in_either_form(name, separator, value):
+    closing = separator[-1] if separator[-1] in "\"'" else ""
+    opening = '"' if separator.startswith('"') else ""
+    text = f"Update TCK-0001; my {opening}{name}{separator}{value}{closing} and thanks"
+    scrubbed = redact({"query": text})["query"]
+    assert value not in scrubbed
+    assert scrubbed == (
+        f"Update TCK-0001; my {opening}{name}{separator}{REDACTED}{closing} and thanks"
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(PLAIN_NAMES), separator=st.sampled_from([": ", "="]), value=VALUES)
+def test_pairs_with_ordinary_names_are_kept(name, separator, value):
+    text = f"{name}{separator}{value} done"
+    assert redact([text]) == [text]
+
+
+def test_token_counts_in_text_are_kept_and_a_password_is_not():
+    text = "max_tokens=800, tokens_used: 1200, password: 123456"
+    assert redact(text) == f"max_tokens=800, tokens_used: 1200, password: {REDACTED}"
+
+
+def test_basic_credentials_after_authorization_are_masked():
+    assert redact("Authorization: Basic dXNlcjpwYXNz") == f"Authorization: Basic {REDACTED}"
+    assert redact("a basic idea: keep it") == "a basic idea: keep it"
