@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -628,3 +629,80 @@ def test_the_card_asks_for_a_bearer_token_when_authentication_is_on(secured: htt
     card = secured.get(".well-known/agent-card.json").json()
     assert card["securitySchemes"]["entraId"]["httpAuthSecurityScheme"]["scheme"] == "Bearer"
     assert card["securityRequirements"] == [{"schemes": {"functionKey": {}, "entraId": {}}}]
+
+
+BAD_TASK_IDS = [
+    "../../etc/passwd",
+    "a/b",
+    ".",
+    "..",
+    "%2E%2E",
+    "a?b",
+    "a#b",
+    "a\\b",
+    "tab\there",
+    "\ud800",
+    "x" * 10_000,
+]
+BAD_ID_NAMES = [
+    "traversal",
+    "slash",
+    "dot",
+    "dotdot",
+    "encoded-dotdot",
+    "query",
+    "fragment",
+    "backslash",
+    "control",
+    "lone-surrogate",
+    "10000-chars",
+]
+
+
+@pytest.mark.parametrize("task_id", BAD_TASK_IDS, ids=BAD_ID_NAMES)
+def test_a_task_id_that_cannot_be_a_run_is_not_found_on_json_rpc(
+    api: httpx.Client, task_id: str
+) -> None:
+    # A lone surrogate is not a string the SDK can read into its types: invalid params.
+    expected = -32602 if task_id == "\ud800" else -32001
+    calls = [
+        ("GetTask", {"id": task_id}, V1),
+        ("CancelTask", {"id": task_id}, V1),
+        ("SendMessage", {"message": message({"text": "approve"}, task_id=task_id)}, V1),
+        ("tasks/get", {"id": task_id}, {}),
+        ("tasks/cancel", {"id": task_id}, {}),
+    ]
+    for method, params, headers in calls:
+        body = json.dumps(
+            {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}, ensure_ascii=True
+        )
+        answer = api.post(
+            "a2a", content=body, headers={**headers, "content-type": "application/json"}
+        )
+        assert answer.status_code == 200, (method, answer.text)
+        assert answer.json()["error"]["code"] == expected, (method, answer.text)
+    streamed = api.post(
+        "a2a",
+        content=json.dumps(
+            {"jsonrpc": "2.0", "id": 1, "method": "SubscribeToTask", "params": {"id": task_id}}
+        ),
+        headers={**V1, "content-type": "application/json"},
+    )
+    assert streamed.json()["error"]["code"] == expected
+
+
+@pytest.mark.parametrize("task_id", BAD_TASK_IDS, ids=BAD_ID_NAMES)
+def test_a_task_id_that_cannot_be_a_run_is_a_4xx_on_rest(api: httpx.Client, task_id: str) -> None:
+    # Dots encoded, or the client itself would resolve them as path segments.
+    quoted = quote(task_id, safe="", errors="surrogatepass").replace(".", "%2E")
+    for method, path in (
+        ("GET", f"a2a/rest/tasks/{quoted}"),
+        ("POST", f"a2a/rest/tasks/{quoted}:cancel"),
+        ("GET", f"a2a/rest/tasks/{quoted}:subscribe"),
+        ("GET", f"a2a/rest/v1/tasks/{quoted}"),
+    ):
+        headers = {} if "/v1/" in path else V1
+        answer = api.request(method, path, headers=headers)
+        assert 400 <= answer.status_code < 500, (method, path, answer.text)
+        if answer.headers.get("content-type", "").startswith("application/json"):
+            assert answer.json()["error"]["code"] == answer.status_code, (path, answer.text)

@@ -18,11 +18,12 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import azure.durable_functions as df
 import azure.functions as func
 from a2a.server.context import ServerCallContext
+from a2a.server.request_handlers.response_helpers import build_error_response
 from a2a.server.routes import create_jsonrpc_routes, create_rest_routes
 from a2a.server.routes.common import DefaultServerCallContextBuilder
 from a2a.utils.constants import PROTOCOL_VERSION_0_3, PROTOCOL_VERSION_1_0, VERSION_HEADER
 from a2a.utils.error_handlers import build_rest_error_payload
-from a2a.utils.errors import MethodNotFoundError
+from a2a.utils.errors import InvalidParamsError, MethodNotFoundError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -121,15 +122,29 @@ def rest_failure(failure: HttpFailure) -> func.HttpResponse:
     return _json({"error": error}, failure.status, failure.headers)
 
 
-def _request_id(body: bytes) -> str | int | None:
-    """The id of a JSON-RPC request, where one can be read (for the failure answers)."""
+def _request(body: bytes) -> Any:
+    """The JSON of a JSON-RPC request (None when it is not JSON: the SDK answers that)."""
     try:
-        found = json.loads(body)
+        return json.loads(body)
     except (ValueError, RecursionError):
         return None
-    request_id = found.get("id") if isinstance(found, dict) else None
+
+
+def _request_id(request: Any) -> str | int | None:
+    """The id of a JSON-RPC request, where one can be read (for the failure answers)."""
+    request_id = request.get("id") if isinstance(request, dict) else None
     valid = isinstance(request_id, str | int) and not isinstance(request_id, bool)
     return request_id if valid else None
+
+
+def _has_lone_surrogate(request: Any) -> bool:
+    """True when a string of the JSON is not Unicode text (an unpaired surrogate escape),
+    which the SDK's types cannot hold."""
+    try:
+        json.dumps(request, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 async def serve(
@@ -165,7 +180,11 @@ async def a2a_jsonrpc(
     req: func.HttpRequest, client: df.DurableOrchestrationClient, context: func.Context
 ) -> func.HttpResponse:
     """The coordinator's A2A JSON-RPC endpoint."""
-    request_id = _request_id(req.get_body() or b"")
+    request = _request(req.get_body() or b"")
+    request_id = _request_id(request)
+    if _has_lone_surrogate(request):
+        error = InvalidParamsError(message="strings must be Unicode text: no lone surrogates")
+        return _json(build_error_response(request_id, error), 200)
     return await serve(req, client, context, lambda failure: jsonrpc_failure(failure, request_id))
 
 

@@ -11,6 +11,7 @@ from a2a.utils.errors import (
     UnsupportedOperationError,
 )
 
+from triggers.a2a.runs import shown
 from triggers.errors import ApiError, ConflictError, NotFoundError, RequestValidationError
 
 
@@ -24,7 +25,7 @@ def invalid_params(field: str, message: str) -> InvalidParamsError:
 
 def task_not_found(task_id: str) -> TaskNotFoundError:
     """TaskNotFoundError for `task_id` (also the answer for a task the caller may not see)."""
-    return TaskNotFoundError(message=f"Task not found: no task '{task_id}'")
+    return TaskNotFoundError(message=f"Task not found: no task '{shown(task_id)}'")
 
 
 def translate(exc: ApiError) -> A2AError:

@@ -19,7 +19,7 @@ from orchestrations import names
 from triggers.approval import AWAITING_APPROVAL, approval_instance_id, pending_plan_digest
 from triggers.endpoint import parse
 from triggers.errors import ConflictError, NotFoundError
-from triggers.instances import Status, is_finished
+from triggers.instances import Status, is_finished, is_valid_instance_id
 from triggers.workflow_input import coordinator_request_input
 from triggers.workflows import progress_of
 
@@ -68,14 +68,37 @@ def annotations_of(status: DurableOrchestrationStatus) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def addressable(workflow_id: str) -> bool:
+    """True for an id the Durable client can put into its request URLs as it is (it does not
+    percent-encode them): a valid instance id that is not a dot segment, has no `%` and is
+    valid Unicode text (no lone surrogate)."""
+    if not is_valid_instance_id(workflow_id) or not workflow_id.strip(".") or "%" in workflow_id:
+        return False
+    try:
+        workflow_id.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(workflow_id: str) -> str:
+    """`workflow_id` as an error message may quote it: at most 80 characters, escaped."""
+    cut = workflow_id if len(workflow_id) <= 80 else workflow_id[:80] + "..."
+    return cut.encode("ascii", "backslashreplace").decode()
+
+
 async def read_run(
     client: df.DurableOrchestrationClient, workflow_id: str, *, show_input: bool = False
 ) -> DurableOrchestrationStatus:
-    """The coordinator instance `workflow_id`; NotFoundError for an unknown id or any other
-    orchestration."""
-    status = await client.get_status(workflow_id, show_input=show_input)
+    """The coordinator instance `workflow_id`; NotFoundError for an unknown id, an id no run
+    can have, or any other orchestration."""
+    status = (
+        await client.get_status(workflow_id, show_input=show_input)
+        if addressable(workflow_id)
+        else None
+    )
     if not status or status.name != names.COORDINATOR:
-        raise NotFoundError.about("id", f"no coordinator workflow '{workflow_id}'")
+        raise NotFoundError.about("id", f"no coordinator workflow '{shown(workflow_id)}'")
     return status
 
 

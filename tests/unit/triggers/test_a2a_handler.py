@@ -12,6 +12,7 @@ from a2a.helpers.proto_helpers import new_data_part, new_text_part
 from a2a.server.context import ServerCallContext
 from a2a.types import (
     CancelTaskRequest,
+    GetTaskRequest,
     ListTasksRequest,
     Message,
     Role,
@@ -217,3 +218,26 @@ async def test_foreign_page_tokens_and_page_sizes_out_of_range_are_refused(hub: 
     for size in (0, 101):
         with pytest.raises(InvalidParamsError, match="page size"):
             await HANDLER.on_list_tasks(ListTasksRequest(page_size=size), CONTEXT)
+
+
+@pytest.mark.parametrize(
+    "task_id", ["../../etc/passwd", "a/b", ".", "..", "%2E%2E", "a\tb", "x" * 10_000]
+)
+async def test_an_id_no_run_can_have_is_not_found_without_asking_the_hub(
+    hub: HubClient, task_id: str
+) -> None:
+    asked: list[str] = []
+
+    async def get_status(instance_id: str, show_input: bool = False) -> None:
+        asked.append(instance_id)
+
+    hub.get_status = get_status  # type: ignore[method-assign]
+    for call in (
+        HANDLER.on_get_task(GetTaskRequest(id=task_id), CONTEXT),
+        HANDLER.on_cancel_task(CancelTaskRequest(id=task_id), CONTEXT),
+        HANDLER.on_message_send(send("approve", task_id=task_id), CONTEXT),
+    ):
+        with pytest.raises((TaskNotFoundError, InvalidParamsError)) as caught:
+            await call
+        assert len(str(caught.value)) < 200
+    assert asked == []
