@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,8 +21,11 @@ from devhost.engine.store import HubLockedError
 from devhost.history_view import child_instance_ids, render_timeline
 from devhost.host.api_client import DevhostClient, DevhostError
 from devhost.host.keys import read_saved_keys
-from devhost.host.server import DevHost, HostOptions
+from devhost.host.server import SHUTDOWN_GRACE_SECONDS, DevHost, HostOptions
 from devhost.host.tables import history_table, instances_table
+
+FUNCTION_THREADS = ("func", "activity")
+"""Name prefixes of the threads that run the app's functions (HTTP, timer, MCP; activities)."""
 
 
 async def serve(options: HostOptions) -> None:
@@ -33,9 +37,25 @@ async def serve(options: HostOptions) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    print("Shutting down: finishing work in progress...", flush=True)
+    print(
+        f"Shutting down: finishing work in progress (up to {options.shutdown_grace:g} s)...",
+        flush=True,
+    )
     await host.stop()
     print("Stopped.", flush=True)
+
+
+def _exit_past_running_functions() -> None:
+    """End the process now if function threads still run after the grace period: Python
+    would otherwise wait for them at exit. Their work is checkpointed or runs again."""
+    running = [t for t in threading.enumerate() if t.name.startswith(FUNCTION_THREADS)]
+    for thread in running:
+        thread.join(timeout=0.2)
+    abandoned = sum(thread.is_alive() for thread in running)
+    if abandoned:
+        print(f"Abandoned {abandoned} function call(s) still running.", flush=True)
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _start(args: argparse.Namespace) -> int:
@@ -45,6 +65,7 @@ def _start(args: argparse.Namespace) -> int:
         port=args.port,
         hub_dir=Path(args.hub_dir) if args.hub_dir else None,
         enforce_keys=args.enforce_keys,
+        shutdown_grace=args.shutdown_grace,
     )
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(message)s")
     try:
@@ -52,7 +73,19 @@ def _start(args: argparse.Namespace) -> int:
     except (AppLoadError, ConfigError, HubLockedError, OSError) as exc:
         print(f"devhost: cannot start: {exc}", file=sys.stderr)
         return 1
+    _exit_past_running_functions()
     return 0
+
+
+def _seconds(text: str) -> float:
+    """A non-negative number of seconds (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds >= 0")
+    return value
 
 
 def _client(args: argparse.Namespace) -> DevhostClient:
@@ -164,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="demand function/admin keys (default: only when not bound to loopback)",
+    )
+    start.add_argument(
+        "--shutdown-grace",
+        type=_seconds,
+        default=SHUTDOWN_GRACE_SECONDS,
+        metavar="SECONDS",
+        help="after SIGTERM/SIGINT, how long running functions get to finish (default: %(default)g)",
     )
     start.set_defaults(handler=None)
 

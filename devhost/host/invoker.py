@@ -105,5 +105,5 @@ class Invoker:
         return Invocation(result, {name: out.value for name, out in outs.items()})
 
     def close(self) -> None:
-        """Wait for running sync calls and release the thread pool."""
-        self._pool.shutdown(wait=True)
+        """Release the thread pool; sync calls still running are not waited for."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -3,6 +3,8 @@ SDK's RPC endpoint on a loopback port, run timers; stop gracefully."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import socket
 from collections.abc import Callable
@@ -39,7 +41,10 @@ from devhost.host.timers import TimerService
 
 logger = logging.getLogger("devhost")
 MAX_REQUEST_BODY = 100 * 1024 * 1024
-SHUTDOWN_TIMEOUT = 30.0
+SHUTDOWN_GRACE_SECONDS = 30.0
+"""How long running functions get to finish after SIGTERM, by default: the 30 s that the
+host's ASP.NET Core generic host (`HostOptions.ShutdownTimeout`) and Container Apps'
+termination grace period give."""
 
 EngineFactory = Callable[[FunctionIndex, EngineConfig], DurableEngine]
 
@@ -54,6 +59,7 @@ class HostOptions:
     port: int | None = None
     hub_dir: Path | None = None
     enforce_keys: bool | None = None
+    shutdown_grace: float = SHUTDOWN_GRACE_SECONDS
 
 
 def public_origin(host: str, port: int) -> str:
@@ -197,7 +203,7 @@ class DevHost:
         public.router.add_route("*", "/{tail:[\\s\\S]*}", self._http_trigger)
 
     async def _serve(self, app: web.Application, sock: socket.socket) -> None:
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=self.options.shutdown_grace)
         await runner.setup()
         await web.SockSite(runner, sock).start()
         self._runners.append(runner)
@@ -242,13 +248,19 @@ class DevHost:
         return await self._dispatcher.dispatch(request, target, values)
 
     async def stop(self) -> None:
-        """Stop taking requests, let running work finish or checkpoint, then stop the engine."""
+        """Stop taking requests; give running HTTP calls, timer and admin runs and activities
+        the grace period to finish (activity results are checkpointed), then stop the engine.
+        Work still running when the grace period ends is abandoned, not lost: an unfinished
+        activity runs again on the next start."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.options.shutdown_grace
         rpc, public = self._runners
         await self.mcp.close()
         await public.cleanup()
-        await self.timers.stop()
-        await self.admin.drain()
+        for waiting in (self.timers.stop(), self.admin.drain()):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiting, max(0.0, deadline - loop.time()))
         await rpc.cleanup()
         self._runners = []
-        await self.engine.stop()
+        await self.engine.stop(grace_seconds=max(0.0, deadline - loop.time()))
         self.invoker.close()

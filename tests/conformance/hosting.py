@@ -54,7 +54,7 @@ def free_port() -> int:
 class HostProcess:
     """`python -m devhost start` as a child process, as `make run` starts it."""
 
-    def __init__(self, app: str, hub_dir: Path, port: int) -> None:
+    def __init__(self, app: str, hub_dir: Path, port: int, *args: str) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.output: list[str] = []
@@ -70,6 +70,7 @@ class HostProcess:
                 str(port),
                 "--hub-dir",
                 str(hub_dir),
+                *args,
             ],
             cwd=REPO,
             stdout=subprocess.PIPE,
