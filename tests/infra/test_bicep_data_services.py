@@ -4,10 +4,9 @@ Task Scheduler, Key Vault and the Durable task hub's storage."""
 
 from __future__ import annotations
 
-import importlib
-
-import pytest
 from infra_model import bicep, config, decorator, parameter, the_resource
+
+from core.agent_logs import cosmos_config as store_config
 
 COSMOS = "infra/modules/cosmos.bicep"
 MAIN = "infra/main.bicep"
@@ -65,10 +64,6 @@ def test_indexing_policy_keeps_the_article_paths_and_excludes_the_rest():
 
 
 def test_indexing_policy_matches_the_one_the_store_creates_locally():
-    try:
-        store_config = importlib.import_module("core.agent_logs.cosmos_config")
-    except ImportError:
-        pytest.skip("core.agent_logs.cosmos_config is not importable")
     expected = store_config.INDEXING_POLICY
     policy = agent_logs()["properties"]["resource"]["indexingPolicy"]
     assert [p["path"] for p in policy["includedPaths"]] == [

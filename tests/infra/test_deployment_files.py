@@ -113,6 +113,15 @@ def test_workflow_runs_tests_lint_and_security_before_deploying():
     assert "pip-audit" in steps
 
 
+def test_test_job_installs_the_distributions_chromium_before_the_tests():
+    job = parsed_yaml(WORKFLOW)["jobs"]["test"]
+    assert job["container"].endswith("-bookworm")
+    runs = [step.get("run", "") for step in job["steps"]]
+    installs = next(i for i, run in enumerate(runs) if "apt-get install" in run)
+    assert "chromium" in runs[installs].split("apt-get install", 1)[1]
+    assert installs < next(i for i, run in enumerate(runs) if "make test" in run)
+
+
 def test_deploy_signs_in_with_oidc_and_holds_no_secret():
     workflow = parsed_yaml(WORKFLOW)
     # PyYAML reads the bare key `on` as a boolean, which JSON turns into "true".

@@ -74,7 +74,10 @@ def test_reset_needs_the_admin_role(api: httpx.Client):
     assert api.post("manage/reset-system", json={}, headers=as_user("op", OPERATOR)).status_code == 403
 
 
-def test_only_an_approver_can_approve_and_is_recorded_by_verified_name(api: httpx.Client):
+@pytest.fixture(scope="module")
+def decided(api: httpx.Client) -> dict:
+    """One workflow that waited for approval, an operator's refused decision and an
+    approver's accepted one (with a different name in the body), run to completion."""
     started = api.post(
         "coordinator/orchestrate",
         json={"query": "Update ticket TCK-10002 to resolved"},
@@ -90,27 +93,37 @@ def test_only_an_approver_can_approve_and_is_recorded_by_verified_name(api: http
         time.sleep(0.1)
     decision = {"approved": True, "approver": "someone-else"}
     forbidden = api.post(f"coordinator/workflows/{workflow_id}/approval", json=decision, headers=as_user("olivia", OPERATOR))
-    assert forbidden.status_code == 403
     accepted = api.post(f"coordinator/workflows/{workflow_id}/approval", json=decision, headers=as_user("alice", APPROVER))
-    assert accepted.status_code == 202
-    assert accepted.json()["approver"] == "alice"
     while time.monotonic() < deadline:
         body = api.get(f"coordinator/workflows/{workflow_id}", headers=as_user("olivia", OPERATOR)).json()
         if body.get("runtime_status") == "Completed":
             break
         time.sleep(0.1)
-    assert body["result"]["approval"]["approver"] == "alice"
+    return {"workflow_id": workflow_id, "forbidden": forbidden, "accepted": accepted, "final": body}
+
+
+def test_only_an_approver_can_approve_and_is_recorded_by_verified_name(decided: dict):
+    assert decided["forbidden"].status_code == 403
+    assert decided["accepted"].status_code == 202
+    assert decided["accepted"].json()["approver"] == "alice"
+    assert decided["final"]["result"]["approval"]["approver"] == "alice"
+
+
+def test_reset_by_an_admin_is_accepted(api: httpx.Client):
     assert api.post("manage/reset-system", json={}, headers=as_user("root", ADMIN)).status_code in (200, 409)
 
 
-def test_audit_log_is_for_admins_and_binds_approver_and_digest(api: httpx.Client):
+def test_audit_log_is_for_admins_and_binds_approver_and_digest(api: httpx.Client, decided: dict):
     assert api.get("manage/audit", headers=as_user("olivia", OPERATOR)).status_code == 403
     response = api.get("manage/audit", headers=as_user("root", ADMIN))
     assert response.status_code == 200
-    approvals = [r for r in response.json()["records"] if r["kind"] == "approval" and r["action"] == "approved"]
-    assert approvals
-    assert approvals[-1]["actor"] == "alice"
-    assert len(approvals[-1]["digest"]) == 64
+    approvals = [
+        r
+        for r in response.json()["records"]
+        if r["kind"] == "approval" and r["action"] == "approved" and r["target"] == decided["workflow_id"]
+    ]
+    assert [r["actor"] for r in approvals] == ["alice"]
+    assert len(approvals[0]["digest"]) == 64
     bad = api.get("manage/audit", params={"limit": "0"}, headers=as_user("root", ADMIN))
     assert bad.status_code == 400
     assert bad.json()["detail"][0]["field"] == "limit"
