@@ -2,9 +2,10 @@
 
 import azure.durable_functions as df
 
-from activities import model_step, planning, records, sweep, synthesis, tools
+from activities import admission, model_step, planning, records, sweep, synthesis, tools
 
 blueprints: list[df.Blueprint] = [
+    admission.bp,
     planning.bp,
     model_step.bp,
     tools.bp,

@@ -79,18 +79,53 @@ class CoordinatorRequest(BaseModel):
 
 
 class WorkflowLimits(BaseModel):
-    """Operator limits the trigger passes in from the settings."""
+    """Operator limits the trigger passes in from the settings; the coordinator caps them by
+    the settings again (`run_limits`), so an input can lower them but never raise them."""
 
     default_budget_tokens: int = Field(50_000, ge=100)
     max_steps: int = Field(6, ge=1, le=50)
     approval_timeout_seconds: int = Field(3600, ge=1)
 
 
+class SealedStart(BaseModel):
+    """One sub-orchestration the app is about to start: which, as what instance, on what."""
+
+    orchestration: str
+    instance_id: str
+    input: dict[str, Any]
+
+
+class SealInput(BaseModel):
+    """Input of the `seal_inputs` activity: the starts to seal, for the workflow `workflow_id`."""
+
+    workflow_id: str
+    starts: list[SealedStart]
+
+
+class AdmissionInput(BaseModel):
+    """Input of the `admit_input` activity: an internal orchestrator's own name, instance id
+    and input, to verify."""
+
+    orchestration: str
+    instance_id: str
+    input: Any = None
+
+
+class RunOwner(BaseModel):
+    """Who started a run: the verified principal's object id and name, written by the app
+    (never taken from a request body)."""
+
+    oid: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(None, max_length=400)
+
+
 class CoordinatorInput(BaseModel):
-    """The input of the `coordinator` orchestration: the request and the limits in force."""
+    """The input of the `coordinator` orchestration: the request, the limits in force and
+    who started it."""
 
     request: CoordinatorRequest
     limits: WorkflowLimits = Field(default_factory=WorkflowLimits)
+    owner: RunOwner | None = Field(None, description="The starter; None for scheduled runs.")
     a2a: dict[str, Any] | None = Field(
         None, description="What an A2A caller keeps with the run (its context id, first message)."
     )
@@ -342,6 +377,17 @@ class SweepInput(BaseModel):
     limits: WorkflowLimits = Field(
         default_factory=WorkflowLimits, description="Limits of each coordinator run."
     )
+    owner: RunOwner | None = Field(None, description="The starter; None for the timer's runs.")
+
+
+class SweepRequest(BaseModel):
+    """What a caller may ask of a batch sweep through `POST /api/orchestrators/batch_sweep`;
+    its parallelism and the limits of its runs come from the settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slot: str = Field(min_length=1, max_length=100, description="Names this sweep.")
+    limit: int = Field(10, ge=1, le=100, description="At most this many targets.")
 
 
 class SweepTargets(BaseModel):

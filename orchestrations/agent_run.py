@@ -3,7 +3,8 @@
 Each model call is one `llm_step` activity and each tool call one `mcp_tool` activity with an
 idempotency key, so a crash resumes the loop where it stopped without repeating work. The loop
 is bounded by the agent's step limit and token budget; any failure ends in an answer that says
-what went wrong instead of failing the coordinator.
+what went wrong instead of failing the coordinator. It runs only on an input the coordinator
+sealed (`admission`).
 """
 
 import json
@@ -23,6 +24,7 @@ from core.models import (
 )
 from core.telemetry import record_agent_request, record_tokens
 from orchestrations import names
+from orchestrations.admission import admitted
 from orchestrations.policies import MODEL_RETRY, TOOL_RETRY
 
 bp = df.Blueprint()
@@ -37,7 +39,7 @@ def _opening(task: AgentTask) -> list[ChatMessage]:
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.AGENT_RUN)
 def agent_run(context: df.DurableOrchestrationContext) -> Any:
-    task = AgentTask.model_validate(context.get_input())
+    task = AgentTask.model_validate((yield from admitted(context, names.AGENT_RUN)))
     started = context.current_utc_datetime
     answer: AgentAnswer = yield from _loop(context, task)
     latency_ms = (context.current_utc_datetime - started).total_seconds() * 1000

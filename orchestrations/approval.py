@@ -1,7 +1,8 @@
 """`approval`: wait for a human decision on a plan; deny automatically when the time is up.
 
 A decision counts only if it names the SHA-256 digest of exactly this plan; anything else is
-rejected and recorded in the audit log, and the wait goes on until the deadline.
+rejected and recorded in the audit log, and the wait goes on until the deadline. It runs only
+on an input the coordinator sealed (`admission`).
 """
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from core.models import ApprovalDecision, ApprovalInput, ApprovalOutcome, AuditInput
 from orchestrations import names
+from orchestrations.admission import admitted
 from orchestrations.policies import STORAGE_RETRY
 
 bp = df.Blueprint()
@@ -49,7 +51,7 @@ def _decision(payload: Any) -> ApprovalDecision:
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.APPROVAL)
 def approval(context: df.DurableOrchestrationContext) -> Any:
-    request = ApprovalInput.model_validate(context.get_input())
+    request = ApprovalInput.model_validate((yield from admitted(context, names.APPROVAL)))
     digest = request.plan.digest()
     expires = context.current_utc_datetime + timedelta(seconds=request.timeout_seconds)
     seq = 0

@@ -37,7 +37,9 @@ def batch_sweep(context: df.DurableOrchestrationContext) -> Any:
             runs.append(
                 context.call_sub_orchestrator(
                     names.COORDINATOR,
-                    CoordinatorInput(request=request, limits=sweep.limits).model_dump(mode="json"),
+                    CoordinatorInput(
+                        request=request, limits=sweep.limits, owner=sweep.owner
+                    ).model_dump(mode="json"),
                     workflow_id,
                 )
             )

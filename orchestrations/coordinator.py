@@ -21,13 +21,16 @@ from core.models import (
     Plan,
     PlanInput,
     PlanOutput,
+    SealedStart,
     SynthesisInput,
     SynthesisOutput,
+    WorkflowLimits,
     WorkflowRecord,
     is_self_test,
 )
 from core.telemetry import workflow_finished, workflow_started
 from orchestrations import names
+from orchestrations.admission import start_children
 from orchestrations.policies import MODEL_RETRY, STORAGE_RETRY
 
 bp = df.Blueprint()
@@ -76,16 +79,28 @@ def coordinator(context: df.DurableOrchestrationContext) -> Any:
 
 def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     workflow_input = CoordinatorInput.from_payload(context.get_input())
-    request, limits = workflow_input.request, workflow_input.limits
+    request = workflow_input.request
     workflow_id = context.instance_id
     started = context.current_utc_datetime
+    # The settings cap whatever limits the input names (it may come through the webhooks).
+    limits = WorkflowLimits.model_validate(
+        (
+            yield context.call_activity(
+                names.RUN_LIMITS, workflow_input.limits.model_dump(mode="json")
+            )
+        )
+    )
     budget = request.budget_tokens or limits.default_budget_tokens
     context.set_custom_status(_status("planning", 0, 0, 0, budget))
 
     if is_self_test(request.query_type):
-        raw = yield context.call_sub_orchestrator(
-            names.SELF_TEST, request.model_dump(mode="json"), f"{workflow_id}:self-test"
+        self_test = SealedStart(
+            orchestration=names.SELF_TEST,
+            instance_id=f"{workflow_id}:self-test",
+            input=request.model_dump(mode="json"),
         )
+        (run,) = yield from start_children(context, workflow_id, [self_test])
+        raw = yield run
         result = CoordinatorResult.model_validate(raw)
         return (yield from _finish(context, result, started))
 
@@ -105,6 +120,17 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
 
     approval: ApprovalOutcome | None = None
     if plan.needs_approval or request.require_approval:
+        approval_input = ApprovalInput(
+            workflow_id=workflow_id, plan=plan, timeout_seconds=limits.approval_timeout_seconds
+        )
+        approval_start = SealedStart(
+            orchestration=names.APPROVAL,
+            instance_id=f"{workflow_id}:approval",
+            input=approval_input.model_dump(mode="json"),
+        )
+        (waiting,) = yield from start_children(context, workflow_id, [approval_start])
+        # Shown in the episode that starts the approval step, so a decision sent once the
+        # status says so finds that step.
         context.set_custom_status(
             _status(
                 "awaiting_approval",
@@ -116,19 +142,8 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 plan_digest=plan.digest(),
             )
         )
-        approval_input = ApprovalInput(
-            workflow_id=workflow_id, plan=plan, timeout_seconds=limits.approval_timeout_seconds
-        )
         try:
-            approval = ApprovalOutcome.model_validate(
-                (
-                    yield context.call_sub_orchestrator(
-                        names.APPROVAL,
-                        approval_input.model_dump(mode="json"),
-                        f"{workflow_id}:approval",
-                    )
-                )
-            )
+            approval = ApprovalOutcome.model_validate((yield waiting))
         except Exception as exc:
             approval = ApprovalOutcome(
                 approved=False,
@@ -155,10 +170,11 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     synthesis_share = max(MIN_SYNTHESIS_TOKENS, budget // 6)
     per_agent = max(0, (budget - tokens - synthesis_share) // total)
     context.set_custom_status(_status("running_agents", 0, total, tokens, budget))
-    runs = [
-        context.call_sub_orchestrator(
-            names.AGENT_RUN,
-            AgentTask(
+    agent_starts = [
+        SealedStart(
+            orchestration=names.AGENT_RUN,
+            instance_id=f"{workflow_id}:{t.agent}",
+            input=AgentTask(
                 workflow_id=workflow_id,
                 agent=t.agent,
                 task=t.task,
@@ -168,10 +184,10 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 budget_tokens=per_agent,
                 max_steps=planned.max_steps.get(t.agent, limits.max_steps),
             ).model_dump(mode="json"),
-            f"{workflow_id}:{t.agent}",
         )
         for t in plan.tasks
     ]
+    runs = yield from start_children(context, workflow_id, agent_starts)
     pending = list(runs)
     done = 0
     while pending:

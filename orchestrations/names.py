@@ -17,7 +17,12 @@ RECORD_AUDIT = "record_audit"
 SELF_TEST_AGENT = "self_test"
 SELF_TEST_AGENTS = "self_test_agents"
 FIND_SWEEP_TARGETS = "find_sweep_targets"
+RUN_LIMITS = "run_limits"
+SEAL_INPUTS = "seal_inputs"
+ADMIT_INPUT = "admit_input"
 
 APPROVAL_EVENT = "approval"
 
 PUBLIC_ORCHESTRATORS = frozenset({COORDINATOR, BATCH_SWEEP})
+INTERNAL_ORCHESTRATORS = frozenset({AGENT_RUN, APPROVAL, SELF_TEST})
+"""Started only by the coordinator, on inputs it sealed (`core.auth.input_proofs`)."""

@@ -1,5 +1,6 @@
 """`self_test_run`: the health/system_test workflow. It calls every catalogue agent's
-self-test tool in parallel, without the model, and reports each agent's result."""
+self-test tool in parallel, without the model, and reports each agent's result. It runs only
+on an input the coordinator sealed (`admission`)."""
 
 from typing import Any
 
@@ -14,6 +15,7 @@ from core.models import (
     SelfTestInput,
 )
 from orchestrations import names
+from orchestrations.admission import admitted
 from orchestrations.policies import TOOL_RETRY
 
 bp = df.Blueprint()
@@ -21,7 +23,7 @@ bp = df.Blueprint()
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.SELF_TEST)
 def self_test_run(context: df.DurableOrchestrationContext) -> Any:
-    request = CoordinatorRequest.model_validate(context.get_input())
+    request = CoordinatorRequest.model_validate((yield from admitted(context, names.SELF_TEST)))
     workflow_id = context.parent_instance_id or context.instance_id
     # The catalogue is read in an activity: a redeployed catalogue must not change a replay.
     catalogue = SelfTestAgents.model_validate(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,19 +34,41 @@ class ErrorBody(BaseModel):
 
 
 class StatusLinks(BaseModel):
-    """The Durable Functions management URLs of one instance (the check-status payload)."""
-
-    model_config = ConfigDict(extra="allow")
+    """The check-status payload of one instance, in the Durable Functions shape, with links
+    to the app's own role-checked `instances/{id}` routes (never to the extension's webhooks,
+    whose system key the app does not hand out)."""
 
     id: str
-    statusQueryGetUri: str
-    sendEventPostUri: str | None = None
-    terminatePostUri: str | None = None
-    rewindPostUri: str | None = None
-    purgeHistoryDeleteUri: str | None = None
-    restartPostUri: str | None = None
-    suspendPostUri: str | None = None
-    resumePostUri: str | None = None
+    statusQueryGetUri: str = Field(description="`GET`: the instance's status (202 while active).")
+    sendEventPostUri: str = Field(description="`POST` with `{eventName}` filled in (Admin).")
+    terminatePostUri: str = Field(description="`POST` with `{text}` filled in: terminate it.")
+    purgeHistoryDeleteUri: str = Field(description="`DELETE`: purge its history (Admin).")
+
+
+class InstanceStatus(BaseModel):
+    """Answer of `GET /instances/{id}`: the instance in the Durable status shape."""
+
+    name: str | None
+    instanceId: str
+    runtimeStatus: str
+    customStatus: Any = None
+    output: Any = None
+    createdTime: str | None = None
+    lastUpdatedTime: str | None = None
+
+
+class TerminationReport(BaseModel):
+    """Answer of `POST /instances/{id}/terminate`: what was terminated, the run first."""
+
+    instanceId: str
+    terminated: list[str]
+
+
+class PurgeReport(BaseModel):
+    """Answer of `DELETE /instances/{id}`: instances whose history was deleted."""
+
+    instanceId: str
+    instancesDeleted: int
 
 
 class OrchestrateResponse(BaseModel):

@@ -14,7 +14,8 @@ from triggers.api_models import ApprovalAccepted, ApprovalRequest
 from triggers.endpoint import api_endpoint, json_response, parse, read_json
 from triggers.errors import ConflictError, RequestValidationError
 from triggers.identity import authorize, caller_identity
-from triggers.instances import Status, find_instance, is_finished, runtime_name
+from triggers.instances import Status, find_instance, is_finished, raise_event, runtime_name
+from triggers.run_access import RunAction
 from triggers.workflows import coordinator_workflow, progress_of
 
 bp = df.Blueprint()
@@ -28,10 +29,13 @@ def approval_instance_id(workflow_id: str) -> str:
     return f"{workflow_id}:approval"
 
 
-async def pending_plan_digest(client: df.DurableOrchestrationClient, workflow_id: str) -> str:
-    """The digest of the plan the workflow awaits a decision on; ConflictError when it awaits
-    none (or its approval step has not started or has ended)."""
-    status = await coordinator_workflow(client, workflow_id)
+async def pending_plan_digest(
+    client: df.DurableOrchestrationClient, workflow_id: str, principal: Principal
+) -> str:
+    """The digest of the plan the workflow awaits a decision on; NotFoundError when
+    `principal` may not decide on it, ConflictError when it awaits none (or its approval step
+    has not started or has ended)."""
+    status = await coordinator_workflow(client, workflow_id, principal, RunAction.DECIDE)
     progress = progress_of(status)
     if status.runtime_status != Status.Running or progress.phase != AWAITING_APPROVAL:
         raise ConflictError.about(
@@ -77,9 +81,10 @@ async def decide_approval(
     principal = await authorize(req, APPROVER, ADMIN)
     workflow_id = req.route_params.get("id", "")
     body = parse(ApprovalRequest, read_json(req))
-    decision = decision_of(principal, body, await pending_plan_digest(client, workflow_id))
+    plan_digest = await pending_plan_digest(client, workflow_id, principal)
+    decision = decision_of(principal, body, plan_digest)
     target = approval_instance_id(workflow_id)
-    await client.raise_event(target, names.APPROVAL_EVENT, decision.model_dump(mode="json"))
+    await raise_event(client, target, names.APPROVAL_EVENT, decision.model_dump(mode="json"))
     url = routes.workflow_url(req, routes.APPROVAL, workflow_id)
     accepted = ApprovalAccepted(
         workflow_id=workflow_id,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
+from triggers.instance_ids import is_valid_instance_id, url_segment
+
 Status = df.OrchestrationRuntimeStatus
-MAX_INSTANCE_ID = 256
 
 ACTIVE = (Status.Pending, Status.Running, Status.Suspended)
 """Instances that may still do work."""
@@ -15,23 +18,22 @@ FINISHED = (Status.Completed, Status.Failed, Status.Terminated, Status.Canceled)
 """Instances whose history may be purged."""
 
 
-def is_valid_instance_id(instance_id: str) -> bool:
-    """True for an id an instance can have: Durable Task ids are 1-256 characters without
-    '/', '\\', '#', '?' or control characters (the SDK's client puts ids into URLs as they are)."""
-    return 0 < len(instance_id) <= MAX_INSTANCE_ID and not any(
-        ch in "/\\#?" or ord(ch) < 32 or 127 <= ord(ch) <= 159 for ch in instance_id
-    )
-
-
 async def find_instance(
-    client: df.DurableOrchestrationClient, instance_id: str
+    client: df.DurableOrchestrationClient, instance_id: str, *, show_input: bool = False
 ) -> DurableOrchestrationStatus | None:
-    """The instance's status, or None when no instance has that id."""
+    """The instance's status, or None when no instance has that id (or it is no valid id)."""
     if not is_valid_instance_id(instance_id):
         return None
-    status = await client.get_status(instance_id)
+    status = await client.get_status(url_segment(instance_id), show_input=show_input)
     # The SDK's status is falsy when the extension answered 404 (no created time).
     return status if status else None
+
+
+async def raise_event(
+    client: df.DurableOrchestrationClient, instance_id: str, event: str, data: Any
+) -> None:
+    """Raise `event` with `data` on the instance (its id percent-encoded into the URL)."""
+    await client.raise_event(url_segment(instance_id), event, data)
 
 
 def runtime_name(status: DurableOrchestrationStatus) -> str:

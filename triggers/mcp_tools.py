@@ -10,7 +10,6 @@ Each tool is an `mcp_tool_trigger` with `toolProperties` built from its argument
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import quote
 
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
@@ -23,7 +22,6 @@ from triggers import routes
 from triggers.a2a.callers import DECIDE_ROLES, READ_ROLES, START_ROLES, approver_name
 from triggers.a2a.runs import (
     awaiting_approval,
-    read_run,
     send_decision,
     start_run,
     wait_until_settled,
@@ -31,6 +29,7 @@ from triggers.a2a.runs import (
 from triggers.api_models import ApprovalAccepted
 from triggers.approval import approval_instance_id
 from triggers.errors import RequestValidationError
+from triggers.instance_ids import url_segment
 from triggers.instances import Status, is_finished
 from triggers.mcp_calls import McpInvocation, arguments, run_tool
 from triggers.mcp_models import (
@@ -44,13 +43,13 @@ from triggers.mcp_models import (
     WorkflowArguments,
 )
 from triggers.mcp_schema import tool_properties
-from triggers.workflows import workflow_status
+from triggers.workflows import coordinator_workflow, workflow_status
 
 bp = df.Blueprint()
 
 
 def _workflow_url(call: McpInvocation, workflow_id: str) -> str:
-    return call.api_url(routes.WORKFLOW.format(id=quote(workflow_id, safe=":")))
+    return call.api_url(routes.WORKFLOW.format(id=url_segment(workflow_id)))
 
 
 def _next_step(status: DurableOrchestrationStatus, workflow_id: str) -> str:
@@ -97,7 +96,7 @@ async def mcp_ask_agents(context: str, client: df.DurableOrchestrationClient) ->
 
     async def ask(call: McpInvocation, principal: Principal) -> RunView:
         args = arguments(call, AskAgentsArguments)
-        workflow_id = await start_run(client, args.request())
+        workflow_id = await start_run(client, args.request(), owner=principal)
         wait = (
             get_settings().ORCHESTRATE_WAIT_SECONDS
             if args.wait_seconds is None
@@ -122,7 +121,7 @@ async def mcp_get_workflow(context: str, client: df.DurableOrchestrationClient) 
 
     async def get(call: McpInvocation, principal: Principal) -> RunView:
         args = arguments(call, WorkflowArguments)
-        return run_view(call, await read_run(client, args.workflow_id))
+        return run_view(call, await coordinator_workflow(client, args.workflow_id, principal))
 
     return await run_tool(context, READ_ROLES, get)
 
@@ -138,6 +137,7 @@ async def _decide(context: str, client: df.DurableOrchestrationClient, approved:
         decision = await send_decision(
             client,
             args.workflow_id,
+            principal=principal,
             approved=approved,
             approver=approver,
             comment=args.comment,

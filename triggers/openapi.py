@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from core.catalogue import get_catalogue
-from core.models import CoordinatorInput, CoordinatorRequest, SweepInput
+from core.models import CoordinatorRequest, SweepRequest
 from orchestrations import names
 from triggers import routes
 from triggers.api_models import (
@@ -21,22 +21,25 @@ from triggers.api_models import (
     AuditLog,
     ErrorBody,
     HealthReport,
+    InstanceStatus,
     Liveness,
     OrchestrateResponse,
+    PurgeReport,
     ResetReport,
     ResetRequest,
     StatusLinks,
+    TerminationReport,
     WorkflowStatus,
 )
 from triggers.endpoint import MAX_BODY_BYTES
+from triggers.instance_ids import PATTERN_TEXT
 
 Mode = Literal["validation", "serialization"]
 Schema = dict[str, Any]
 
 REQUESTS: list[type[BaseModel]] = [
     CoordinatorRequest,
-    CoordinatorInput,
-    SweepInput,
+    SweepRequest,
     ApprovalRequest,
     ResetRequest,
 ]
@@ -51,6 +54,9 @@ RESPONSES: list[type[BaseModel]] = [
     AgentStatusReport,
     ResetReport,
     AuditLog,
+    InstanceStatus,
+    TerminationReport,
+    PurgeReport,
 ]
 ERRORS = {
     400: "The body is not JSON (`invalid_json`) or a field is wrong (`validation_error`).",
@@ -108,14 +114,19 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
 
     anonymous: list[Schema] = []
     workflow_id = _path_parameter("id", "The workflow id (the coordinator's instance id).")
+    instance_id = _path_parameter(
+        "id", f"An instance id the caller may act on: {PATTERN_TEXT}."
+    )
     return {
         "/" + routes.START: {
             "post": {
                 "operationId": "startOrchestrator",
                 "summary": "Start a public orchestration",
-                "description": "The body is the orchestration's input: for `coordinator` a "
-                "CoordinatorRequest (the settings' limits apply) or a CoordinatorInput; for "
-                "`batch_sweep` a SweepInput. The name is matched case-insensitively.",
+                "description": "The body is the orchestration's public request: for "
+                "`coordinator` a CoordinatorRequest, for `batch_sweep` a SweepRequest. Limits "
+                "come from the settings and the caller is recorded as the run's owner. The "
+                "links point to this API's `instances/{id}` routes. The name is matched "
+                "case-insensitively.",
                 "parameters": [
                     _path_parameter(
                         "name", "Orchestrator name.", sorted(names.PUBLIC_ORCHESTRATORS)
@@ -124,7 +135,7 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                 "requestBody": {
                     "required": True,
                     "content": _json(
-                        {"oneOf": [ref[CoordinatorRequest], ref[CoordinatorInput], ref[SweepInput]]}
+                        {"oneOf": [ref[CoordinatorRequest], ref[SweepRequest]]}
                     ),
                 },
                 "responses": {
@@ -208,6 +219,56 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                     ),
                     **errors(400, 404, 409, 413, 503),
                 },
+            }
+        },
+        "/" + routes.INSTANCE: {
+            "get": {
+                "operationId": "getInstance",
+                "summary": "An instance's status (where `statusQueryGetUri` points)",
+                "description": "Operators read their own runs, Approvers and Admins any.",
+                "parameters": [instance_id],
+                "responses": {
+                    "200": _answer("The instance finished.", ref[InstanceStatus]),
+                    "202": _answer(
+                        "The instance is still active.",
+                        ref[InstanceStatus],
+                        Location="This URL.",
+                        Retry_After="Seconds to wait.",
+                    ),
+                    **errors(400, 404, 503),
+                },
+            },
+            "delete": {
+                "operationId": "purgeInstance",
+                "summary": "Purge a finished run's history and its sub-orchestrations' (Admin)",
+                "parameters": [instance_id],
+                "responses": {
+                    "200": _answer("Purged.", ref[PurgeReport]),
+                    **errors(400, 404, 409, 503),
+                },
+            },
+        },
+        "/" + routes.INSTANCE_TERMINATE: {
+            "post": {
+                "operationId": "terminateInstance",
+                "summary": "Terminate a run and its running sub-orchestrations",
+                "description": "Operators terminate their own runs, Admins any. Query "
+                "parameter `reason` (at most 1000 characters).",
+                "parameters": [instance_id],
+                "responses": {
+                    "202": _answer("Terminated.", ref[TerminationReport]),
+                    **errors(400, 404, 409, 503),
+                },
+            }
+        },
+        "/" + routes.INSTANCE_EVENT: {
+            "post": {
+                "operationId": "raiseInstanceEvent",
+                "summary": "Raise an external event on an active instance (Admin)",
+                "description": "The JSON body is the event's data. A raised `approval` event "
+                "is not an approval: decide at `coordinator/workflows/{id}/approval`.",
+                "parameters": [instance_id, _path_parameter("event", "The event's name.")],
+                "responses": {"202": _answer("Raised."), **errors(400, 404, 409, 413, 503)},
             }
         },
         "/" + routes.AGENT_STATUS: {

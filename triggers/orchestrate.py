@@ -15,11 +15,12 @@ from core.models import CoordinatorResult
 from core.settings import get_settings
 from orchestrations import names
 from triggers import routes
-from triggers.api_models import OrchestrateResponse, StatusLinks
+from triggers.api_models import OrchestrateResponse
 from triggers.endpoint import api_endpoint, json_response, read_json
 from triggers.identity import authorize
-from triggers.instances import Status, is_finished, runtime_name
-from triggers.workflow_input import coordinator_request_input
+from triggers.instances import Status, find_instance, is_finished, runtime_name
+from triggers.starting import start_orchestration
+from triggers.workflow_input import coordinator_input
 
 bp = df.Blueprint()
 
@@ -30,15 +31,16 @@ RETRY_AFTER_SECONDS = 2
 
 async def wait_for_finish(
     client: df.DurableOrchestrationClient, instance_id: str, timeout: float
-) -> DurableOrchestrationStatus:
-    """The instance's status once it finished, or the last one seen after `timeout` seconds."""
+) -> DurableOrchestrationStatus | None:
+    """The instance's status once it finished, or the last one seen after `timeout` seconds
+    (None while the backend does not show it yet)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     delay = FIRST_POLL_SECONDS
     while True:
-        status = await client.get_status(instance_id)
+        status = await find_instance(client, instance_id)
         remaining = deadline - loop.time()
-        if is_finished(status) or remaining <= 0:
+        if (status is not None and is_finished(status)) or remaining <= 0:
             return status
         await asyncio.sleep(min(delay, remaining))
         delay = min(delay * 2, MAX_POLL_SECONDS)
@@ -61,21 +63,22 @@ def finished_response(
 async def orchestrate(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
-    """Start the coordinator with the settings' limits; wait up to ORCHESTRATE_WAIT_SECONDS."""
-    await authorize(req, OPERATOR, ADMIN)
-    workflow_input = coordinator_request_input(read_json(req))
-    instance_id = await client.start_new(
-        names.COORDINATOR, None, workflow_input.model_dump(mode="json")
+    """Start the coordinator with the settings' limits, owned by the caller; wait up to
+    ORCHESTRATE_WAIT_SECONDS."""
+    principal = await authorize(req, OPERATOR, ADMIN)
+    workflow_input = coordinator_input(read_json(req), principal)
+    instance_id = await start_orchestration(
+        client, names.COORDINATOR, workflow_input.model_dump(mode="json")
     )
     status = await wait_for_finish(client, instance_id, get_settings().ORCHESTRATE_WAIT_SECONDS)
-    links = StatusLinks.model_validate(client.get_client_response_links(req, instance_id))
+    links = routes.status_links(req, routes.ORCHESTRATE, instance_id)
     answer = OrchestrateResponse(
         workflow_id=instance_id,
         status=runtime_name(status) if status else Status.Pending.value,
         workflow_url=routes.workflow_url(req, routes.ORCHESTRATE, instance_id),
         status_urls=links,
     )
-    if is_finished(status):
+    if status is not None and is_finished(status):
         return finished_response(status, answer)
     headers = {"Location": links.statusQueryGetUri, "Retry-After": str(RETRY_AFTER_SECONDS)}
     return json_response(answer, 202, headers, exclude={"result", "error"})

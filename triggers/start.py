@@ -1,5 +1,7 @@
-"""`POST /api/orchestrators/{name}`: start a public orchestration with the JSON body as its
-input, answered with the standard Durable 202 check-status response."""
+"""`POST /api/orchestrators/{name}`: start a public orchestration on the JSON body (its
+public request model only: limits come from the settings, the owner is the caller), answered
+with the standard Durable 202 check-status response whose links point to the app's own
+`instances/{id}` routes."""
 
 from __future__ import annotations
 
@@ -8,23 +10,26 @@ from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+from pydantic import BaseModel
 
-from core.auth import ADMIN, OPERATOR
-from core.models import SweepInput
+from core.auth import ADMIN, OPERATOR, Principal
 from orchestrations import names
-from triggers.endpoint import api_endpoint, parse, read_json
+from triggers import routes
+from triggers.endpoint import api_endpoint, json_response, read_json
 from triggers.errors import NotFoundError
 from triggers.identity import authorize
-from triggers.workflow_input import coordinator_input
+from triggers.starting import start_orchestration
+from triggers.workflow_input import coordinator_input, sweep_input
 
 bp = df.Blueprint()
 
-InputParser = Callable[[Any], dict[str, Any]]
+InputBuilder = Callable[[Any, Principal], BaseModel]
 
-INPUTS: dict[str, InputParser] = {
-    names.COORDINATOR: lambda body: coordinator_input(body).model_dump(mode="json"),
-    names.BATCH_SWEEP: lambda body: parse(SweepInput, body).model_dump(mode="json"),
+INPUTS: dict[str, InputBuilder] = {
+    names.COORDINATOR: coordinator_input,
+    names.BATCH_SWEEP: sweep_input,
 }
+RETRY_AFTER_SECONDS = "2"
 """How each public orchestrator's input is validated; every name in PUBLIC_ORCHESTRATORS."""
 
 
@@ -36,7 +41,7 @@ def public_orchestrator(name: str) -> str:
             return known
     raise NotFoundError.about(
         "name",
-        f"no public orchestrator '{name}'; "
+        f"no public orchestrator {name[:100]!r}; "
         f"public orchestrators: {', '.join(sorted(names.PUBLIC_ORCHESTRATORS))}",
     )
 
@@ -48,8 +53,10 @@ async def start_orchestrator(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     """Validate the body as the orchestrator's input and start it; 202 with its status URLs."""
-    await authorize(req, OPERATOR, ADMIN)
+    principal = await authorize(req, OPERATOR, ADMIN)
     name = public_orchestrator(req.route_params.get("name", ""))
-    workflow_input = INPUTS[name](read_json(req))
-    instance_id = await client.start_new(name, None, workflow_input)
-    return client.create_check_status_response(req, instance_id)
+    workflow_input = INPUTS[name](read_json(req), principal)
+    instance_id = await start_orchestration(client, name, workflow_input.model_dump(mode="json"))
+    links = routes.status_links(req, routes.START, instance_id)
+    headers = {"Location": links.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS}
+    return json_response(links, 202, headers)

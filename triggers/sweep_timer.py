@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 import azure.durable_functions as df
 import azure.functions as func
 
-from core.models import SweepInput
-from core.settings import get_settings
 from orchestrations import names
 from triggers.instances import find_instance
-from triggers.workflow_input import workflow_limits
+from triggers.starting import start_orchestration
+from triggers.workflow_input import sweep_input
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -37,10 +36,10 @@ async def start_sweep(client: df.DurableOrchestrationClient, moment: datetime) -
     if await find_instance(client, instance_id) is not None:
         log.info("Batch sweep %s already exists; not starting it again", instance_id)
         return None
-    sweep = SweepInput(
-        slot=slot, max_parallel=get_settings().BATCH_SWEEP_MAX_PARALLEL, limits=workflow_limits()
+    sweep = sweep_input({"slot": slot}, None)
+    await start_orchestration(
+        client, names.BATCH_SWEEP, sweep.model_dump(mode="json"), instance_id
     )
-    await client.start_new(names.BATCH_SWEEP, instance_id, sweep.model_dump(mode="json"))
     log.info("Started batch sweep %s", instance_id)
     return instance_id
 

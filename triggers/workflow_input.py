@@ -1,12 +1,22 @@
-"""The coordinator's input as the HTTP API builds it: the caller's request, validated, with
-the operator's limits from the settings."""
+"""Run inputs as the app builds them: the caller's request, validated against the public
+request model only, with the operator's limits from the settings and the verified starter as
+owner. Nothing a caller sends can set limits or ownership."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from core.auth import Principal
 from core.catalogue import get_catalogue
-from core.models import CoordinatorInput, CoordinatorRequest, QueryType, WorkflowLimits
+from core.models import (
+    CoordinatorInput,
+    CoordinatorRequest,
+    QueryType,
+    RunOwner,
+    SweepInput,
+    SweepRequest,
+    WorkflowLimits,
+)
 from core.settings import get_settings
 from triggers.endpoint import parse
 from triggers.errors import RequestValidationError
@@ -20,6 +30,11 @@ def workflow_limits() -> WorkflowLimits:
         max_steps=settings.MAX_AGENT_STEPS,
         approval_timeout_seconds=settings.APPROVAL_TIMEOUT_SECONDS,
     )
+
+
+def run_owner(principal: Principal) -> RunOwner:
+    """The owner a run started by `principal` records."""
+    return RunOwner(oid=principal.oid, name=principal.display_name)
 
 
 def check_query_length(request: CoordinatorRequest, field: str = "query") -> CoordinatorRequest:
@@ -44,18 +59,21 @@ def check_query_type(request: CoordinatorRequest, field: str = "query_type") -> 
     )
 
 
-def coordinator_request_input(payload: Any) -> CoordinatorInput:
-    """A bare CoordinatorRequest body, with the settings' limits."""
+def coordinator_input(payload: Any, principal: Principal) -> CoordinatorInput:
+    """A CoordinatorRequest body as the coordinator's input: the settings' limits, the caller
+    as owner. Any other field (`limits`, `owner`, `request`) is a RequestValidationError."""
     request = check_query_type(check_query_length(parse(CoordinatorRequest, payload)))
-    return CoordinatorInput(request=request, limits=workflow_limits())
+    return CoordinatorInput(request=request, limits=workflow_limits(), owner=run_owner(principal))
 
 
-def coordinator_input(payload: Any) -> CoordinatorInput:
-    """A CoordinatorInput body (`{"request": ..., "limits": ...}`, limits as given) or a bare
-    CoordinatorRequest body (the settings' limits)."""
-    if isinstance(payload, dict) and "request" in payload:
-        workflow_input = parse(CoordinatorInput, payload)
-        check_query_length(workflow_input.request, "request.query")
-        check_query_type(workflow_input.request, "request.query_type")
-        return workflow_input
-    return coordinator_request_input(payload)
+def sweep_input(payload: Any, principal: Principal | None) -> SweepInput:
+    """A SweepRequest body as the batch sweep's input: BATCH_SWEEP_MAX_PARALLEL, the settings'
+    limits and the caller (None for the timer) as owner."""
+    request = parse(SweepRequest, payload)
+    return SweepInput(
+        slot=request.slot,
+        limit=request.limit,
+        max_parallel=get_settings().BATCH_SWEEP_MAX_PARALLEL,
+        limits=workflow_limits(),
+        owner=run_owner(principal) if principal else None,
+    )

@@ -7,27 +7,28 @@ import azure.durable_functions as df
 import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
-from core.auth import ADMIN, APPROVER, OPERATOR
+from core.auth import ADMIN, APPROVER, OPERATOR, Principal
 from core.models import CoordinatorResult
 from orchestrations import names
 from triggers import routes
 from triggers.api_models import WorkflowProgress, WorkflowStatus
 from triggers.endpoint import api_endpoint, json_response
-from triggers.errors import NotFoundError
 from triggers.identity import authorize
-from triggers.instances import Status, find_instance, runtime_name
+from triggers.instances import Status, runtime_name
+from triggers.run_access import RunAction, accessible_run
 
 bp = df.Blueprint()
 
 
 async def coordinator_workflow(
-    client: df.DurableOrchestrationClient, workflow_id: str
+    client: df.DurableOrchestrationClient,
+    workflow_id: str,
+    principal: Principal,
+    action: RunAction = RunAction.READ,
 ) -> DurableOrchestrationStatus:
-    """The status of the coordinator instance `workflow_id`; NotFoundError for any other id."""
-    status = await find_instance(client, workflow_id)
-    if status is None or status.name != names.COORDINATOR:
-        raise NotFoundError.about("id", f"no coordinator workflow '{workflow_id}'")
-    return status
+    """The status of the coordinator instance `workflow_id` if `principal` may do `action`
+    on it; NotFoundError for any other id or a run that is not the caller's."""
+    return await accessible_run(client, principal, workflow_id, action, name=names.COORDINATOR)
 
 
 def progress_of(status: DurableOrchestrationStatus) -> WorkflowProgress:
@@ -61,6 +62,6 @@ async def get_workflow(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
 ) -> func.HttpResponse:
     """200 with the workflow's status; 404 when no coordinator workflow has the id."""
-    await authorize(req, OPERATOR, APPROVER, ADMIN)
-    status = await coordinator_workflow(client, req.route_params.get("id", ""))
+    principal = await authorize(req, OPERATOR, APPROVER, ADMIN)
+    status = await coordinator_workflow(client, req.route_params.get("id", ""), principal)
     return json_response(workflow_status(status))

@@ -56,6 +56,8 @@ class AuditKind(StrEnum):
 
     APPROVAL = "approval"
     ADMIN_ACTION = "admin_action"
+    REJECTED_INPUT = "rejected_input"
+    """An internal orchestrator refused an input the app did not issue."""
 
 
 class TokenUsage(BaseModel):

@@ -12,7 +12,7 @@ if [ -z "$base" ]; then
 fi
 attempts="${VERIFY_ATTEMPTS:-30}"
 delay="${VERIFY_DELAY_SECONDS:-10}"
-protected_path="${VERIFY_PROTECTED_PATH-/api/admin/reset-system}"
+protected_path="${VERIFY_PROTECTED_PATH-/api/manage/reset-system}"
 
 i=1
 while :; do

@@ -236,8 +236,11 @@ def test_start_orchestrator_answers_the_durable_check_status_contract(
     assert response.headers["location"] == links["statusQueryGetUri"]
     assert {"sendEventPostUri", "terminatePostUri", "purgeHistoryDeleteUri"} <= set(links)
     status_url = links["statusQueryGetUri"].replace("http://localhost:", "http://127.0.0.1:")
+    assert status_url.startswith(f"{app_host.url}/api/instances/")
+    assert "code=" not in response.text
+    assert httpx.get(status_url).status_code == 401, "the link carries no key"
     deadline = time.monotonic() + 30
-    while (status := httpx.get(status_url)).status_code == 202:
+    while (status := api.get(status_url)).status_code == 202:
         assert time.monotonic() < deadline
         time.sleep(0.1)
     assert status.status_code == 200, status.text
@@ -263,7 +266,7 @@ def test_start_orchestrator_answers_the_durable_check_status_contract(
             "",
         ),
         ("POST", "coordinator/orchestrate", ["hi"], "body", "dictionary"),
-        ("POST", "orchestrators/coordinator", {"request": {"query": ""}}, "request.query", ""),
+        ("POST", "orchestrators/coordinator", {"request": {"query": "hi"}}, "request", "Extra"),
         ("POST", "orchestrators/batch_sweep", {"max_parallel": 2}, "slot", "required"),
         ("POST", "coordinator/workflows/any/approval", {"approved": "maybe"}, "approved", ""),
         ("POST", "coordinator/workflows/any/approval", b"nope", "body", "not valid JSON"),

@@ -15,6 +15,7 @@ from tests.services import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "verify_deployment.py"
+HOOK = REPO / "infra" / "hooks" / "verify-deployment.sh"
 
 
 def verify(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -92,3 +93,11 @@ def test_missing_base_url_is_a_usage_error():
     run = verify()
     assert run.returncode == 2
     assert "DEPLOYMENT_ENDPOINT" in run.stderr
+
+
+def test_deploy_hook_probes_the_real_health_and_reset_routes(app_host: AppHost):
+    env = {**os.environ, "SERVICE_API_URI": app_host.url, "VERIFY_ATTEMPTS": "1"}
+    run = subprocess.run(["sh", str(HOOK)], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"verify: {app_host.url}/api/health answered 200" in run.stdout
+    assert "anonymous POST /api/manage/reset-system refused with 401" in run.stdout

@@ -98,7 +98,9 @@ async def _start(invocation: Invocation, message: Message) -> str:
     stored.CopyFrom(message)
     stored.context_id, stored.task_id = context_id, task_id
     annotations = {"contextId": context_id, "message": MessageToDict(stored)}
-    await start_run(invocation.client, request, instance_id=task_id, annotations=annotations)
+    await start_run(
+        invocation.client, request, owner=principal, instance_id=task_id, annotations=annotations
+    )
     return task_id
 
 
@@ -125,6 +127,7 @@ async def _decide(invocation: Invocation, message: Message) -> str:
     await send_decision(
         invocation.client,
         task_id,
+        principal=principal,
         approved=decision.approved,
         approver=approver,
         comment=decision.comment,

@@ -14,13 +14,15 @@ from typing import Any
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
+from core.auth import Principal
 from core.models import ApprovalDecision
 from orchestrations import names
 from triggers.approval import AWAITING_APPROVAL, approval_instance_id, pending_plan_digest
 from triggers.endpoint import parse
 from triggers.errors import ConflictError, NotFoundError
-from triggers.instances import Status, is_finished, is_valid_instance_id
-from triggers.workflow_input import coordinator_request_input
+from triggers.instances import Status, find_instance, is_finished, raise_event
+from triggers.starting import start_orchestration
+from triggers.workflow_input import coordinator_input
 from triggers.workflows import progress_of
 
 FIRST_POLL_SECONDS = 0.05
@@ -68,19 +70,6 @@ def annotations_of(status: DurableOrchestrationStatus) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def addressable(workflow_id: str) -> bool:
-    """True for an id the Durable client can put into its request URLs as it is (it does not
-    percent-encode them): a valid instance id that is not a dot segment, has no `%` and is
-    valid Unicode text (no lone surrogate)."""
-    if not is_valid_instance_id(workflow_id) or not workflow_id.strip(".") or "%" in workflow_id:
-        return False
-    try:
-        workflow_id.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def shown(workflow_id: str) -> str:
     """`workflow_id` as an error message may quote it: at most 80 characters, escaped."""
     cut = workflow_id if len(workflow_id) <= 80 else workflow_id[:80] + "..."
@@ -91,13 +80,9 @@ async def read_run(
     client: df.DurableOrchestrationClient, workflow_id: str, *, show_input: bool = False
 ) -> DurableOrchestrationStatus:
     """The coordinator instance `workflow_id`; NotFoundError for an unknown id, an id no run
-    can have, or any other orchestration."""
-    status = (
-        await client.get_status(workflow_id, show_input=show_input)
-        if addressable(workflow_id)
-        else None
-    )
-    if not status or status.name != names.COORDINATOR:
+    can have (outside the instance-id pattern), or any other orchestration."""
+    status = await find_instance(client, workflow_id, show_input=show_input)
+    if status is None or status.name != names.COORDINATOR:
         raise NotFoundError.about("id", f"no coordinator workflow '{shown(workflow_id)}'")
     return status
 
@@ -126,23 +111,27 @@ async def start_run(
     client: df.DurableOrchestrationClient,
     request: Any,
     *,
+    owner: Principal,
     instance_id: str | None = None,
     annotations: dict[str, Any] | None = None,
 ) -> str:
     """Start the coordinator on `request` (a CoordinatorRequest body, validated here: raises
-    RequestValidationError) with the settings' limits; returns the workflow id."""
-    body: dict[str, Any] = coordinator_request_input(request).model_dump(mode="json")
+    RequestValidationError) with the settings' limits, owned by `owner`; returns the
+    workflow id."""
+    body: dict[str, Any] = coordinator_input(request, owner).model_dump(mode="json")
     if annotations:
         body[ANNOTATIONS_KEY] = annotations
-    return str(await client.start_new(names.COORDINATOR, instance_id, body))
+    return await start_orchestration(client, names.COORDINATOR, body, instance_id)
 
 
-async def _pending_digest(client: df.DurableOrchestrationClient, workflow_id: str) -> str:
+async def _pending_digest(
+    client: df.DurableOrchestrationClient, workflow_id: str, principal: Principal
+) -> str:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + DECISION_RETRY_SECONDS
     while True:
         try:
-            return await pending_plan_digest(client, workflow_id)
+            return await pending_plan_digest(client, workflow_id, principal)
         except ConflictError as exc:
             # Only "not started yet" carries Retry-After; anything else is final.
             if "Retry-After" not in exc.headers or loop.time() >= deadline:
@@ -154,6 +143,7 @@ async def send_decision(
     client: df.DurableOrchestrationClient,
     workflow_id: str,
     *,
+    principal: Principal,
     approved: bool,
     approver: str,
     comment: str = "",
@@ -161,10 +151,10 @@ async def send_decision(
 ) -> ApprovalDecision:
     """Raise the approval event of a run that awaits one, bound to the plan it shows.
 
-    Raises NotFoundError, ConflictError (nothing awaits a decision, or `digest` names another
+    Raises NotFoundError (also when `principal` may not decide on it), ConflictError (nothing awaits a decision, or `digest` names another
     plan) or RequestValidationError (a field out of bounds).
     """
-    plan_digest = await _pending_digest(client, workflow_id)
+    plan_digest = await _pending_digest(client, workflow_id, principal)
     if digest and digest != plan_digest:
         raise ConflictError.about(
             "digest",
@@ -175,7 +165,10 @@ async def send_decision(
         ApprovalDecision,
         {"approved": approved, "approver": approver, "digest": plan_digest, "comment": comment},
     )
-    await client.raise_event(
-        approval_instance_id(workflow_id), names.APPROVAL_EVENT, decision.model_dump(mode="json")
+    await raise_event(
+        client,
+        approval_instance_id(workflow_id),
+        names.APPROVAL_EVENT,
+        decision.model_dump(mode="json"),
     )
     return decision

@@ -7,14 +7,16 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from core.auth import Principal
+from core.auth import Principal, require_roles
 from triggers.errors import ConflictError, NotFoundError
+from triggers.monitor.access import MANAGER_ROLES, check_run_access
 from triggers.monitor.audit import audit
 from triggers.monitor.common import ALLOWED_ACTIONS, INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.operations import run_action
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status
+from triggers.run_access import RunAction
 
 bp = df.Blueprint()
 
@@ -46,9 +48,12 @@ async def act(
     client: df.DurableOrchestrationClient, principal: Principal, req: func.HttpRequest, action: str
 ) -> func.HttpResponse:
     """Check the state allows `action`, run it, audit it; 202 (200 for purge)."""
+    needed = RunAction.CANCEL if action == "terminate" else RunAction.MANAGE
+    if needed is RunAction.MANAGE:
+        require_roles(principal, *MANAGER_ROLES)
     body = read_body(req)
-    needs_history = action in ("purge", "terminate")
-    status = await read_status(client, instance_id_of(req), history=needs_history)
+    status = await read_status(client, instance_id_of(req), history=action == "purge")
+    await check_run_access(client, principal, status, needed)
     if status["runtimeStatus"] not in ALLOWED_ACTIONS[action]:
         allowed = ", ".join(sorted(ALLOWED_ACTIONS[action]))
         raise ConflictError.about(

@@ -9,15 +9,18 @@ import azure.durable_functions as df
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
 
-from core.auth import Principal
+from core.auth import ADMIN, APPROVER, Principal, require_roles
 from core.models import ApprovalDecision
 from orchestrations import names
 from triggers.errors import BadRequestError, ConflictError, NotFoundError
+from triggers.instance_ids import url_segment
+from triggers.monitor.access import check_run_access
 from triggers.monitor.common import INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.family import approval_of
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status, sdk_call
+from triggers.run_access import RunAction
 
 bp = df.Blueprint()
 
@@ -40,7 +43,9 @@ async def monitor_approval(
     """Approve or deny the plan a workflow waits on: raise `approval` on its approval
     sub-orchestration. The approver is the signed-in admin (the body's name only when
     authentication is off); 409 when nothing waits or the digest is not the plan's."""
+    require_roles(principal, APPROVER, ADMIN)
     status = await read_status(client, instance_id_of(req))
+    await check_run_access(client, principal, status, RunAction.DECIDE)
     try:
         body = ApprovalBody.model_validate(read_body(req))
     except ValidationError as exc:
@@ -67,7 +72,9 @@ async def monitor_approval(
         raise BadRequestError.about(str(error["loc"][0]), error["msg"]) from exc
     target = waiting["instanceId"]
     await sdk_call(
-        client.raise_event(target, names.APPROVAL_EVENT, decision.model_dump(mode="json"))
+        client.raise_event(
+            url_segment(target), names.APPROVAL_EVENT, decision.model_dump(mode="json")
+        )
     )
     verdict = "approved" if body.approved else "denied"
     return json_answer(

@@ -1,10 +1,10 @@
-"""How a monitor route answers: `monitor_endpoint` checks admin access, runs the handler and
-turns every error into a JSON answer; `json_answer` writes one that is never cached."""
+"""How a monitor route answers: `monitor_endpoint` checks the caller holds an app role, runs
+the handler and turns every error into a JSON answer; `json_answer` writes one that is never
+cached."""
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,8 +13,9 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import AuthError, auth_error_response
+from triggers.endpoint import json_text
 from triggers.errors import DURABLE_TRANSPORT_ERRORS, ApiError, DurableUnavailableError
-from triggers.monitor.common import check_admin
+from triggers.monitor.common import check_caller
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 def json_answer(body: Any, status_code: int = 200) -> func.HttpResponse:
     """A JSON answer that is never cached."""
     return func.HttpResponse(
-        json.dumps(body, ensure_ascii=False, default=str),
+        json_text(body),
         status_code=status_code,
         mimetype="application/json",
         charset="utf-8",
@@ -34,7 +35,8 @@ Handler = Callable[..., Awaitable[func.HttpResponse]]
 
 
 def monitor_endpoint(handler: Handler) -> Handler:
-    """Check admin access, then run `handler` with the principal; errors become JSON answers.
+    """Check the caller holds an app role, then run `handler` with the principal (which
+    checks the run's owner and the action's role); errors become JSON answers.
     The wrapper keeps the handler's name but not its signature: the Functions indexer must
     see only the two bound parameters."""
 
@@ -42,7 +44,7 @@ def monitor_endpoint(handler: Handler) -> Handler:
         req: func.HttpRequest, client: df.DurableOrchestrationClient
     ) -> func.HttpResponse:
         try:
-            principal = check_admin(req)
+            principal = check_caller(req)
             return await handler(req, client, principal)
         except AuthError as exc:
             return auth_error_response(exc)

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from core.models import Plan
 from orchestrations import names
 from triggers.errors import NotFoundError
+from triggers.instance_scan import scan_instances
 from triggers.monitor.common import ACTIVE
-from triggers.monitor.scan import scan_instances
 from triggers.monitor.status import read_status
 
 MAX_DESCENDANTS = 60

@@ -7,11 +7,13 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import Principal
+from triggers.monitor.access import check_run_access
 from triggers.monitor.common import ALLOWED_ACTIONS, INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.family import approval_of, descendants
 from triggers.monitor.request import instance_id_of
 from triggers.monitor.status import read_status
+from triggers.run_access import RunAction
 
 bp = df.Blueprint()
 
@@ -25,6 +27,7 @@ async def monitor_instance(
     """The instance with its history, its sub-orchestrations' histories, the approval it
     waits for and the actions its state allows."""
     status = await read_status(client, instance_id_of(req), history=True)
+    await check_run_access(client, principal, status, RunAction.READ)
     family, truncated = await descendants(client, status)
     state = status["runtimeStatus"]
     return json_answer(

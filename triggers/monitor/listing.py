@@ -8,11 +8,12 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
-from core.auth import Principal
+from core.auth import ADMIN, Principal
+from triggers.instance_scan import scan_instances
+from triggers.monitor.access import visible_rows
 from triggers.monitor.common import INSTANCES, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.query import ListQuery
-from triggers.monitor.scan import scan_instances
 from triggers.monitor.times import duration_seconds
 
 bp = df.Blueprint()
@@ -38,10 +39,14 @@ def list_row(status: dict[str, Any]) -> dict[str, Any]:
 async def monitor_list(
     req: func.HttpRequest, client: df.DurableOrchestrationClient, principal: Principal
 ) -> func.HttpResponse:
-    """A page of instances, newest first, with the total that matched."""
+    """A page of the instances the caller may read, newest first, with the total."""
     query = ListQuery.from_request(req)
-    scanned, truncated = await scan_instances(client, query.extension_query())
-    kept = [list_row(s) for s in scanned if query.keeps(s)]
+    admin = principal.has_role(ADMIN)
+    scanned, truncated = await scan_instances(
+        client, query.extension_query(), show_input=not admin
+    )
+    readable = scanned if admin else visible_rows(principal, scanned)
+    kept = [list_row(s) for s in readable if query.keeps(s)]
     kept.sort(key=lambda r: (r["createdTime"] or "", r["instanceId"] or ""), reverse=True)
     return json_answer(
         {

@@ -8,9 +8,11 @@ from urllib.parse import quote
 
 import azure.durable_functions as df
 
-from triggers.monitor.common import ACTIVE, FINISHED
+from triggers.instance_ids import url_segment
+from triggers.monitor.common import FINISHED
 from triggers.monitor.family import descendants
 from triggers.monitor.status import sdk_call
+from triggers.termination import terminate_run
 
 
 async def cascade(
@@ -32,25 +34,21 @@ async def run_action(
     reason = str(body.get("reason") or f"{action} from the Durable monitor")[:1000]
     if action == "restart":
         new_id = bool(body.get("newInstanceId", True))
-        answer = await sdk_call(client.restart(instance_id, new_id))
+        answer = await sdk_call(client.restart(url_segment(instance_id), new_id))
         started = answer.get("id") if isinstance(answer, dict) else answer
         started = str(started or instance_id)
         return {"newInstanceId": started, "message": f"Restarted as {started}."}
     if action == "purge":
         ids = [*await cascade(client, status, FINISHED), instance_id]
-        results = [await sdk_call(client.purge_instance_history(i)) for i in ids]
+        results = [await sdk_call(client.purge_instance_history(url_segment(i))) for i in ids]
         deleted = sum(r.instances_deleted for r in results)
         return {"instancesDeleted": deleted, "message": f"Purged {deleted} instance(s)."}
     if action == "terminate":
-        # The parent first, so it never sees a child's termination as a failure to handle.
-        others = await cascade(client, status, ACTIVE)
-        await sdk_call(client.terminate(instance_id, reason))
-        for other in reversed(others):
-            await sdk_call(client.terminate(other, reason))
-        return {"terminated": [instance_id, *others], "message": f"Terminated {instance_id}."}
+        terminated = await sdk_call(terminate_run(client, instance_id, reason))
+        return {"terminated": terminated, "message": f"Terminated {instance_id}."}
     if action == "rewind":
         # The SDK puts the reason into the URL as it is.
-        await sdk_call(client.rewind(instance_id, quote(reason)))
+        await sdk_call(client.rewind(url_segment(instance_id), quote(reason)))
     else:
-        await sdk_call(getattr(client, action)(instance_id, reason))
+        await sdk_call(getattr(client, action)(url_segment(instance_id), reason))
     return {"message": f"{action.capitalize()} requested for {instance_id}."}

@@ -8,14 +8,14 @@ from typing import Any
 import azure.functions as func
 
 from triggers.errors import BadRequestError
-from triggers.instances import is_valid_instance_id
+from triggers.instance_ids import PATTERN_TEXT, is_valid_instance_id
 
 
 def instance_id_of(req: func.HttpRequest) -> str:
-    """The route's instance id, checked as the extension checks ids."""
+    """The route's instance id, checked against the app's instance-id pattern."""
     value = req.route_params.get("id", "")
-    if value.startswith("@") or not is_valid_instance_id(value):
-        raise BadRequestError.about("id", f"'{value[:80]}' is not a valid instance id")
+    if not is_valid_instance_id(value):
+        raise BadRequestError.about("id", f"{value[:80]!r} is not an instance id ({PATTERN_TEXT})")
     return value
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import azure.durable_functions as df
 
 from triggers.errors import DURABLE_TRANSPORT_ERRORS, ConflictError, NotFoundError
+from triggers.instance_ids import url_segment
 from triggers.monitor.times import duration_seconds, iso
 
 
@@ -30,7 +31,9 @@ async def read_status(
     client: df.DurableOrchestrationClient, instance_id: str, history: bool = False
 ) -> dict[str, Any]:
     """The instance's status JSON (with input, and history with outputs when asked)."""
-    status = await sdk_call(client.get_status(instance_id, history, history, show_input=True))
+    status = await sdk_call(
+        client.get_status(url_segment(instance_id), history, history, show_input=True)
+    )
     if not status:
         raise NotFoundError.about("id", f"No instance with id '{instance_id}'")
     body = {

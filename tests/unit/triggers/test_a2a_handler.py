@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from a2a.helpers.proto_helpers import new_data_part, new_text_part
@@ -75,7 +76,7 @@ class HubClient:
     async def get_status(
         self, instance_id: str, show_input: bool = False
     ) -> DurableOrchestrationStatus:
-        found = dict(self.instances.get(instance_id) or {})
+        found = dict(self.instances.get(unquote(instance_id)) or {})
         if found and not show_input:
             found.pop("input")
         return DurableOrchestrationStatus.from_json(found or "not found")
@@ -85,6 +86,7 @@ class HubClient:
 
     async def start_new(self, name: str, instance_id: str | None, client_input: Any) -> str:
         assert instance_id
+        instance_id = unquote(instance_id)
         self.instances[instance_id] = {
             "name": name,
             "instanceId": instance_id,
@@ -96,11 +98,12 @@ class HubClient:
         return instance_id
 
     async def terminate(self, instance_id: str, reason: str) -> None:
+        instance_id = unquote(instance_id)
         self.terminated.append(instance_id)
         self.instances[instance_id].update(runtimeStatus="Terminated", output=reason)
 
     async def raise_event(self, instance_id: str, event_name: str, event_data: Any) -> None:
-        self.raised.append((instance_id, event_name, event_data))
+        self.raised.append((unquote(instance_id), event_name, event_data))
 
 
 @pytest.fixture

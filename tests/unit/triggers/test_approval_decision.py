@@ -28,13 +28,13 @@ async def test_awaiting_workflow_yields_the_plan_digest():
     client = client_with(
         instance("coordinator", "Running", AWAITING), instance("approval", "Running")
     )
-    assert await pending_plan_digest(client, "wf") == DIGEST
+    assert await pending_plan_digest(client, "wf", DEVELOPMENT_PRINCIPAL) == DIGEST
 
 
 async def test_unknown_or_non_coordinator_instance_is_not_found():
     for client in (client_with(None), client_with(instance("agent_run", "Running", AWAITING))):
         with pytest.raises(NotFoundError):
-            await pending_plan_digest(client, "wf")
+            await pending_plan_digest(client, "wf", DEVELOPMENT_PRINCIPAL)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ async def test_unknown_or_non_coordinator_instance_is_not_found():
 )
 async def test_workflow_not_awaiting_a_decision_is_a_conflict(coordinator, approval, says):
     with pytest.raises(ConflictError) as caught:
-        await pending_plan_digest(client_with(coordinator, approval), "wf")
+        await pending_plan_digest(client_with(coordinator, approval), "wf", DEVELOPMENT_PRINCIPAL)
     assert says in caught.value.detail[0].message
 
 

@@ -1,13 +1,13 @@
-"""Validation of orchestration inputs: which orchestrators are public, the coordinator's two
-input forms, the settings' limits and query length."""
+"""Validation of orchestration inputs: which orchestrators are public, the public request
+models only (limits from the settings, the caller as owner), and query length."""
 
 import pytest
 
-from core.models import CoordinatorInput
+from core.auth import DEVELOPMENT_PRINCIPAL
 from orchestrations import names
 from triggers.errors import NotFoundError, RequestValidationError
 from triggers.start import INPUTS, public_orchestrator
-from triggers.workflow_input import coordinator_input, coordinator_request_input, workflow_limits
+from triggers.workflow_input import coordinator_input, sweep_input, workflow_limits
 
 
 def test_every_public_orchestrator_has_an_input_validator():
@@ -28,49 +28,51 @@ def test_internal_or_unknown_orchestrator_is_not_found_naming_the_public_ones(gi
     assert "batch_sweep, coordinator" in detail.message
 
 
-def test_bare_request_gets_the_settings_limits(settings_env):
+def test_request_gets_the_settings_limits_and_the_caller_as_owner(settings_env):
     settings_env(DEFAULT_BUDGET_TOKENS="1234", MAX_AGENT_STEPS="3", APPROVAL_TIMEOUT_SECONDS="60")
-    workflow_input = coordinator_request_input({"query": "Is SKU-10001 in stock?"})
+    workflow_input = coordinator_input({"query": "Is SKU-10001 in stock?"}, DEVELOPMENT_PRINCIPAL)
     assert workflow_input.limits.model_dump() == {
         "default_budget_tokens": 1234,
         "max_steps": 3,
         "approval_timeout_seconds": 60,
     }
     assert workflow_limits() == workflow_input.limits
+    assert workflow_input.owner is not None
+    assert workflow_input.owner.oid == DEVELOPMENT_PRINCIPAL.oid
 
 
-def test_full_input_keeps_its_own_limits(settings_env):
-    given = {"request": {"query": "hi"}, "limits": {"max_steps": 2}}
-    workflow_input = coordinator_input(given)
-    assert isinstance(workflow_input, CoordinatorInput)
-    assert workflow_input.limits.max_steps == 2
-
-
-def test_bad_field_of_a_full_input_is_named_by_its_path(settings_env):
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"request": {"query": "hi"}, "limits": {"max_steps": 50}}, "request"),
+        ({"query": "hi", "limits": {"default_budget_tokens": 10**12}}, "limits"),
+        ({"query": "hi", "owner": {"oid": "someone-else"}}, "owner"),
+    ],
+)
+def test_limits_and_owner_cannot_come_from_the_body(settings_env, body: dict, field: str):
     with pytest.raises(RequestValidationError) as caught:
-        coordinator_input({"request": {"query": ""}, "limits": {"max_steps": 0}})
-    assert {d.field for d in caught.value.detail} == {"request.query", "limits.max_steps"}
+        coordinator_input(body, DEVELOPMENT_PRINCIPAL)
+    assert field in {d.field for d in caught.value.detail}
 
 
 def test_query_longer_than_max_query_chars_is_a_validation_error(settings_env):
     settings_env(MAX_QUERY_CHARS="10")
     with pytest.raises(RequestValidationError) as caught:
-        coordinator_request_input({"query": "x" * 11})
+        coordinator_input({"query": "x" * 11}, DEVELOPMENT_PRINCIPAL)
     assert caught.value.detail[0].field == "query"
     assert "11 characters; at most 10" in caught.value.detail[0].message
-    with pytest.raises(RequestValidationError) as full:
-        coordinator_input({"request": {"query": "x" * 11}})
-    assert full.value.detail[0].field == "request.query"
 
 
 def test_query_beyond_the_model_limit_is_refused_by_the_model(settings_env):
     with pytest.raises(RequestValidationError) as caught:
-        coordinator_request_input({"query": "x" * 4001})
+        coordinator_input({"query": "x" * 4001}, DEVELOPMENT_PRINCIPAL)
     assert caught.value.detail[0].field == "query"
 
 
-def test_sweep_input_is_validated():
-    assert INPUTS[names.BATCH_SWEEP]({"slot": "manual", "max_parallel": 2})["max_parallel"] == 2
+def test_sweep_takes_its_parallelism_and_limits_from_the_settings(settings_env):
+    settings_env(BATCH_SWEEP_MAX_PARALLEL="4", MAX_AGENT_STEPS="2")
+    sweep = sweep_input({"slot": "manual", "limit": 5}, DEVELOPMENT_PRINCIPAL)
+    assert (sweep.max_parallel, sweep.limit, sweep.limits.max_steps) == (4, 5, 2)
     with pytest.raises(RequestValidationError) as caught:
-        INPUTS[names.BATCH_SWEEP]({"max_parallel": 99})
-    assert {d.field for d in caught.value.detail} == {"slot", "max_parallel"}
+        sweep_input({"max_parallel": 20, "limits": {"max_steps": 50}}, None)
+    assert {d.field for d in caught.value.detail} == {"slot", "max_parallel", "limits"}

@@ -30,7 +30,13 @@ def answer() -> OrchestrateResponse:
         workflow_id="wf",
         status="Completed",
         workflow_url="http://localhost/api/coordinator/workflows/wf",
-        status_urls=StatusLinks(id="wf", statusQueryGetUri="http://localhost/status/wf"),
+        status_urls=StatusLinks(
+            id="wf",
+            statusQueryGetUri="http://localhost/api/instances/wf",
+            sendEventPostUri="http://localhost/api/instances/wf/raiseEvent/{eventName}",
+            terminatePostUri="http://localhost/api/instances/wf/terminate?reason={text}",
+            purgeHistoryDeleteUri="http://localhost/api/instances/wf",
+        ),
     )
 
 

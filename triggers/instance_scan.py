@@ -17,11 +17,16 @@ _NO_TOKEN = {"", "null", "bnVsbA=="}  # Azure Storage writes base64("null") for 
 
 
 async def scan_instances(
-    client: df.DurableOrchestrationClient, query: dict[str, str], limit: int = MAX_SCAN
+    client: df.DurableOrchestrationClient,
+    query: dict[str, str],
+    limit: int = MAX_SCAN,
+    *,
+    show_input: bool = False,
 ) -> tuple[list[dict[str, Any]], bool]:
     """Instances matching the extension's list `query`, following continuation tokens, at
-    most `limit`; also whether more were left. The SDK's `get_status_by` reads only the
-    first page, so this calls the same endpoint (`rpcBaseUrl`) with the token itself."""
+    most `limit` (with their inputs when `show_input`); also whether more were left. The
+    SDK's `get_status_by` reads only the first page, so this calls the same endpoint
+    (`rpcBaseUrl`) with the token itself."""
     base = client._orchestration_bindings.rpc_base_url
     if not base:
         raise DurableUnavailableError.about(
@@ -32,7 +37,11 @@ async def scan_instances(
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         while len(found) < limit:
-            params = {**query, "showInput": "false", "top": str(min(SCAN_PAGE, limit))}
+            params = {
+                **query,
+                "showInput": "true" if show_input else "false",
+                "top": str(min(SCAN_PAGE, limit)),
+            }
             headers = {CONTINUATION: token} if token else {}
             async with session.get(f"{base}instances", params=params, headers=headers) as answer:
                 if answer.status != 200:
