@@ -31,7 +31,7 @@ local.settings.json:
 run: venv local.settings.json
 	$(PY) -m devhost start
 
-test: venv node infra-venv
+test: venv node infra-venv mcp-servers
 	$(PY) -m pytest
 
 lint: venv
@@ -42,7 +42,7 @@ bench: venv
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .venv-infra bench/.venv-peers node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-infra .venv-mcp-servers bench/.venv-peers node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
 
 # Bicep parser and checkov for tests/infra, in their own venv (checkov's pins clash with the app's).
 INFRA_VENV := .venv-infra
@@ -68,6 +68,21 @@ lock: | $(STAMP)
 	$(COMPILE) --python-version 3.11 requirements.txt -o requirements.lock
 	$(COMPILE) --python-version 3.11 requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 	$(COMPILE) --python-version 3.11.5 requirements-infra.txt -o requirements-infra.lock
+	$(COMPILE) --python-version 3.11 requirements-mcp-servers.txt -o requirements-mcp-servers.lock
 	for file in bench/peers/requirements*.txt; do \
 	  $(COMPILE) --python-version 3.11 $$file -o $${file%.txt}.lock || exit 1; \
 	done
+
+# Third-party MCP servers the tests run over stdio (mcp-server-time), in their own venv.
+MCP_SERVERS_VENV := .venv-mcp-servers
+MCP_SERVERS_STAMP := $(MCP_SERVERS_VENV)/.installed-stamp
+
+.PHONY: mcp-servers
+
+$(MCP_SERVERS_STAMP): requirements-mcp-servers.lock
+	test -x $(MCP_SERVERS_VENV)/bin/python || $(PYTHON) -m venv $(MCP_SERVERS_VENV)
+	echo '*' > $(MCP_SERVERS_VENV)/.gitignore
+	$(MCP_SERVERS_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-mcp-servers.lock
+	touch $@
+
+mcp-servers: $(MCP_SERVERS_STAMP)

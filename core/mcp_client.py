@@ -1,33 +1,35 @@
-"""The MCP client of the agents' tool servers, used by the `mcp_tool` activity.
+"""The MCP client of the catalogue agents' tool servers, used by the `mcp_tool` activity.
 
-An agent's tool server (from the catalogue) runs in this process, built once by its factory
-and reused, unless its `url_setting` has a value; then calls go to that URL over streamable
-HTTP. Every exchange opens its own short MCP session, bounded by `MCP_TOOL_TIMEOUT_SECONDS`.
+Each agent's server is reached the way the catalogue says (in process, a stdio child
+process, or streamable HTTP), through one session per server per event loop, opened on
+first use and reused by every call (`core.mcp_sessions`). A session that fails is closed
+and reopened, and a call that is safe to repeat (read-only, or a write with its
+idempotency key) is tried once more on the new session. Tool lists are cached per server
+until it sends `notifications/tools/list_changed`, and narrowed to the catalogue's
+`tools.allow`. Every exchange is bounded by `MCP_TOOL_TIMEOUT_SECONDS`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import anyio
 import httpx2
 from mcp import Client
-from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
 from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, TextContent, Tool
 from pydantic import BaseModel, Field
 
-from core.catalogue import AgentSpec, InProcessServer, get_catalogue
+from core.catalogue import AgentSpec, get_catalogue
 from core.catalogue import UnknownAgentError as UnknownCatalogueAgentError
-from core.catalogue.loader import import_factory
+from core.mcp_sessions import SessionKey, SessionPool
+from core.mcp_transports import reset_in_process_servers, target_of
 from core.settings import get_settings
 
 T = TypeVar("T")
 
 IDEMPOTENCY_KEY = "idempotency_key"
-IN_PROCESS = "in-process"
 
 _TRANSPORT_ERRORS = (
     httpx2.TransportError,
@@ -99,19 +101,27 @@ class ToolServerUnavailableError(ToolClientError):
         super().__init__(f"tool server of agent '{agent_id}' ({target}) is unavailable: {reason}")
 
 
-_servers: dict[str, MCPServer[Any]] = {}
-_servers_lock = threading.Lock()
-_tool_cache: dict[tuple[str, str], list[ToolSpec]] = {}
+_tool_cache: dict[SessionKey, list[ToolSpec]] = {}
+
+
+def _tools_changed(key: SessionKey) -> None:
+    _tool_cache.pop(key, None)
+
+
+_pool = SessionPool(on_tools_changed=_tools_changed)
 
 
 async def list_tools(agent_id: str, *, fresh: bool = False) -> list[ToolSpec]:
     """The tools of an agent's server, in the server's order; cached per server target
     unless `fresh`, which asks the server again (a reachability check)."""
     definition = _definition(agent_id)
-    key = (agent_id, _target_name(definition))
+    key = SessionPool.key_of(definition)
     if fresh or key not in _tool_cache:
-        tools = await _exchange(definition, _fetch_tools)
-        _tool_cache[key] = [_spec(tool) for tool in tools]
+        tools = await _exchange(definition, _fetch_tools, repeatable=True)
+        allowed = definition.tools.allow
+        _tool_cache[key] = [
+            _spec(tool) for tool in tools if allowed is None or tool.name in allowed
+        ]
     return list(_tool_cache[key])
 
 
@@ -138,14 +148,15 @@ async def call_tool(
         message = f"{unknown[0]}: unknown argument of {tool}; expected: {expected}"
         return ToolCallResult(agent_id=agent_id, tool=tool, is_error=True, error=message)
     sent = dict(arguments)
-    if not spec.read_only and idempotency_key is not None:
+    keyed = not spec.read_only and idempotency_key is not None
+    if keyed:
         sent[IDEMPOTENCY_KEY] = idempotency_key
 
     async def call(client: Client) -> CallToolResult:
         return await client.call_tool(tool, sent)
 
     try:
-        result = await _exchange(_definition(agent_id), call)
+        result = await _exchange(_definition(agent_id), call, repeatable=spec.read_only or keyed)
     except MCPError as exc:
         error = f"MCP error {exc.code}: {exc.message}"
         return ToolCallResult(agent_id=agent_id, tool=tool, is_error=True, error=error)
@@ -155,9 +166,18 @@ async def call_tool(
 def reset_servers() -> None:
     """Drop the in-process tool servers and cached tool lists: the next call starts from
     the shipped data again."""
-    with _servers_lock:
-        _servers.clear()
-        _tool_cache.clear()
+    reset_in_process_servers()
+    _tool_cache.clear()
+
+
+def sessions_opened() -> int:
+    """How many MCP sessions this process has opened (each one an `initialize`)."""
+    return _pool.opened
+
+
+async def close_sessions() -> None:
+    """Close this event loop's sessions (child processes stop, connections close)."""
+    await _pool.close_all()
 
 
 async def _find_tool(agent_id: str, tool: str) -> ToolSpec:
@@ -168,7 +188,7 @@ async def _find_tool(agent_id: str, tool: str) -> ToolSpec:
         if found is not None:
             return found
         if attempt == 0:
-            _tool_cache.pop((agent_id, _target_name(_definition(agent_id))), None)
+            _tool_cache.pop(SessionPool.key_of(_definition(agent_id)), None)
     raise UnknownToolError(agent_id, tool, [s.name for s in specs])
 
 
@@ -179,47 +199,57 @@ def _definition(agent_id: str) -> AgentSpec:
         raise UnknownAgentError(agent_id, exc.known) from None
 
 
-def _url(definition: AgentSpec) -> str | None:
-    server = definition.mcp
-    if isinstance(server, InProcessServer):
-        return server.moved_to()
-    return None
+async def _exchange(
+    definition: AgentSpec, work: Callable[[Client], Awaitable[T]], *, repeatable: bool
+) -> T:
+    """Run `work` in the agent's session, mapping transport failures (refused, reset, timed
+    out, not an MCP endpoint) to ToolServerUnavailableError. A session that fails is closed;
+    `repeatable` work that failed on an open session is tried once more on a new one."""
+    try:
+        return await _attempt(definition, work)
+    except _SessionBroke as broke:
+        if not repeatable:
+            raise broke.error from broke
+    try:
+        return await _attempt(definition, work)
+    except _SessionBroke as broke:
+        raise broke.error from broke
 
 
-def _target_name(definition: AgentSpec) -> str:
-    return _url(definition) or IN_PROCESS
+class _SessionBroke(Exception):
+    """A reused session failed under a request (the server restarted and forgot it, the
+    process died); `error` is what the caller sees if the request is not tried again."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+        super().__init__(str(error))
 
 
-def _server(definition: AgentSpec) -> MCPServer[Any]:
-    """The agent's in-process server, built on first use and shared by every call."""
-    with _servers_lock:
-        if definition.id not in _servers:
-            server = definition.mcp
-            assert isinstance(server, InProcessServer)
-            _servers[definition.id] = import_factory(server.module)()
-        return _servers[definition.id]
-
-
-async def _exchange(definition: AgentSpec, work: Callable[[Client], Awaitable[T]]) -> T:
-    """Run `work` in a fresh session with the agent's server, mapping transport failures
-    (refused, reset, timed out, not an MCP endpoint) to ToolServerUnavailableError."""
-    url = _url(definition)
-    target: MCPServer[Any] | str = url or _server(definition)
+async def _attempt(definition: AgentSpec, work: Callable[[Client], Awaitable[T]]) -> T:
     timeout = get_settings().MCP_TOOL_TIMEOUT_SECONDS
-    connected = False
+    target = target_of(definition)
+    try:
+        client, reused = await _pool.client(definition, timeout)
+    except Exception as exc:
+        reason = f"no answer within {timeout:g} s" if isinstance(exc, TimeoutError) else None
+        error = ToolServerUnavailableError(definition.id, target, reason or _describe(exc))
+        raise error from exc
     try:
         with anyio.fail_after(timeout):
-            async with Client(target, read_timeout_seconds=timeout, cache=None) as client:
-                connected = True
-                return await work(client)
+            return await work(client)
     except Exception as exc:
         if isinstance(exc, TimeoutError):
             reason = f"no answer within {timeout:g} s"
-        elif not connected or _is_transport_failure(exc):
+        elif _is_transport_failure(exc):
             reason = _describe(exc)
+        elif reused and isinstance(_single(exc), MCPError):
+            # A server that restarted rejects the old session id, some with a plain 400.
+            await _pool.discard(definition)
+            raise _SessionBroke(_single(exc)) from exc  # type: ignore[arg-type]
         else:
             raise _single(exc) from None
-        raise ToolServerUnavailableError(definition.id, url or IN_PROCESS, reason) from exc
+        await _pool.discard(definition)
+        raise _SessionBroke(ToolServerUnavailableError(definition.id, target, reason)) from exc
 
 
 async def _fetch_tools(client: Client) -> list[Tool]:

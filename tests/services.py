@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import shutil
 import signal
 import socket
@@ -76,7 +77,12 @@ def free_port() -> int:
 
 
 def start_node_server(
-    name: str, args: list[str], port: int, ready_text: str, timeout: float = 30.0
+    name: str,
+    args: list[str],
+    port: int,
+    ready_text: str,
+    timeout: float = 30.0,
+    env: dict[str, str] | None = None,
 ) -> LocalServer:
     """Start `node_modules/.bin/<name> <args>`, wait until it prints `ready_text` (so it is
     this process that listens, not another on the same port) and `http://127.0.0.1:<port>/`
@@ -94,6 +100,7 @@ def start_node_server(
             cwd=REPO_ROOT,
             stdout=log_file,
             stderr=subprocess.STDOUT,
+            env=None if env is None else {**os.environ, **env},
             preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
         )
     server = LocalServer(name=name, port=port, process=process, log_path=Path(log_file.name))
@@ -116,6 +123,20 @@ def start_cosmosdb_server(port: int | None = None, timeout: float = 30.0) -> Loc
     port = port or free_port()
     args = ["-p", str(port), "--host", LOOPBACK, "--no-ssl"]
     return start_node_server("cosmosdb-server", args, port, "Ready to accept", timeout)
+
+
+def start_everything_server(port: int | None = None, timeout: float = 30.0) -> LocalServer:
+    """Start @modelcontextprotocol/server-everything, the MCP reference server, over
+    streamable HTTP; its endpoint is `server.url + "mcp"`."""
+    port = port or free_port()
+    return start_node_server(
+        "mcp-server-everything",
+        ["streamableHttp"],
+        port,
+        "listening on port",
+        timeout,
+        env={"PORT": str(port)},
+    )
 
 
 def _terminate_with_parent() -> None:

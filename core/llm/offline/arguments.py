@@ -11,6 +11,9 @@ FREE_TEXT_PARAMETERS = frozenset(
     {"query", "q", "question", "text", "message", "prompt", "keywords"}
 )
 _EDGE = r"(?<![A-Za-z0-9]){}(?![A-Za-z0-9])"
+_QUOTED = re.compile(r"'([^'\s]{3,60})'|\"([^\"\s]{3,60})\"")
+_SEPARATOR = re.compile(r"[/_:-]")
+_RUNS = re.compile(r"[A-Z][a-z]*|[a-z]+|[0-9]+|[^A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,36 @@ def _match(schema: dict[str, Any], root: dict[str, Any], text: str) -> Any:
         if matches:
             return matches[0]
     mentioned = _mentioned_enum_values(schema, text)
-    return mentioned[0] if mentioned else None
+    if mentioned:
+        return mentioned[0]
+    shaped = _all_pattern_matches({**schema, "pattern": _example_shape(schema)}, text)
+    return shaped[0] if shaped else None
+
+
+def _example_shape(schema: dict[str, Any]) -> str | None:
+    """A pattern of values shaped like the structured examples a string property's
+    description quotes (e.g. 'America/New_York' gives `[A-Z][a-z]+/[A-Z][a-z]+_[A-Z][a-z]+`);
+    examples without a separator (/, _, -, :) are too common a shape to tell values by."""
+    if schema.get("type") != "string" or "pattern" in schema or "enum" in schema:
+        return None
+    description = str(schema.get("description", ""))
+    examples = [m.group(1) or m.group(2) for m in _QUOTED.finditer(description)]
+    shapes = {_shape(example) for example in examples if _SEPARATOR.search(example)}
+    return "|".join(sorted(shapes, key=lambda shape: (-len(shape), shape))) or None
+
+
+def _shape(example: str) -> str:
+    parts = []
+    for run in _RUNS.findall(example):
+        if run[0].isupper():
+            parts.append("[A-Z]" + ("[a-z]+" if len(run) > 1 and run[1:].islower() else "[A-Z]*"))
+        elif run[0].islower():
+            parts.append("[a-z]+")
+        elif run[0].isdigit():
+            parts.append("[0-9]+")
+        else:
+            parts.append(re.escape(run))
+    return "".join(parts)
 
 
 def _all_pattern_matches(schema: dict[str, Any], text: str) -> list[Any]:

@@ -1,0 +1,135 @@
+"""Open MCP sessions, one per tool server per event loop (a worker), reused by every tool
+call and tool listing until it fails; then it is closed and the next call opens a new one."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from weakref import WeakKeyDictionary
+
+import mcp_types as types
+from mcp import Client
+
+from core.catalogue import AgentSpec
+from core.mcp_transports import open_client, session_target
+
+SessionKey = tuple[str, str]
+"""(agent id, target): a server moved to another URL gets a session of its own."""
+
+ToolsChanged = Callable[[SessionKey], None]
+
+
+class _HeldSession:
+    """A session held open by a task of its own, so that the transport's task group is
+    entered and left by one task, whichever callers use it in between."""
+
+    def __init__(self, agent: AgentSpec, key: SessionKey, on_tools_changed: ToolsChanged):
+        self.key = key
+        self.client: Client | None = None
+        self._agent = agent
+        self._on_tools_changed = on_tools_changed
+        self._ready = asyncio.Event()
+        self._closing = asyncio.Event()
+        self._failure: BaseException | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def open(self, timeout: float) -> Client:
+        """Start holding the session; the client once initialised, or what prevented it."""
+        self._task = asyncio.create_task(self._hold(timeout), name=f"mcp-session:{self.key[0]}")
+        await self._ready.wait()
+        if self.client is None:
+            assert self._failure is not None
+            raise self._failure
+        return self.client
+
+    @property
+    def alive(self) -> bool:
+        """True while the session is open and its holder has not ended."""
+        return self.client is not None and self._task is not None and not self._task.done()
+
+    async def close(self) -> None:
+        """Close the session and wait for its holder to end."""
+        self._closing.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _hold(self, timeout: float) -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                opening = open_client(self._agent, timeout, self._on_message)
+                client = await opening.__aenter__()
+        except BaseException as exc:
+            self._failure = exc
+            self._ready.set()
+            return
+        self.client = client
+        self._ready.set()
+        try:
+            await self._closing.wait()
+        finally:
+            self.client = None
+            # The server may already be gone; closing what is left is all that matters.
+            with contextlib.suppress(Exception):
+                await opening.__aexit__(None, None, None)
+
+    async def _on_message(self, message: object) -> None:
+        if isinstance(message, types.ToolListChangedNotification):
+            self._on_tools_changed(self.key)
+
+
+class SessionPool:
+    """The open sessions of one process, per event loop and server."""
+
+    def __init__(self, on_tools_changed: ToolsChanged):
+        self._on_tools_changed = on_tools_changed
+        self._loops: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[SessionKey, _HeldSession]]
+        self._loops = WeakKeyDictionary()
+        self._locks: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            WeakKeyDictionary()
+        )
+        self.opened = 0
+
+    @staticmethod
+    def key_of(agent: AgentSpec) -> SessionKey:
+        """The pool's key of the agent's server."""
+        return (agent.id, session_target(agent))
+
+    async def client(self, agent: AgentSpec, timeout: float) -> tuple[Client, bool]:
+        """The open session with the agent's server, opened now if there is none alive, and
+        whether it was already open (reused)."""
+        loop = asyncio.get_running_loop()
+        sessions = self._loops.setdefault(loop, {})
+        key = self.key_of(agent)
+        held = sessions.get(key)
+        if held is not None and held.alive and held.client is not None:
+            return held.client, True
+        lock = self._locks.setdefault(loop, asyncio.Lock())
+        async with lock:
+            held = sessions.get(key)
+            if held is not None and held.alive and held.client is not None:
+                return held.client, True
+            # A session of the agent's previous server (reset, or moved) is of no more use.
+            stale = [k for k in sessions if k[0] == agent.id]
+            await asyncio.gather(*(sessions.pop(k).close() for k in stale))
+            fresh = _HeldSession(agent, key, self._on_tools_changed)
+            sessions[key] = fresh
+            try:
+                client = await fresh.open(timeout)
+            except BaseException:
+                sessions.pop(key, None)
+                raise
+            self.opened += 1
+            return client, False
+
+    async def discard(self, agent: AgentSpec) -> None:
+        """Close the agent's session on this loop (after a failure); the next call reopens."""
+        sessions = self._loops.get(asyncio.get_running_loop(), {})
+        held = sessions.pop(self.key_of(agent), None)
+        if held is not None:
+            await held.close()
+
+    async def close_all(self) -> None:
+        """Close every session of this loop."""
+        sessions = self._loops.pop(asyncio.get_running_loop(), {})
+        await asyncio.gather(*(held.close() for held in sessions.values()))

@@ -1,0 +1,114 @@
+"""How to reach each catalogue agent's MCP server: the `mcp.Client` of its transport
+(in process, stdio child process, or streamable HTTP with headers and managed identity)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx2
+from azure.identity.aio import get_bearer_token_provider
+from mcp import Client
+from mcp.client.session import MessageHandlerFnT
+from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from mcp.server.mcpserver import MCPServer
+
+from core.catalogue import AgentSpec, HttpServer, InProcessServer, StdioServer
+from core.catalogue.loader import import_factory
+from core.catalogue.settings_refs import expand
+from core.llm.azure.auth import default_credential
+from core.settings import get_settings
+
+IN_PROCESS = "in-process"
+
+_servers: dict[str, MCPServer[Any]] = {}
+_servers_lock = threading.Lock()
+_generation = 0
+"""Counts resets, so that sessions with servers built before a reset are not reused."""
+
+
+def target_of(agent: AgentSpec) -> str:
+    """Where the agent's server is, for messages and cache keys (never a secret: headers
+    and environment values are left out)."""
+    server = agent.mcp
+    if isinstance(server, InProcessServer):
+        return server.moved_to() or IN_PROCESS
+    if isinstance(server, StdioServer):
+        return f"stdio:{server.command}"
+    return expand(server.url)
+
+
+def session_target(agent: AgentSpec) -> str:
+    """The target, told apart from the same target before a reset of the in-process servers."""
+    target = target_of(agent)
+    return f"{target}#{_generation}" if target == IN_PROCESS else target
+
+
+def in_process_server(agent: AgentSpec) -> MCPServer[Any]:
+    """The agent's in-process server, built by its factory on first use and shared by every
+    session of the process."""
+    server = agent.mcp
+    assert isinstance(server, InProcessServer)
+    with _servers_lock:
+        if agent.id not in _servers:
+            _servers[agent.id] = import_factory(server.module)()
+        return _servers[agent.id]
+
+
+def reset_in_process_servers() -> None:
+    """Drop the in-process servers: the next session builds them from the shipped data."""
+    global _generation
+    with _servers_lock:
+        _servers.clear()
+        _generation += 1
+
+
+@asynccontextmanager
+async def open_client(
+    agent: AgentSpec, timeout: float, on_message: MessageHandlerFnT
+) -> AsyncIterator[Client]:
+    """An open MCP session with the agent's server; closed (child process stopped, HTTP
+    connection released) when the block ends."""
+    server = agent.mcp
+    options: dict[str, Any] = {
+        "read_timeout_seconds": timeout,
+        "cache": None,
+        "message_handler": on_message,
+    }
+    if isinstance(server, InProcessServer) and server.moved_to() is None:
+        async with Client(in_process_server(agent), **options) as client:
+            yield client
+    elif isinstance(server, StdioServer):
+        parameters = StdioServerParameters(
+            command=expand(server.command),
+            args=[expand(arg) for arg in server.args],
+            env={name: expand(value) for name, value in server.env.items()} or None,
+            cwd=server.cwd,
+        )
+        async with Client(parameters, **options) as client:
+            yield client
+    else:
+        url = target_of(agent)
+        headers = await _headers(server if isinstance(server, HttpServer) else None)
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=timeout) as http,
+            Client(streamable_http_client(url, http_client=http), **options) as client,
+        ):
+            yield client
+
+
+async def _headers(server: HttpServer | None) -> dict[str, str]:
+    if server is None:
+        return {}
+    headers = {name: expand(value) for name, value in server.headers.items()}
+    if server.auth is not None:
+        # A token is fetched per session; a session outliving it fails with 401 and is
+        # reopened with a fresh one.
+        credential = default_credential(get_settings().AZURE_CLIENT_ID)
+        async with credential:
+            provider = get_bearer_token_provider(credential, server.auth.managed_identity_scope)
+            headers["Authorization"] = f"Bearer {await provider()}"
+    return headers
