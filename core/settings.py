@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: str = Field(
         "text-embedding-3-small", description="Embedding deployment name."
     )
-    AZURE_OPENAI_API_VERSION: str = Field("2024-10-21", description="Azure OpenAI API version.")
+    AZURE_OPENAI_API_VERSION: str = Field("2025-04-01-preview", description="Azure OpenAI API version.")
     AZURE_OPENAI_API_KEY: str | None = Field(
         None, description="API key fallback when Entra ID is not available (never set in Azure)."
     )

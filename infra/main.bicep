@@ -84,6 +84,12 @@ param appTuning object = {}
 @description('Extra app settings ({name, value}), e.g. MCP_*_URL for tool servers hosted elsewhere. No keys.')
 param extraAppSettings array = []
 
+@description('Chat model of the Azure OpenAI deployment (AZURE_OPENAI_CHAT_MODEL); docs/deployment.md lists its retirement date.')
+param openAiChatModel string = 'gpt-5.4'
+
+@description('Version of the chat model (AZURE_OPENAI_CHAT_MODEL_VERSION).')
+param openAiChatModelVersion string = '2026-03-05'
+
 @description('Overrides of the chat deployment (name, model, version, sku, capacity).')
 param openAiChatDeployment object = {}
 
@@ -201,6 +207,8 @@ module openAi 'modules/openai.bicep' = {
     location: empty(openAiLocation) ? location : openAiLocation
     tags: tags
     privateOnly: vnetEnabled
+    chatModel: openAiChatModel
+    chatModelVersion: openAiChatModelVersion
     chatDeployment: openAiChatDeployment
     embeddingDeployment: openAiEmbeddingDeployment
   }

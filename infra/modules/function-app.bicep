@@ -85,7 +85,7 @@ param openAiChatDeployment string
 param openAiEmbeddingDeployment string
 
 @description('Azure OpenAI data-plane API version the app requests.')
-param openAiApiVersion string = '2024-10-21'
+param openAiApiVersion string = '2025-04-01-preview'
 
 @description('Require Entra ID bearer tokens on the protected endpoints.')
 param authEnabled bool = true

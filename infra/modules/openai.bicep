@@ -14,6 +14,12 @@ param tags object
 @description('Disable public network access (set when the app reaches the account through a private endpoint).')
 param privateOnly bool = false
 
+@description('Chat model to deploy; one Azure still offers for new deployments (see docs/deployment.md, model lifecycle).')
+param chatModel string = 'gpt-5.4'
+
+@description('Version of the chat model (GA versions stay deployable for at least 12 months after release).')
+param chatModelVersion string = '2026-03-05'
+
 @description('Chat deployment overrides: name (AZURE_OPENAI_CHAT_DEPLOYMENT), model, version, sku, capacity (thousands of tokens per minute).')
 param chatDeployment object = {}
 
@@ -22,9 +28,9 @@ param embeddingDeployment object = {}
 
 // Model versions and SKUs differ by region and quota; check both before changing them.
 var chat = union({
-  name: 'gpt-4o'
-  model: 'gpt-4o'
-  version: '2024-11-20'
+  name: chatModel
+  model: chatModel
+  version: chatModelVersion
   sku: 'GlobalStandard'
   capacity: 30
 }, chatDeployment)

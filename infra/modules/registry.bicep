@@ -1,4 +1,5 @@
-// Container registry the app image is pulled from. No admin user and no anonymous pull:
+// Container registry the app image is pulled from. No admin user and no anonymous pull (off
+// unless enabled, and the 2023-07-01 API used here has no property for it):
 // the Functions app pulls with its managed identity (AcrPull in rbac.bicep), and azd
 // pushes with the deploying principal's Entra ID token.
 
@@ -31,7 +32,6 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
   }
   properties: {
     adminUserEnabled: false
-    anonymousPullEnabled: false
     // azd builds the image with an ACR task (remoteBuild) from the CI runner or a
     // developer machine, so the registry stays reachable from the internet; only Entra ID
     // principals holding AcrPush/AcrPull can use it.

@@ -107,7 +107,13 @@ def test_openai_has_a_chat_and_an_embedding_deployment():
     assert len(deployments) == 2
     chat = doc["variables"]["chat"]["value"]["function"]["parameters"]["arg_1"]
     embedding = doc["variables"]["embedding"]["value"]["function"]["parameters"]["arg_1"]
-    assert chat["name"] == "gpt-4o"
+    assert chat["model"] == "chatModel"
+    assert chat["version"] == "chatModelVersion"
+    assert parameter(path, "chatModel")["default"] == "gpt-5.4"
+    assert parameter(path, "chatModelVersion")["default"] == "2026-03-05"
+    openai_params = config(bicep(MAIN)["modules"]["openAi"])["params"]
+    assert openai_params["chatModel"] == "openAiChatModel"
+    assert openai_params["chatModelVersion"] == "openAiChatModelVersion"
     assert embedding["name"] == "text-embedding-3-small"
     # Deployment names are what AZURE_OPENAI_*_DEPLOYMENT carry.
     params = config(bicep(MAIN)["modules"]["api"])["params"]

@@ -82,7 +82,10 @@ class AzureOpenAIChat:
                 messages=to_wire_messages(request.messages),
                 tools=to_wire_tools(request.tools) if request.tools else omit,
                 response_format=type_to_response_format_param(schema) if schema else omit,
-                max_tokens=request.max_tokens if request.max_tokens is not None else omit,
+                # Current (reasoning) models take max_completion_tokens and refuse max_tokens.
+                max_completion_tokens=(
+                    request.max_tokens if request.max_tokens is not None else omit
+                ),
                 temperature=request.temperature if request.temperature is not None else omit,
             )
         except TRANSPORT_ERRORS as error:

@@ -35,7 +35,7 @@ from core.llm import (
 
 DEPLOYMENT = "chat-test"
 MakeChat = Callable[..., AzureOpenAIChat]
-API_VERSION = "2024-10-21"
+API_VERSION = "2025-04-01-preview"
 
 
 class Plan(BaseModel):
@@ -127,7 +127,8 @@ async def test_plain_completion_returns_text_usage_and_model(
         {"role": "system", "content": "You coordinate agents."},
         {"role": "user", "content": "hi"},
     ]
-    assert sent.body["max_tokens"] == 50
+    assert sent.body["max_completion_tokens"] == 50
+    assert "max_tokens" not in sent.body
     assert sent.body["temperature"] == 0.2
     assert "tools" not in sent.body
     assert "response_format" not in sent.body
