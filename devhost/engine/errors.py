@@ -42,3 +42,10 @@ class FunctionNotFoundError(EngineError):
         self.kind = kind
         self.name = name
         super().__init__(f"The {kind} function '{name}' doesn't exist.")
+
+
+class InvalidContinuationTokenError(EngineError, ValueError):
+    """Raised when a query's continuation token is not one the engine handed out."""
+
+    def __init__(self) -> None:
+        super().__init__("The continuation token is not valid.")

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from devhost.engine.errors import InvalidContinuationTokenError
 from devhost.engine.store import InstanceRow, TaskHubStore
 from devhost.engine.types import InstancePage, InstanceQuery, InstanceState, RuntimeStatus
 
@@ -37,9 +38,11 @@ def _encode_token(row: InstanceRow) -> str:
 def _decode_token(token: str) -> tuple[float, str]:
     try:
         created, instance_id = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return float(created), str(instance_id)
-    except (ValueError, TypeError) as exc:
-        raise ValueError("The continuation token is not valid.") from exc
+    except (ValueError, TypeError, RecursionError):
+        raise InvalidContinuationTokenError() from None
+    if not isinstance(created, int | float) or not isinstance(instance_id, str):
+        raise InvalidContinuationTokenError()
+    return float(created), instance_id
 
 
 def filter_clause(

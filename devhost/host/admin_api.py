@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from typing import Any
@@ -15,6 +14,7 @@ from devhost.app_loader import FunctionIndex
 from devhost.host.formatting import error_body
 from devhost.host.invoker import Invoker
 from devhost.host.management_api import json_response
+from devhost.host.request_body import MalformedBodyError, body_text, parse_json
 from devhost.host.timers import TimerService
 
 logger = logging.getLogger("devhost.admin")
@@ -61,8 +61,8 @@ class AdminApi:
             message = f"'{function.name}' ({function.trigger_type}) cannot be invoked here."
             return json_response(error_body(message), 400)
         try:
-            body: dict[str, Any] = json.loads(await request.text() or "{}")
-        except json.JSONDecodeError as exc:
+            body: Any = parse_json(await body_text(request) or "{}")
+        except MalformedBodyError as exc:
             return json_response(error_body("Invalid JSON content", exc), 400)
         data = body.get("input") if isinstance(body, dict) else None
         if function.trigger_type == "timerTrigger":

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from devhost.engine.errors import FunctionNotFoundError
 from devhost.host.engine_port import DurableEngine
 from devhost.host.formatting import error_body
 from devhost.host.management_api import json_response
+from devhost.host.request_body import MalformedBodyError, body_text, parse_json
 from devhost.host.request_params import QueryParams
 
 EMPTY_KEY = "$"
+JSON = "application/json"
 
 
 def entity_id(request: web.Request) -> str:
@@ -48,20 +48,14 @@ class EntityApi:
         """202 after queueing the `op` operation (DELETE means `delete`) with the body as its
         input, layered as the extension layers it."""
         operation = "delete" if request.method == "DELETE" else QueryParams(request).get("op") or ""
-        text = await request.text() if request.can_read_body else ""
-        data: str | None = None
-        if text:
-            data = text
-            if request.content_type.lower() == "application/json":
-                try:
-                    value = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    message = f"Could not parse JSON content: {exc}"
-                    return json_response(error_body(message), 400)
-                # The SDK posts its serialised input as a JSON string; the extension hands
-                # the entity that string, which is the text the engine expects.
-                if isinstance(value, str):
-                    data = value
+        try:
+            text = await body_text(request)
+            value = parse_json(text) if text and request.content_type.lower() == JSON else None
+        except MalformedBodyError as exc:
+            return json_response(error_body(f"Could not parse JSON content: {exc}"), 400)
+        # The SDK posts its serialised input as a JSON string; the extension hands the entity
+        # that string, which is the text the engine expects.
+        data = value if isinstance(value, str) else text or None
         try:
             await self._engine.signal_entity(entity_id(request), operation, data)
         except FunctionNotFoundError as exc:

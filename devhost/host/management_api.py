@@ -16,11 +16,13 @@ from devhost.engine.errors import (
     InstanceExistsError,
     InstanceNotFoundError,
     InstanceStateError,
+    InvalidContinuationTokenError,
 )
 from devhost.engine.types import InstanceQuery, InstanceState, RuntimeStatus
 from devhost.host.durable_client import WebhookSettings, management_links
 from devhost.host.engine_port import DurableEngine
 from devhost.host.formatting import error_body, status_payload
+from devhost.host.request_body import MalformedBodyError, body_text, parse_json
 from devhost.host.request_params import QueryParams
 
 DEFAULT_PAGE_SIZE = 100
@@ -123,19 +125,19 @@ class ManagementApi:
         """POST orchestrators/{functionName}[/{instanceId}]: start, then 202 (or wait)."""
         name = request.match_info["functionName"]
         instance_id = request.match_info.get("instanceId") or None
-        text = (await request.text()) if request.can_read_body else ""
         try:
+            text = await body_text(request)
             if instance_id is not None:
                 _check_instance_id(instance_id)
             if text.strip():
-                json.loads(text)
+                parse_json(text)
             new_id = await self._engine.start_new(
                 name,
                 instance_id,
                 text if text.strip() else None,
                 QueryParams(request).get("version"),
             )
-        except json.JSONDecodeError as exc:
+        except MalformedBodyError as exc:
             return json_response(error_body("Invalid JSON content", exc), 400)
         except (ValueError, FunctionNotFoundError) as exc:
             return json_response(
@@ -181,16 +183,19 @@ class ManagementApi:
         `x-ms-continuation-token` header."""
         params = QueryParams(request)
         show_input = params.boolean("showInput", True)
-        page = await self._engine.query(
-            InstanceQuery(
-                created_from=params.time("createdTimeFrom"),
-                created_to=params.time("createdTimeTo"),
-                runtime_status=params.statuses(),
-                instance_id_prefix=params.get("instanceIdPrefix"),
-                top=params.integer("top") or DEFAULT_PAGE_SIZE,
-                continuation_token=request.headers.get(CONTINUATION_HEADER) or None,
+        try:
+            page = await self._engine.query(
+                InstanceQuery(
+                    created_from=params.time("createdTimeFrom"),
+                    created_to=params.time("createdTimeTo"),
+                    runtime_status=params.statuses(),
+                    instance_id_prefix=params.get("instanceIdPrefix"),
+                    top=params.integer("top") or DEFAULT_PAGE_SIZE,
+                    continuation_token=request.headers.get(CONTINUATION_HEADER) or None,
+                )
             )
-        )
+        except InvalidContinuationTokenError as exc:
+            return json_response(error_body(str(exc)), 400)
         response = json_response([status_payload(s, show_input=show_input) for s in page.instances])
         response.headers[CONTINUATION_HEADER] = page.continuation_token or ""
         return response
@@ -228,10 +233,10 @@ class ManagementApi:
             return json_response(
                 error_body("Only application/json request content is supported"), 400
             )
-        text = await request.text()
         try:
-            json.loads(text or "null")
-        except json.JSONDecodeError as exc:
+            text = await body_text(request)
+            parse_json(text or "null")
+        except MalformedBodyError as exc:
             return json_response(error_body("Invalid JSON content", exc), 400)
         try:
             await self._engine.raise_event(

@@ -37,6 +37,7 @@ from devhost.host.mcp_registry import mcp_tools
 from devhost.host.mcp_settings import McpSettings, load_mcp_key, load_mcp_settings
 from devhost.host.mcp_sse import SseSession, SseSessions, new_client_id
 from devhost.host.mcp_streams import ResponseStreams, priming_event, sse_event
+from devhost.host.request_body import MalformedBodyError, body_text, parse_json
 
 logger = logging.getLogger("devhost.mcp")
 
@@ -102,8 +103,8 @@ async def _write(response: web.StreamResponse, event: bytes | None) -> None:
 
 async def _read_message(request: web.Request) -> dict[str, Any] | None:
     try:
-        message = json.loads(await request.read())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        message = parse_json(await body_text(request))
+    except MalformedBodyError:
         return None
     return message if isinstance(message, dict) else None
 

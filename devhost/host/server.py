@@ -29,6 +29,11 @@ from devhost.host.cors import Handler, cors_middleware
 from devhost.host.durable_client import RPC_PATH, WEBHOOK_PATH, WebhookSettings
 from devhost.host.engine_port import DurableEngine
 from devhost.host.entity_api import EntityApi
+from devhost.host.header_limits import (
+    PARSER_LINE_LIMIT,
+    header_size_limit,
+    redact_parser_errors,
+)
 from devhost.host.http_triggers import HttpTriggerDispatcher, http_functions, match
 from devhost.host.invoker import Invoker
 from devhost.host.keys import AuthLevel, HostKeys, key_allows, load_keys, presented_key
@@ -132,6 +137,7 @@ class DevHost:
                 "host.json names the '%s' storage provider; devhost keeps the task hub in SQLite",
                 self.settings.storage_provider,
             )
+        redact_parser_errors()
         self.index = load_function_app(self.app_dir)
         self.keys: HostKeys = load_keys(self.hub_dir, self.local.values)
         port = self.options.port
@@ -169,6 +175,7 @@ class DevHost:
         public = web.Application(
             client_max_size=MAX_REQUEST_BODY,
             middlewares=[
+                header_size_limit,
                 cors_middleware(self.local.cors_origins, self.local.cors_credentials),
                 self._auth,
             ],
@@ -203,7 +210,13 @@ class DevHost:
         public.router.add_route("*", "/{tail:[\\s\\S]*}", self._http_trigger)
 
     async def _serve(self, app: web.Application, sock: socket.socket) -> None:
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=self.options.shutdown_grace)
+        runner = web.AppRunner(
+            app,
+            access_log=None,
+            shutdown_timeout=self.options.shutdown_grace,
+            max_line_size=PARSER_LINE_LIMIT,
+            max_field_size=PARSER_LINE_LIMIT,
+        )
         await runner.setup()
         await web.SockSite(runner, sock).start()
         self._runners.append(runner)

@@ -1,12 +1,20 @@
-"""MCP tools for the transport tests: one that takes a while, one that leaves a trace."""
+"""MCP tools for the transport tests (one that takes a while, one that leaves a trace), and an
+orchestration that waits for an event, for the malformed-request tests."""
 
 import json
 import time
 from pathlib import Path
 
+import azure.durable_functions as df
 import azure.functions as func
 
-app = func.FunctionApp()
+app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+
+@app.orchestration_trigger(context_name="context")
+def waits(context: df.DurableOrchestrationContext):
+    event = yield context.wait_for_external_event("go")
+    return event
 
 
 @app.mcp_tool_trigger(arg_name="context", tool_name="slow", description="Answers after 2 s.")
