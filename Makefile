@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: venv node run test lint bench clean lock
+.PHONY: venv node run test lint bench clean lock mutation
 
 # Installs come from the lock files (every package pinned, with hashes); the requirements
 # files say what each environment asks for. `make lock` rewrites the locks after a
@@ -41,8 +41,12 @@ lint: venv
 bench: venv
 	$(PY) -m bench
 
+# Mutation testing (mutmut), one module at a time; MODULES=<path> ... runs only those.
+mutation: venv
+	$(PY) scripts/mutation.py $(MODULES)
+
 clean:
-	rm -rf $(VENV) .venv-infra .venv-mcp-servers bench/.venv-peers node_modules .devhost .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-infra .venv-mcp-servers bench/.venv-peers node_modules .devhost .mutation .mypy_cache .ruff_cache .pytest_cache
 
 # Bicep parser and checkov for tests/infra, in their own venv (checkov's pins clash with the app's).
 INFRA_VENV := .venv-infra
