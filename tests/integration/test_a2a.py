@@ -19,7 +19,7 @@ from a2a.compat.v0_3.types import AgentCard as AgentCard03
 from a2a.types import AgentCard
 from google.protobuf.json_format import ParseDict
 
-from core.auth import APPROVER, OPERATOR
+from core.auth import ADMIN, APPROVER, OPERATOR
 from tests.apphost import KEYS, AppHost
 
 TWO_AGENT_QUERY = (
@@ -623,6 +623,36 @@ def test_roles_decide_who_may_start_and_who_may_approve(secured: httpx.Client) -
     )
     outcome = done["task"]["artifacts"][0]["parts"][1]["data"]
     assert outcome["approval"]["approver"] == "amir"
+
+
+def test_operators_see_and_act_only_on_their_own_tasks(secured: httpx.Client) -> None:
+    olga, oscar = {**V1, **as_user("olga", OPERATOR)}, {**V1, **as_user("oscar", OPERATOR)}
+    approver, admin = {**V1, **as_user("amir", APPROVER)}, {**V1, **as_user("ada", ADMIN)}
+    context = uuid.uuid4().hex
+    sent = message(
+        {"text": APPROVAL_QUERY}, {"data": {"require_approval": True}}, contextId=context
+    )
+    task = result(secured, "SendMessage", {"message": sent}, headers=olga)["task"]
+    task_id = task["id"]
+    # Another Operator: the task does not exist for them, on every operation and binding.
+    for method in ("GetTask", "CancelTask"):
+        assert error(secured, method, {"id": task_id}, headers=oscar)["code"] == -32001
+    subscribe = {"jsonrpc": "2.0", "id": 1, "method": "SubscribeToTask", "params": {"id": task_id}}
+    assert secured.post("a2a", json=subscribe, headers=oscar).json()["error"]["code"] == -32001
+    assert secured.get(f"a2a/rest/tasks/{task_id}", headers=oscar).status_code == 404
+    assert secured.post(f"a2a/rest/tasks/{task_id}:cancel", headers=oscar).status_code == 404
+    listed = result(secured, "ListTasks", {"contextId": context}, headers=oscar)
+    assert (listed["tasks"], listed["totalSize"]) == ([], 0)
+    assert task_id not in {
+        t["id"] for t in result(secured, "ListTasks", {"pageSize": 100}, headers=oscar)["tasks"]
+    }
+    # Approvers and Admins see it; its owner sees, lists and cancels it.
+    for reader in (approver, admin, olga):
+        assert result(secured, "GetTask", {"id": task_id}, headers=reader)["id"] == task_id
+        found = result(secured, "ListTasks", {"contextId": context}, headers=reader)["tasks"]
+        assert [t["id"] for t in found] == [task_id]
+    canceled = result(secured, "CancelTask", {"id": task_id}, headers=olga)
+    assert canceled["status"]["state"] == "TASK_STATE_CANCELED"
 
 
 def test_the_card_asks_for_a_bearer_token_when_authentication_is_on(secured: httpx.Client) -> None:

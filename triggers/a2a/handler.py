@@ -4,7 +4,8 @@ SendMessage without a task id starts a run whose id is derived from the caller a
 message id, so a retried send finds the run it started instead of starting another. A message
 to a task that waits for input is the decision on its plan. A blocking send waits until the
 task ends or waits for input (at most BLOCKING_WAIT_SECONDS). CancelTask terminates the run
-and its sub-orchestrations. No push notifications, no extended card.
+and its sub-orchestrations. Operators see and cancel only the tasks they started, Approvers
+see and decide any, Admins do everything (`triggers.run_access`); another's task is not found. No push notifications, no extended card.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from a2a.utils.task import apply_history_length, validate_history_length
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 from google.protobuf.json_format import MessageToDict
 
-from core.catalogue import get_catalogue
+from core.auth import Principal
 from triggers.a2a.callers import DECIDE_ROLES, READ_ROLES, START_ROLES, approver_name
 from triggers.a2a.errors import invalid_params, task_not_found
 from triggers.a2a.invocation import Invocation, current
@@ -60,14 +61,14 @@ from triggers.a2a.runs import (
 )
 from triggers.a2a.streams import closing, ended, follow
 from triggers.a2a.tasks import TERMINAL, state_name, task_of
-from triggers.approval import approval_instance_id
-from triggers.errors import NotFoundError
-from triggers.instances import ACTIVE
+from triggers.errors import BadRequestError, NotFoundError
+from triggers.run_access import RunAction
+from triggers.termination import terminate_run
+from triggers.workflows import coordinator_workflow
 
 BLOCKING_WAIT_SECONDS = 120.0
 """The longest a blocking send waits (the Functions front end ends a request after 230 s)."""
 
-CANCEL_WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.1
 TASK_IDS = uuid.UUID("5b4f7c1e-2d0a-4a53-9a0e-a2a0c0de7a5c")
 """Namespace of the task ids derived from caller and message id."""
@@ -81,9 +82,21 @@ def task_id_for(caller: str, message_id: str) -> str:
 
 
 async def _run(invocation: Invocation, task_id: str) -> DurableOrchestrationStatus:
+    """The run of a task the caller was already let at."""
     try:
         return await read_run(invocation.client, task_id, show_input=True)
     except NotFoundError:
+        raise task_not_found(task_id) from None
+
+
+async def _run_for(
+    invocation: Invocation, principal: Principal, task_id: str, action: RunAction
+) -> DurableOrchestrationStatus:
+    """The task's run if `principal` may do `action` on it; task not found otherwise, the
+    same for another's run as for an id no run has, so ids cannot be probed."""
+    try:
+        return await coordinator_workflow(invocation.client, task_id, principal, action)
+    except (NotFoundError, BadRequestError):
         raise task_not_found(task_id) from None
 
 
@@ -107,7 +120,7 @@ async def _start(invocation: Invocation, message: Message) -> str:
 async def _decide(invocation: Invocation, message: Message) -> str:
     principal = await invocation.caller(*DECIDE_ROLES)
     task_id = message.task_id
-    task = task_of(await _run(invocation, task_id))
+    task = task_of(await _run_for(invocation, principal, task_id, RunAction.DECIDE))
     if message.context_id and message.context_id != task.context_id:
         raise invalid_params("message.contextId", f"task '{task_id}' is in another context")
     state = task.status.state
@@ -207,19 +220,20 @@ class CoordinatorRequestHandler(RequestHandler):
     async def on_get_task(self, params: GetTaskRequest, context: ServerCallContext) -> Task:
         """GetTask."""
         invocation = current()
-        await invocation.caller(*READ_ROLES)
+        principal = await invocation.caller(*READ_ROLES)
         validate_history_length(params)
         with invocation.backend():
-            return apply_history_length(task_of(await _run(invocation, params.id)), params)
+            status = await _run_for(invocation, principal, params.id, RunAction.READ)
+        return apply_history_length(task_of(status), params)
 
     async def on_list_tasks(
         self, params: ListTasksRequest, context: ServerCallContext
     ) -> ListTasksResponse:
         """ListTasks."""
         invocation = current()
-        await invocation.caller(*READ_ROLES)
+        principal = await invocation.caller(*READ_ROLES)
         with invocation.backend():
-            return await list_tasks(invocation.client, params)
+            return await list_tasks(invocation.client, params, principal)
 
     @validate_request_params
     async def on_cancel_task(self, params: CancelTaskRequest, context: ServerCallContext) -> Task:
@@ -228,22 +242,12 @@ class CoordinatorRequestHandler(RequestHandler):
         principal = await invocation.caller(*START_ROLES)
         task_id = params.id
         with invocation.backend():
-            status = await _run(invocation, task_id)
+            status = await _run_for(invocation, principal, task_id, RunAction.CANCEL)
             if task_of(status).status.state in TERMINAL:
                 raise TaskNotCancelableError(message=f"task '{task_id}' already ended")
             reason = f"Canceled through A2A by {principal.display_name}"
-            children = [approval_instance_id(task_id), f"{task_id}:self-test"]
-            agents = (f"{task_id}:{agent}" for agent in get_catalogue().ids)
-            for instance in [task_id, *children, *agents]:
-                found = await invocation.client.get_status(instance)
-                if found and found.runtime_status in ACTIVE:
-                    await invocation.client.terminate(instance, reason)
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + CANCEL_WAIT_SECONDS
-            while status.runtime_status in ACTIVE and loop.time() < deadline:
-                await asyncio.sleep(POLL_SECONDS)
-                status = await _run(invocation, task_id)
-        return task_of(status)
+            await terminate_run(invocation.client, task_id, reason)
+            return task_of(await _run(invocation, task_id))
 
     @validate_request_params
     async def on_subscribe_to_task(
@@ -251,9 +255,9 @@ class CoordinatorRequestHandler(RequestHandler):
     ) -> AsyncGenerator[Event]:
         """SubscribeToTask: the task as it is now, then its updates."""
         invocation = current()
-        await invocation.caller(*READ_ROLES)
+        principal = await invocation.caller(*READ_ROLES)
         with invocation.backend():
-            task = task_of(await _run(invocation, params.id))
+            task = task_of(await _run_for(invocation, principal, params.id, RunAction.READ))
         if task.status.state in TERMINAL:
             raise UnsupportedOperationError(
                 message=f"task '{params.id}' is {state_name(task.status.state)}; "

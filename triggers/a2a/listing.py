@@ -1,9 +1,10 @@
-"""ListTasks over the task hub: every coordinator run, newest status first, filtered by
-context, state and status time, in pages with the SDK's opaque cursor.
+"""ListTasks over the task hub: every coordinator run the caller may read (for an Operator,
+the runs they started), newest status first, filtered by context, state and status time, in
+pages with the SDK's opaque cursor.
 
 Runtime status and progress come from one listing of the hub; the context id and history
 need each run's input, so they are read for the runs on the page (and for all runs when the
-filter is a context).
+filter is a context or the caller is an Operator).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from a2a.utils.task import (
 )
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
+from core.auth import Principal
 from orchestrations import names
 from triggers.a2a.errors import invalid_params
 from triggers.a2a.runs import annotations_of
 from triggers.a2a.tasks import state_of, task_of, utc
+from triggers.instances import find_instance
+from triggers.run_access import RunAction, may_access_run
 
 READ_CONCURRENCY = 10
 
@@ -43,11 +47,11 @@ async def _with_input(
 ) -> list[DurableOrchestrationStatus]:
     slots = asyncio.Semaphore(READ_CONCURRENCY)
 
-    async def read(run: DurableOrchestrationStatus) -> DurableOrchestrationStatus:
+    async def read(run: DurableOrchestrationStatus) -> DurableOrchestrationStatus | None:
         async with slots:
-            return await client.get_status(run.instance_id or "", show_input=True)
+            return await find_instance(client, run.instance_id or "", show_input=True)
 
-    return list(await asyncio.gather(*(read(r) for r in runs)))
+    return [found for found in await asyncio.gather(*(read(r) for r in runs)) if found]
 
 
 def _page_size(params: ListTasksRequest) -> int:
@@ -58,12 +62,18 @@ def _page_size(params: ListTasksRequest) -> int:
 
 
 async def list_tasks(
-    client: df.DurableOrchestrationClient, params: ListTasksRequest
+    client: df.DurableOrchestrationClient, params: ListTasksRequest, principal: Principal
 ) -> ListTasksResponse:
-    """One page of tasks matching `params`."""
+    """One page of the tasks matching `params` that `principal` may read."""
     validate_history_length(params)
     page_size = _page_size(params)
     runs = [s for s in await client.get_status_all() if s.name == names.COORDINATOR]
+    have_input = False
+    if not may_access_run(principal, None, RunAction.READ):
+        # Only some runs are the caller's: which, their inputs say.
+        runs = await _with_input(client, runs)
+        runs = [s for s in runs if may_access_run(principal, s.input_, RunAction.READ)]
+        have_input = True
     if params.HasField("status_timestamp_after"):
         after = params.status_timestamp_after.ToDatetime(tzinfo=UTC).timestamp()
         runs = [
@@ -74,9 +84,10 @@ async def list_tasks(
     if params.context_id:
         runs = [
             s
-            for s in await _with_input(client, runs)
+            for s in (runs if have_input else await _with_input(client, runs))
             if (annotations_of(s).get("contextId") or s.instance_id) == params.context_id
         ]
+        have_input = True
     runs.sort(key=lambda s: _cursor(s).sort_key(), reverse=True)
     start = 0
     if params.page_token:
@@ -89,7 +100,7 @@ async def list_tasks(
         )
     page = runs[start : start + page_size]
     more = start + page_size < len(runs)
-    read = page if params.context_id else await _with_input(client, page)
+    read = page if have_input else await _with_input(client, page)
     tasks = [
         apply_history_length(task_of(s, include_artifacts=params.include_artifacts), params)
         for s in read
