@@ -102,7 +102,12 @@ def test_bad_templates_are_refused_naming_the_problem(template, reason):
 
 
 def trigger(name: str, route: str, methods: list[str] | None = None) -> FunctionInfo:
-    binding = {"type": "httpTrigger", "name": "req", "route": route, "authLevel": "anonymous"}
+    binding: dict[str, object] = {
+        "type": "httpTrigger",
+        "name": "req",
+        "route": route,
+        "authLevel": "anonymous",
+    }
     if methods:
         binding["methods"] = methods
     return FunctionInfo(name, "httpTrigger", binding, [binding], lambda req: None)
