@@ -275,6 +275,24 @@ def test_streamable_http_rules_of_the_extension(app_host: AppHost) -> None:
     assert '"code": -32601' in unknown.text
 
 
+def test_ask_agents_from_a_foreign_origin_starts_no_workflow(app_host: AppHost) -> None:
+    instances = f"{app_host.url}/runtime/webhooks/durabletask/instances"
+    system = {"x-functions-key": KEYS["system"]}
+    before = len(httpx.get(instances, headers=system).json())
+    call = {
+        "jsonrpc": "2.0",
+        "id": 3,
+        "method": "tools/call",
+        "params": {"name": "ask_agents", "arguments": {"query": TWO_AGENT_QUERY}},
+    }
+    headers = {**ACCEPT, "x-functions-key": MCP_KEY, "Origin": "http://evil.example.com"}
+    refused = httpx.post(app_host.url + MCP_PATH, json=call, headers=headers)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"].startswith("Forbidden")
+    time.sleep(1)
+    assert len(httpx.get(instances, headers=system).json()) == before
+
+
 async def test_legacy_sse_transport_serves_the_same_tools(app_host: AppHost) -> None:
     url = f"{app_host.url}{MCP_PATH}/sse?code={MCP_KEY}"
     async with Client(sse_client(url)) as client:
