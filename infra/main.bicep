@@ -90,6 +90,13 @@ param openAiChatModel string = 'gpt-5.4'
 @description('Version of the chat model (AZURE_OPENAI_CHAT_MODEL_VERSION).')
 param openAiChatModelVersion string = '2026-03-05'
 
+// Generated at each provision (newGuid is allowed only as a parameter default), so the key
+// never lives in a file or the azd environment; proofs are checked seconds after they are made,
+// so a new key on re-provision only refuses decisions that were in flight at that moment.
+@secure()
+@description('Key of the proofs on approvals and internal inputs; leave it to its generated default.')
+param workflowSigningKey string = newGuid() // checkov:skip=CKV_AZURE_131:newGuid() is generated per deployment, not a hard-coded value
+
 @description('Overrides of the chat deployment (name, model, version, sku, capacity).')
 param openAiChatDeployment object = {}
 
@@ -223,6 +230,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     softDeleteRetentionInDays: profile.keyVaultRetentionDays
     privateOnly: vnetEnabled
+    workflowSigningKey: workflowSigningKey
   }
 }
 
@@ -319,6 +327,7 @@ module api 'modules/function-app.bicep' = {
     authAudience: empty(authAudience) ? 'api://${appName}' : authAudience
     corsAllowedOrigins: empty(corsAllowedOrigins) ? [] : split(corsAllowedOrigins, ',')
     workflow: appTuning
+    workflowSigningKeySecretUri: keyVault.outputs.workflowSigningKeySecretUri
     extraAppSettings: extraAppSettings
   }
   // The identity must hold AcrPull (and its data roles) before the first revision starts.

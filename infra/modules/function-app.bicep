@@ -105,6 +105,9 @@ param workflow object = {}
 @description('Extra app settings (objects with name and value), e.g. MCP_*_URL when tool servers run elsewhere. Never put a key here; use a Key Vault reference.')
 param extraAppSettings array = []
 
+@description('Key Vault URL of the secret holding WORKFLOW_SIGNING_KEY, read with the app identity.')
+param workflowSigningKeySecretUri string
+
 var workflowDefaults = {
   openAiTimeoutSeconds: 60
   openAiMaxRetries: 3
@@ -335,6 +338,14 @@ var healthProbes = [
   }
 ]
 
+// A Key Vault reference: the value never appears in the app's configuration.
+var signingKeySettings = [
+  {
+    name: 'WORKFLOW_SIGNING_KEY'
+    secretRef: 'workflow-signing-key'
+  }
+]
+
 resource app 'Microsoft.App/containerApps@2024-10-02-preview' = {
   name: name
   location: location
@@ -370,13 +381,20 @@ resource app 'Microsoft.App/containerApps@2024-10-02-preview' = {
           identity: identityId
         }
       ]
+      secrets: [
+        {
+          name: 'workflow-signing-key'
+          keyVaultUrl: workflowSigningKeySecretUri
+          identity: identityId
+        }
+      ]
     }
     template: {
       containers: [
         {
           name: 'functions'
           image: containerImage
-          env: concat(hostSettings, durableTaskSchedulerSettings, appSettings, extraAppSettings)
+          env: concat(hostSettings, durableTaskSchedulerSettings, appSettings, signingKeySettings, extraAppSettings)
           resources: {
             cpu: json(cpu)
             memory: memory

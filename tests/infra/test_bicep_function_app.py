@@ -30,9 +30,8 @@ INTENTIONALLY_UNSET = {
     "OFFLINE_MODEL_LATENCY_MS": "only shapes the offline model; in Azure AZURE_OPENAI_ENDPOINT is set",
     "OTEL_EXPORTER_OTLP_ENDPOINT": "alternative exporter; in Azure telemetry goes to Application Insights",
     "AUTH_JWKS_URL": "the default, Entra ID's key URL of AUTH_TENANT_ID, is right in Azure",
-    "MCP_CUSTOMER_SUPPORT_URL": "tool servers run in-process by default; set through extraAppSettings when hosted elsewhere",
-    "MCP_SMART_CITY_URL": "tool servers run in-process by default; set through extraAppSettings when hosted elsewhere",
-    "MCP_ENTERPRISE_URL": "tool servers run in-process by default; set through extraAppSettings when hosted elsewhere",
+    "WORKFLOW_SIGNING_KEY_FILE": "local-only fallback; in Azure WORKFLOW_SIGNING_KEY comes from Key Vault",
+    "AGENTS_FILE": "the catalogue ships in the image at its default path, agents.yaml",
 }
 
 # Settings of the Functions host (not in core/settings.py) the app needs in Azure.
@@ -67,6 +66,13 @@ def env_names(var: str) -> list[str]:
     return [item["name"] for item in variable(APP, var)]
 
 
+def bicep_settings() -> set[str]:
+    """Every setting the Bicep gives the app (values and Key Vault references)."""
+    return {
+        n for var in ("hostSettings", "appSettings", "signingKeySettings") for n in env_names(var)
+    }
+
+
 def test_app_is_a_native_functions_container_app():
     app = config(the_resource(APP, "Microsoft.App/containerApps"))
     assert app["kind"] == "functionapp"
@@ -84,10 +90,24 @@ def test_app_is_a_native_functions_container_app():
                 "arg_1": "hostSettings",
                 "arg_2": "durableTaskSchedulerSettings",
                 "arg_3": "appSettings",
-                "arg_4": "extraAppSettings",
+                "arg_4": "signingKeySettings",
+                "arg_5": "extraAppSettings",
             },
         }
     }
+
+
+def test_the_signing_key_is_a_key_vault_reference_read_with_the_app_identity():
+    app = config(the_resource(APP, "Microsoft.App/containerApps"))
+    (secret,) = app["properties"]["configuration"]["secrets"]
+    assert secret == {
+        "name": "workflow-signing-key",
+        "keyVaultUrl": "workflowSigningKeySecretUri",
+        "identity": "identityId",
+    }
+    assert variable(APP, "signingKeySettings") == [
+        {"name": "WORKFLOW_SIGNING_KEY", "secretRef": "workflow-signing-key"}
+    ]
 
 
 def test_ingress_is_https_only_on_the_host_port():
@@ -171,7 +191,7 @@ def test_no_custom_scale_rules():
 def test_every_setting_the_code_reads_is_set_or_deliberately_unset():
     fields = settings_fields()
     assert len(fields) >= 30
-    set_by_bicep = set(env_names("hostSettings")) | set(env_names("appSettings"))
+    set_by_bicep = bicep_settings()
     unexplained = [f for f in fields if f not in set_by_bicep and f not in INTENTIONALLY_UNSET]
     assert not unexplained, f"settings neither set by the Bicep nor listed as unset: {unexplained}"
     both = [f for f in fields if f in set_by_bicep and f in INTENTIONALLY_UNSET]
@@ -185,7 +205,7 @@ def test_every_setting_host_json_refers_to_is_set():
     if not host_json.exists():
         return
     referenced = set(re.findall(r"%([A-Za-z0-9_]+)%", host_json.read_text()))
-    set_by_bicep = set(env_names("hostSettings")) | set(env_names("appSettings"))
+    set_by_bicep = bicep_settings()
     assert referenced <= set_by_bicep, referenced - set_by_bicep
 
 
@@ -194,7 +214,7 @@ def test_local_settings_example_has_an_azure_counterpart():
     if not example.exists():
         return
     values = json.loads(example.read_text())["Values"]
-    set_by_bicep = set(env_names("hostSettings")) | set(env_names("appSettings"))
+    set_by_bicep = bicep_settings()
     # Locally the host storage is a connection string to Azurite; in Azure the same
     # connection is the identity-based AzureWebJobsStorage__* settings.
     local_only = {"AzureWebJobsStorage"}

@@ -19,6 +19,8 @@ ACCEPTED_SKIPS = {
     ("CKV_AZURE_134", "/modules/openai.bicep"),  # public endpoint unless vnetEnabled
     ("CKV_AZURE_238", "/modules/openai.bicep"),  # the account has no use for an identity
     ("CKV_AZURE_109", "/modules/keyvault.bicep"),  # public endpoint unless vnetEnabled
+    ("CKV_AZURE_41", "/modules/keyvault.bicep"),  # the signing key is replaced at each provision
+    ("CKV_AZURE_131", "/main.bicep"),  # the signing key's default is newGuid(), not a literal
     ("CKV_AZURE_139", "/modules/registry.bicep"),  # azd pushes from outside Azure
     ("CKV_AZURE_163", "/modules/registry.bicep"),  # scanning is a Defender plan
     ("CKV_AZURE_166", "/modules/registry.bicep"),  # quarantine is Premium-only preview
