@@ -8,9 +8,9 @@ from activities.step_log import StepLog
 from core.agent_logs import Outcome
 from core.catalogue import get_catalogue
 from core.llm import ChatMessage, ChatModelError, ChatRequest, ToolSpec, get_chat_model
+from core.llm.factory import default_model_name, model_provider
 from core.mcp_client import list_tools
 from core.models import LlmStepInput, LlmStepOutput
-from core.settings import get_settings
 from core.telemetry import activity_span, model_call_span
 from orchestrations import names
 
@@ -31,6 +31,7 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
         tools=tools,
         max_tokens=step.max_tokens,
         purpose=f"{step.agent}:step",
+        model=agent.model,
     )
     step_log = StepLog(
         f"{step.workflow_id}:{step.agent}:llm_step:{step.step}",
@@ -39,12 +40,13 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
         step.query_type,
         "llm_step",
     )
-    settings = get_settings()
-    system = "azure.ai.openai" if settings.AZURE_OPENAI_ENDPOINT else "offline"
     with (
         activity_span(names.LLM_STEP, step.workflow_id, step.agent, **{"llm.step": step.step}),
         model_call_span(
-            step.workflow_id, step.agent, system=system, model=settings.AZURE_OPENAI_CHAT_DEPLOYMENT
+            step.workflow_id,
+            step.agent,
+            system=model_provider(),
+            model=agent.model or default_model_name(),
         ) as call,
     ):
         try:

@@ -28,11 +28,20 @@ class Settings(BaseSettings):
         None, description="API key fallback when Entra ID is not available (never set in Azure)."
     )
     AZURE_OPENAI_TIMEOUT_SECONDS: float = Field(
-        60.0, gt=0, description="Timeout of one model call."
+        60.0, gt=0, description="Timeout of one model call (Azure OpenAI or OpenAI-compatible)."
     )
     AZURE_OPENAI_MAX_RETRIES: int = Field(
-        3, ge=0, description="Retries of a model call on 429/5xx."
+        3, ge=0, description="Retries of a model call on 429/5xx (either client)."
     )
+    OPENAI_BASE_URL: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint (Ollama, vLLM, LM Studio...), used when "
+        "AZURE_OPENAI_ENDPOINT is unset; unset with OPENAI_API_KEY set means OpenAI itself.",
+    )
+    OPENAI_API_KEY: str | None = Field(
+        None, description="Key of the OpenAI-compatible endpoint (a Key Vault reference in Azure)."
+    )
+    OPENAI_MODEL: str = Field("gpt-4o-mini", description="Model of the OpenAI-compatible endpoint.")
     AZURE_CLIENT_ID: str | None = Field(
         None, description="Client id of the user-assigned managed identity."
     )

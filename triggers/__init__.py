@@ -6,6 +6,7 @@ import azure.durable_functions as df
 from triggers import (
     a2a,
     agent_status,
+    agents,
     approval,
     audit,
     docs,
@@ -28,6 +29,7 @@ blueprints: list[df.Blueprint] = [
     workflows.bp,
     instance_api.bp,
     approval.bp,
+    agents.bp,
     agent_status.bp,
     reset.bp,
     audit.bp,

@@ -191,6 +191,45 @@ class AgentStatusReport(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
+class ToolListing(BaseModel):
+    """One tool of a catalogue agent, with its risk."""
+
+    name: str
+    description: str
+    read_only: bool = Field(description="The server marks it read-only (MCP readOnlyHint).")
+    needs_approval: bool = Field(
+        description="A call waits for a human approval (the catalogue's approval overrides "
+        "decide first, then read_only)."
+    )
+
+
+class AgentSource(BaseModel):
+    """Where a catalogue agent's tools come from (no header or environment values)."""
+
+    kind: Literal["mcp"] = "mcp"
+    transport: str
+    target: str
+
+
+class AgentListing(BaseModel):
+    """One catalogue agent in `GET /agents`."""
+
+    id: str
+    name: str
+    description: str
+    model: str | None = Field(None, description="The agent's own model, if it names one.")
+    source: AgentSource
+    status: Literal["ready", "degraded"]
+    tools: list[ToolListing] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+
+
+class AgentsListing(BaseModel):
+    """Answer of `GET /agents`: the catalogue, in its order."""
+
+    agents: list[AgentListing]
+
+
 class ResetRequest(BaseModel):
     """Optional body of `POST /manage/reset-system`."""
 

@@ -11,7 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.catalogue import get_catalogue
-from core.settings import get_settings
+from core.llm.factory import model_provider
 from triggers import routes
 from triggers.api_models import API_VERSION, HealthReport, Liveness
 from triggers.endpoint import api_endpoint, json_response
@@ -49,7 +49,7 @@ async def health(req: func.HttpRequest, client: df.DurableOrchestrationClient) -
         status="healthy" if all(r.status == "ok" for r in results) else "degraded",
         checks=dict(zip(checks, results, strict=True)),
         version=API_VERSION,
-        offline_model=not get_settings().AZURE_OPENAI_ENDPOINT,
+        offline_model=model_provider() == "offline",
     )
     return json_response(report, 200 if report.status == "healthy" else 503)
 

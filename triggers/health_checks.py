@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import azure.durable_functions as df
 
 from core.agent_logs import get_agent_log_store
+from core.llm.factory import default_model_name, model_provider
 from core.mcp_client import list_tools
 from core.settings import get_settings
 from triggers.api_models import CheckResult, CheckState
@@ -57,9 +58,11 @@ async def agent_logs_check() -> str:
 
 async def model_check() -> str:
     """A model is configured (the offline model counts); the model itself is not called."""
-    settings = get_settings()
-    if settings.AZURE_OPENAI_ENDPOINT:
-        return f"Azure OpenAI deployment '{settings.AZURE_OPENAI_CHAT_DEPLOYMENT}'"
+    provider = model_provider()
+    if provider == "azure.ai.openai":
+        return f"Azure OpenAI deployment '{default_model_name()}'"
+    if provider == "openai":
+        return f"OpenAI-compatible model '{default_model_name()}'"
     return "offline rule-based model"
 
 

@@ -15,6 +15,7 @@ from orchestrations import names
 from triggers import routes
 from triggers.api_models import (
     API_VERSION,
+    AgentsListing,
     AgentStatusReport,
     ApprovalAccepted,
     ApprovalRequest,
@@ -51,6 +52,7 @@ RESPONSES: list[type[BaseModel]] = [
     ApprovalAccepted,
     HealthReport,
     Liveness,
+    AgentsListing,
     AgentStatusReport,
     ResetReport,
     AuditLog,
@@ -114,9 +116,7 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
 
     anonymous: list[Schema] = []
     workflow_id = _path_parameter("id", "The workflow id (the coordinator's instance id).")
-    instance_id = _path_parameter(
-        "id", f"An instance id the caller may act on: {PATTERN_TEXT}."
-    )
+    instance_id = _path_parameter("id", f"An instance id the caller may act on: {PATTERN_TEXT}.")
     return {
         "/" + routes.START: {
             "post": {
@@ -134,9 +134,7 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                 ],
                 "requestBody": {
                     "required": True,
-                    "content": _json(
-                        {"oneOf": [ref[CoordinatorRequest], ref[SweepRequest]]}
-                    ),
+                    "content": _json({"oneOf": [ref[CoordinatorRequest], ref[SweepRequest]]}),
                 },
                 "responses": {
                     "202": _answer(
@@ -269,6 +267,17 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                 "is not an approval: decide at `coordinator/workflows/{id}/approval`.",
                 "parameters": [instance_id, _path_parameter("event", "The event's name.")],
                 "responses": {"202": _answer("Raised."), **errors(400, 404, 409, 413, 503)},
+            }
+        },
+        "/" + routes.AGENTS: {
+            "get": {
+                "operationId": "listAgents",
+                "summary": "The agent catalogue: each agent's tool source, tools with their risk, "
+                "and health",
+                "responses": {
+                    "200": _answer("The catalogue's agents.", ref[AgentsListing]),
+                    **errors(),
+                },
             }
         },
         "/" + routes.AGENT_STATUS: {

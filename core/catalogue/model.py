@@ -152,6 +152,15 @@ class AgentSpec(CatalogueEntry):
         """`name`, or the id in title case."""
         return self.name or self.id.replace("-", " ").title()
 
+    def approval_override(self, tool: str) -> bool | None:
+        """Whether a call of `tool` needs approval as the catalogue says (`approval.always`
+        True, `approval.never` False), or None when the tool's own hint decides."""
+        if tool in self.approval.always:
+            return True
+        if tool in self.approval.never:
+            return False
+        return None
+
     @property
     def transport(self) -> str:
         """How the agent's tool server is reached: in-process, stdio or streamable-http."""

@@ -85,6 +85,9 @@ class ChatRequest(BaseModel):
     max_tokens: int | None = Field(default=None, gt=0)
     temperature: float | None = Field(default=None, ge=0, le=2)
     purpose: str = "chat"
+    model: str | None = Field(
+        default=None, description="The model (deployment) for this call; None: the client's."
+    )
 
     @field_serializer("response_format")
     def _dump_response_format(self, value: type[BaseModel] | None) -> str | None:

@@ -19,6 +19,7 @@ TWO_AGENT_QUERY = (
 APPROVAL_QUERY = "Update ticket TCK-10002 to resolved"
 SELF_TEST = {"query": "deployment verification test", "query_type": "system_test"}
 
+
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The app under devhost for the whole module."""
@@ -117,6 +118,23 @@ def test_each_agent_is_ready_with_its_tools_and_recent_activity(
     assert tool in status["tools"]
     assert set(status["recent"]) >= {"requests", "errors", "avg_latency_ms", "p95_latency_ms"}
     assert status["recent"]["window_seconds"] == 3600
+
+
+def test_agents_lists_the_catalogue_with_each_tools_risk(api: httpx.Client):
+    response = api.get("agents")
+
+    assert response.status_code == 200
+    agents = {agent["id"]: agent for agent in response.json()["agents"]}
+    assert list(agents) == ["customer-support", "smart-city", "enterprise"]
+    support = agents["customer-support"]
+    assert support["source"] == {"kind": "mcp", "transport": "in-process", "target": "in-process"}
+    assert support["status"] == "ready"
+    tools = {tool["name"]: tool for tool in support["tools"]}
+    assert (tools["get_order"]["read_only"], tools["get_order"]["needs_approval"]) == (True, False)
+    assert (tools["update_ticket"]["read_only"], tools["update_ticket"]["needs_approval"]) == (
+        False,
+        True,
+    )
 
 
 def test_coordinator_status_checks_every_tool_server_and_lists_no_tools(api: httpx.Client):

@@ -30,7 +30,9 @@ def everything() -> Iterator[LocalServer]:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory, everything: LocalServer) -> Iterator[httpx.Client]:
+def api(
+    tmp_path_factory: pytest.TempPathFactory, everything: LocalServer
+) -> Iterator[httpx.Client]:
     state = tmp_path_factory.mktemp("third-party")
     catalogue = third_party_catalogue(
         state / "agents.yaml",
@@ -115,3 +117,18 @@ def test_a_run_that_needs_an_unreachable_server_names_it_in_a_partial_answer(api
     assert result["status"] == "partial"
     assert "offline-docs" in result["failed_agents"]
     assert "offline-docs" in result["answer"]
+
+
+def test_agents_lists_each_source_with_its_tools_and_health(api: httpx.Client):
+    agents = {agent["id"]: agent for agent in api.get("agents").json()["agents"]}
+
+    assert list(agents) == ["time", "everything", "offline-docs"]
+    assert agents["time"]["source"]["transport"] == "stdio"
+    assert {t["name"] for t in agents["time"]["tools"]} == {"get_current_time", "convert_time"}
+    assert all(t["read_only"] and not t["needs_approval"] for t in agents["time"]["tools"])
+    assert agents["everything"]["source"]["transport"] == "streamable-http"
+    assert [t["name"] for t in agents["everything"]["tools"]] == ["echo", "get-sum"]
+    assert "coordinator-tests" not in str(agents["everything"])
+    assert agents["offline-docs"]["status"] == "degraded"
+    assert agents["offline-docs"]["tools"] == []
+    assert agents["offline-docs"]["problems"]

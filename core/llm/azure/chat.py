@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from azure.core.credentials_async import AsyncTokenCredential
-from openai import AsyncAzureOpenAI, omit
-from openai.lib import type_to_response_format_param
+from openai import AsyncAzureOpenAI
 
 from core.llm.azure.auth import TokenProvider, default_credential, token_provider
-from core.llm.azure.failures import TRANSPORT_ERRORS, to_model_error
-from core.llm.azure.wire import to_chat_result, to_wire_messages, to_wire_tools
+from core.llm.completions import complete_chat
 from core.llm.types import ChatRequest, ChatResult
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,34 +67,10 @@ class AzureOpenAIChat:
         )
 
     async def complete(self, request: ChatRequest) -> ChatResult:
-        """Run one chat completion; raises a `ChatModelError` subclass when it fails."""
-        schema = request.response_format
-        started = time.perf_counter()
-        try:
-            completion = await self._connection().client.chat.completions.create(
-                model=self.deployment,
-                messages=to_wire_messages(request.messages),
-                tools=to_wire_tools(request.tools) if request.tools else omit,
-                response_format=type_to_response_format_param(schema) if schema else omit,
-                # Current (reasoning) models take max_completion_tokens and refuse max_tokens.
-                max_completion_tokens=(
-                    request.max_tokens if request.max_tokens is not None else omit
-                ),
-                temperature=request.temperature if request.temperature is not None else omit,
-            )
-        except TRANSPORT_ERRORS as error:
-            raise to_model_error(error, self.timeout_seconds) from error
-        result = to_chat_result(completion, schema)
-        log.info(
-            "model call purpose=%s model=%s tokens=%d finish=%s in %.0f ms",
-            request.purpose,
-            result.model,
-            result.usage.total_tokens,
-            result.finish_reason,
-            (time.perf_counter() - started) * 1000,
-            extra={"purpose": request.purpose, "total_tokens": result.usage.total_tokens},
-        )
-        return result
+        """Run one chat completion on the deployment (or the deployment the request names);
+        raises a `ChatModelError` subclass when it fails."""
+        client = self._connection().client
+        return await complete_chat(client, self.deployment, request, self.timeout_seconds)
 
     async def aclose(self) -> None:
         """Close the current event loop's HTTP client and the credential made for it."""
@@ -128,8 +98,8 @@ class AzureOpenAIChat:
                 credential = owned = default_credential(self._client_id)
             provider = token_provider(credential)
         client = AsyncAzureOpenAI(
+            # No fixed deployment: each call's model names it, so an agent can use its own.
             azure_endpoint=self.endpoint,
-            azure_deployment=self.deployment,
             api_version=self.api_version,
             api_key=self._api_key or None,
             azure_ad_token_provider=provider,

@@ -1,5 +1,7 @@
-"""A scripted Azure OpenAI-compatible HTTP server on a free loopback port, for tests that
-run the real `openai` SDK. Each request takes the next scripted reply and is recorded."""
+"""A scripted OpenAI-compatible HTTP server on a free loopback port, for tests that run the
+real `openai` SDK: Azure OpenAI's deployment route and the OpenAI API's `/v1` route (whose
+`deployment` is the body's model). Each request takes the next scripted reply and is
+recorded."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 CHAT_ROUTE = "/openai/deployments/{deployment}/chat/completions"
+OPENAI_CHAT_ROUTE = "/v1/chat/completions"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class OpenAICompatibleServer:
         """Listen on a free loopback port; `endpoint` is then the base URL."""
         app = web.Application()
         app.router.add_post(CHAT_ROUTE, self._chat)
+        app.router.add_post(OPENAI_CHAT_ROUTE, self._chat)
         # Cancel a handler whose client hung up, so a timed-out request does not
         # hold up shutdown.
         self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0)
@@ -109,12 +113,13 @@ class OpenAICompatibleServer:
             await self._runner.cleanup()
 
     async def _chat(self, request: web.Request) -> web.StreamResponse:
+        body = await request.json()
         self.requests.append(
             ReceivedRequest(
-                deployment=request.match_info["deployment"],
+                deployment=request.match_info.get("deployment") or str(body.get("model")),
                 query=dict(request.query),
                 headers={k.lower(): v for k, v in request.headers.items()},
-                body=await request.json(),
+                body=body,
                 arrived_at=time.monotonic(),
             )
         )
