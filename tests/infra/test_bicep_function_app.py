@@ -32,6 +32,9 @@ INTENTIONALLY_UNSET = {
     "AUTH_JWKS_URL": "the default, Entra ID's key URL of AUTH_TENANT_ID, is right in Azure",
     "WORKFLOW_SIGNING_KEY_FILE": "local-only fallback; in Azure WORKFLOW_SIGNING_KEY comes from Key Vault",
     "AGENTS_FILE": "the catalogue ships in the image at its default path, agents.yaml",
+    "OPENAI_BASE_URL": "in Azure AZURE_OPENAI_ENDPOINT selects Azure OpenAI; another endpoint is added through extraAppSettings",
+    "OPENAI_API_KEY": "only with OPENAI_BASE_URL, as a Key Vault reference through extraAppSettings",
+    "OPENAI_MODEL": "only with OPENAI_BASE_URL",
 }
 
 # Settings of the Functions host (not in core/settings.py) the app needs in Azure.
