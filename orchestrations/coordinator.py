@@ -31,11 +31,10 @@ from core.models import (
 from core.telemetry import workflow_finished, workflow_started
 from orchestrations import names
 from orchestrations.admission import start_children
+from orchestrations.budget import split_budget
 from orchestrations.policies import MODEL_RETRY, STORAGE_RETRY
 
 bp = df.Blueprint()
-
-MIN_SYNTHESIS_TOKENS = 200
 
 
 def _status(
@@ -167,8 +166,7 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
             )
             return (yield from _finish(context, denied, started))
 
-    synthesis_share = max(MIN_SYNTHESIS_TOKENS, budget // 6)
-    per_agent = max(0, (budget - tokens - synthesis_share) // total)
+    per_agent = split_budget(budget, tokens, total).per_agent
     context.set_custom_status(_status("running_agents", 0, total, tokens, budget))
     agent_starts = [
         SealedStart(

@@ -51,7 +51,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "orchestrations/coordinator.py": ("tests/unit/orchestrations",),
     "orchestrations/agent_run.py": ("tests/unit/orchestrations",),
     "orchestrations/approval.py": ("tests/unit/orchestrations",),
-    "core/models.py": ("tests/unit/orchestrations", "tests/unit/core"),
+    "orchestrations/budget.py": ("tests/unit/orchestrations/test_budget_split.py",),
+    "core/models.py": ("tests/unit/core/test_plan_digest.py", "tests/unit/orchestrations"),
 }
 
 # The packages mutmut copies (and so may mutate), and the files the app needs beside them.

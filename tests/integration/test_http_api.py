@@ -160,6 +160,9 @@ def test_two_agent_query_answers_citing_both_agents_tool_results(api: httpx.Clie
     assert workflow["runtime_status"] == "Completed"
     if response.status_code == 200:
         assert answer["result"] == workflow["result"]
+        assert answer["status"] == "Completed"
+    else:
+        assert answer["status"] in ("Pending", "Running")
     result = workflow["result"]
     assert result["status"] == "completed"
     agents = {a["agent"]: a for a in result["agents"]}
@@ -190,6 +193,8 @@ def test_approval_flow_waits_for_the_decision_then_completes(api: httpx.Client):
     assert int(response.headers["retry-after"]) > 0
     workflow_id = answer["workflow_id"]
     assert answer["workflow_url"].endswith(f"/api/coordinator/workflows/{workflow_id}")
+    # It waited ORCHESTRATE_WAIT_SECONDS: the run has started and waits for the decision.
+    assert answer["status"] == "Running"
 
     waiting = wait_for(api, workflow_id, awaiting_approval)["progress"]
     assert waiting["plan"]["needs_approval"] is True

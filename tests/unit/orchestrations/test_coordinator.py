@@ -92,6 +92,11 @@ async def test_unreachable_tool_server_gives_partial_answer_naming_the_agent(
     assert "smart-city: FAILED" in result.answer
     good = next(a for a in result.agents if a.agent == "customer-support")
     assert good.status == "ok"
+    # The agent's own run ends with its failed answer; it does not fail and leave the
+    # coordinator to make one up.
+    child = await engine.get_status(f"{state.instance_id}:smart-city")
+    assert child.runtime_status == RuntimeStatus.COMPLETED
+    assert json.loads(child.output) == failed.model_dump(mode="json")
 
 
 async def test_small_budget_stops_agents_and_says_so(engine: Engine):
