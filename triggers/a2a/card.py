@@ -48,8 +48,8 @@ COORDINATOR_SKILL = AgentSkill(
     tags=["multi-agent", "coordination", "approval", "durable"],
     examples=[
         "Order ORD-2025-00012 of customer CUST-0028 is late: check the order and whether "
-        "traffic in Shibuya is congested",
-        "Update ticket TCK-0001 to resolved",
+        "traffic in 中区 is congested",
+        "Update ticket TCK-10002 to resolved",
     ],
 )
 

@@ -28,27 +28,43 @@ class FilledArguments:
 def fill_arguments(parameters: dict[str, Any], text: str) -> FilledArguments | None:
     """Arguments for a tool whose JSON schema is `parameters`, taken from `text`.
 
-    Each property gets, in order: a match of its `pattern`, the `enum` value mentioned
-    first, the whole text for a free-text string (`query`, `question`, ...), or its
-    `default`. Returns None when a required property gets nothing.
+    Each property gets, in order: a match of its `pattern` (or of the shape of the examples
+    its description quotes), the `enum` value mentioned first, True for a flag whose name's
+    words all appear in the text, the whole text for a free-text string (`query`,
+    `question`, ...) when nothing else was found in the text (an id says more than the
+    sentence around it), or its `default`. Returns None when a required property gets nothing.
     """
     required = set(parameters.get("required", []))
     values: dict[str, Any] = {}
+    free_text: list[str] = []
     matched = 0
     for name, raw in parameters.get("properties", {}).items():
         schema = _resolve(raw, parameters)
         value = _match(schema, parameters, text)
+        if value is None and schema.get("type") == "boolean" and _named_in(name, text):
+            value = True
         if value is not None:
             values[name] = value
             matched += 1
         elif name in FREE_TEXT_PARAMETERS and _fits(schema, text.strip()):
-            values[name] = text.strip()
+            free_text.append(name)
         elif schema.get("default") is not None:
             # A null default is what leaving the argument out means; sending it adds nothing.
             values[name] = schema["default"]
         elif name in required:
             return None
+    for name in free_text:
+        if matched == 0 or name in required:
+            values[name] = text.strip()
     return FilledArguments(values, matched)
+
+
+def _named_in(name: str, text: str) -> bool:
+    """True when every word of a snake_case name appears in the text."""
+    words = [w for w in name.split("_") if w]
+    return bool(words) and all(
+        re.search(_EDGE.format(re.escape(word)), text, re.IGNORECASE) for word in words
+    )
 
 
 def identifies_only(parameters: dict[str, Any]) -> bool:
