@@ -1,6 +1,8 @@
 """The replay rules the extension applies, checked as properties over generated histories:
 fan-in waits for every child, fan-any for the first, retry timers wait the policy's interval."""
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -174,3 +176,89 @@ def test_history_with_work_the_code_no_longer_schedules_is_non_deterministic():
     history = [*opening(), h.new_event(EventType.TIMER_CREATED, T0, 0, FireAt=h.format_time(T0))]
     with pytest.raises(NonDeterminismError, match="a durable timer with sequence ID 0"):
         replay(history, [activity("child")])
+
+
+def entity_action(kind: int, operation: str = "add", **extra: object) -> dict:
+    return {"actionType": kind, "instanceId": "@counter@shared", "operation": operation, **extra}
+
+
+def sent_message(outcome: ReplayOutcome) -> dict:
+    (task,) = [t for t in outcome.new_tasks if t.kind == "event_sent"]
+    assert (task.instance_id, task.name) == ("@counter@shared", "op")
+    return json.loads(task.input or "{}")
+
+
+def test_a_signal_is_sent_without_waiting_and_names_no_parent():
+    actions = [entity_action(9, input="5"), activity("after")]
+    outcome = replay(opening(), actions)
+    message = sent_message(outcome)
+    assert (message["op"], message["signal"], message["input"]) == ("add", True, "5")
+    assert message["parent"] is None
+    assert "due" not in message
+    assert [(t.name, t.task_id) for t in outcome.new_tasks if t.kind == "activity"] == [
+        ("after", 1)
+    ]
+
+
+def test_a_scheduled_signal_carries_its_due_time():
+    due = h.format_time(T0 + timedelta(minutes=5))
+    message = sent_message(replay(opening(), [entity_action(10, fireAt=due)]))
+    assert (message["signal"], message["due"]) == (True, due)
+
+
+def test_a_call_waits_for_the_response_addressed_to_its_request_id():
+    actions = [entity_action(7, "get"), activity("after")]
+    first = replay(opening(), actions)
+    message = sent_message(first)
+    assert (message["op"], message["signal"], message["parent"]) == ("get", False, IID)
+    assert [t.kind for t in first.new_tasks] == ["event_sent"]
+    # The same instance and position always give the same request id; others differ.
+    assert sent_message(replay(opening(), actions))["id"] == message["id"]
+    assert sent_message(replay_actions("other", opening(), actions))["id"] != message["id"]
+    history = [
+        *opening(),
+        h.new_event(EventType.EVENT_SENT, T0, 0, InstanceId="@counter@shared", Name="op"),
+        h.orchestrator_started(T0),
+        h.event_raised(T0, "unrelated", "1"),
+    ]
+    assert replay(history, actions).new_tasks == []
+    history.append(h.event_raised(T0, message["id"], "7"))
+    assert [(t.name, t.task_id) for t in replay(history, actions).new_tasks] == [("after", 1)]
+
+
+def test_events_raised_before_anyone_waits_are_kept_in_order_per_name():
+    history = [
+        *opening(),
+        h.orchestrator_started(T0),
+        h.event_raised(T0, "Go", "1"),
+        h.event_raised(T0, "other", "2"),
+        h.event_raised(T0, "go", "3"),
+    ]
+    waits = [{"actionType": 6, "externalEventName": "GO"}, activity("after")]
+    outcome = replay(history, waits)
+    assert [(t.name, t.task_id) for t in outcome.new_tasks] == [("after", 0)]
+    assert outcome.buffered_events == [("other", "2"), ("go", "3")]
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (
+            h.new_event(EventType.SUB_ORCHESTRATION_INSTANCE_CREATED, T0, 0, Name="child"),
+            "scheduled suborchestration 'child' with sequence ID 0, but the current replay "
+            "execution scheduled 'other'",
+        ),
+        (
+            h.new_event(EventType.EVENT_SENT, T0, 0, Name="op"),
+            "scheduled an outbound event with sequence ID 0",
+        ),
+        (
+            h.new_event(EventType.TASK_SCHEDULED, T0, 3, Name="child"),
+            "scheduled an activity task with sequence ID 3 and name 'child'",
+        ),
+    ],
+)
+def test_non_determinism_names_what_the_history_recorded(event, expected):
+    actions = [{"actionType": 2, "functionName": "other"}]
+    with pytest.raises(NonDeterminismError, match=re.escape(expected)):
+        replay([*opening(), event], actions)
