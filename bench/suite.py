@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import http_bench, peer_env, report
+from bench import http_bench, mcp_bench, peer_env, report
 from bench.runner import run_system
 from bench.workload import FULL, QUICK, Workload
 
@@ -140,11 +140,19 @@ def print_report(results: dict[str, Any]) -> None:
                 print(f"  NOT MEASURED ({host['label']}) {name}: {why}")
 
 
+def print_mcp_report(mcp: dict[str, Any]) -> None:
+    print()
+    print(f"== MCP tool calls ({mcp['calls']} calls of {mcp['tool']} per row; the app's client "
+          "reuses one session per server, against a new session per call) ==")  # fmt: skip
+    print(mcp_bench.table(mcp))
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller counts")
     parser.add_argument("--skip-peers", action="store_true", help="measure devhost only")
     parser.add_argument("--skip-http", action="store_true", help="skip the end-to-end HTTP bench")
+    parser.add_argument("--skip-mcp", action="store_true", help="skip the MCP tool call bench")
     args = parser.parse_args(argv)
     work = QUICK if args.quick else FULL
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -155,6 +163,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print("coordinator over HTTP ...", flush=True)
         http = asyncio.run(http_bench.run(args.quick, LOGS))
         http["summary"] = report.summarise_http(http)
+    mcp: dict[str, Any] | None = None
+    if not args.skip_mcp:
+        print("MCP tool calls ...", flush=True)
+        mcp = asyncio.run(mcp_bench.run(args.quick))
     summaries = {
         name: report.summarise_system(raw) for name, raw in systems.items() if "phases" in raw
     }
@@ -173,6 +185,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "goals": report.goals(summaries),
         "systems": systems,
         "http": http,
+        "mcp": mcp,
         "http_goals": (
             report.http_goals(http["summary"], http["hosts"][0]["label"]) if http else []
         ),
@@ -180,6 +193,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     path = RESULTS / "bench.json"
     path.write_text(json.dumps(results, indent=1))
     print_report(results)
+    if mcp:
+        print_mcp_report(mcp)
     print()
     print(f"results: {path}")
     print(f"chart: {draw_chart(path)}")
