@@ -13,6 +13,7 @@ from orchestrations.budget import MIN_SYNTHESIS_TOKENS, split_budget
 )
 def test_plan_agents_and_synthesis_never_exceed_the_budget(budget, plan_tokens, agents):
     split = split_budget(budget, plan_tokens, agents)
+    assert isinstance(split.per_agent, int)  # whole tokens: a model's max_tokens is an integer
     assert split.per_agent >= 0
     assert split.synthesis >= MIN_SYNTHESIS_TOKENS
     if plan_tokens + split.synthesis <= budget:

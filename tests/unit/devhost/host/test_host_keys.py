@@ -1,5 +1,6 @@
 """Host keys: which key grants which auth level, and where the keys come from."""
 
+import base64
 import json
 import stat
 from pathlib import Path
@@ -91,3 +92,31 @@ def test_a_missing_saved_key_is_generated_and_the_others_kept(tmp_path: Path):
 
 def test_no_saved_keys_before_the_first_start(tmp_path: Path):
     assert read_saved_keys(tmp_path) is None
+
+
+def test_generated_keys_have_the_hosts_shape(tmp_path: Path):
+    keys = load_keys(tmp_path, {})
+    for key in (keys.master, keys.function, keys.system):
+        assert len(key) == 56
+        assert key.endswith("==")
+        assert not key.endswith("===")
+        assert len(base64.urlsafe_b64decode(key)) == 40
+
+
+def test_keys_are_saved_readably_in_a_new_nested_hub_directory(tmp_path: Path):
+    hub = tmp_path / "a" / "b"
+    keys = load_keys(hub, {})
+    saved = {"master": keys.master, "function": keys.function, "system": keys.system}
+    assert (hub / "keys.json").read_text() == json.dumps(saved, indent=2)
+
+
+def test_a_complete_keys_file_is_not_rewritten(tmp_path: Path):
+    text = '{"master":"m","function":"f","system":"s"}'
+    (tmp_path / "keys.json").write_text(text)
+    assert load_keys(tmp_path, {}) == HostKeys(master="m", function="f", system="s")
+    assert (tmp_path / "keys.json").read_text() == text
+
+
+def test_a_partial_keys_file_reads_as_empty_keys(tmp_path: Path):
+    (tmp_path / "keys.json").write_text('{"master": "m"}')
+    assert read_saved_keys(tmp_path) == HostKeys(master="m", function="", system="")
