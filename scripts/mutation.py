@@ -39,7 +39,10 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "tests/unit/devhost/host",
         "tests/conformance/test_route_templates.py",
     ),
-    "devhost/host/http_triggers.py": ("tests/unit/devhost/host",),
+    "devhost/host/http_triggers.py": (
+        "tests/unit/devhost/host",
+        "tests/conformance/test_http_triggers.py",
+    ),
     "core/auth/redaction.py": AUTH_TESTS,
     "core/auth/signing.py": AUTH_TESTS,
     "core/auth/tokens.py": AUTH_TESTS,

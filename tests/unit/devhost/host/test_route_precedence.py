@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from devhost.app_loader import FunctionIndex, FunctionInfo
 from devhost.host.http_triggers import http_functions, match
+from devhost.host.keys import AuthLevel
 from devhost.host.routes import RouteTemplateError, compile_route, sort_by_precedence
 
 # (template, a path that only it and the ones after it could match, the values it yields)
@@ -136,3 +137,29 @@ def test_routes_under_the_reserved_admin_segment_are_not_served():
     functions = [trigger("admin_thing", "Admin/stuff"), trigger("ok", "stuff")]
     served = http_functions(FunctionIndex(Path("."), functions), "api")
     assert [f.function.name for f in served] == ["ok"]
+
+
+def test_slashes_around_routes_and_the_prefix_are_ignored():
+    functions = [trigger("f", "/items/{id}/")]
+    served = http_functions(FunctionIndex(Path("."), functions), "/api/")
+    assert [f.url_path for f in served] == ["/api/items/{id}"]
+    assert match(served, "api/items/3", "GET")[1] == {"id": "3"}
+
+
+def test_only_a_first_segment_named_admin_is_reserved():
+    names = {"admin": "Admin", "admin/x": "admin/x/y", "administrator": "administrator/x"}
+    names |= {"nested": "x/admin", "deep": "x/y/admin"}
+    functions = [trigger(name, route) for name, route in names.items()]
+    served = http_functions(FunctionIndex(Path("."), functions), "api")
+    assert sorted(f.function.name for f in served) == ["administrator", "deep", "nested"]
+
+
+def test_each_function_keeps_its_auth_level_and_methods():
+    functions = [trigger("open", "a"), trigger("keyed", "b", ["get", "Post"])]
+    functions[1].trigger["authLevel"] = "admin"
+    del functions[0].trigger["authLevel"]
+    served = {f.function.name: f for f in http_functions(FunctionIndex(Path("."), functions), "")}
+    assert served["open"].auth_level is AuthLevel.FUNCTION
+    assert served["keyed"].auth_level is AuthLevel.ADMIN
+    assert served["open"].methods is None
+    assert served["keyed"].methods == frozenset({"GET", "POST"})
