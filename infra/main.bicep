@@ -81,8 +81,11 @@ param taskHubName string = 'AgentCoordinatorHub'
 @description('Overrides of the workflow limits and client timeouts (see modules/function-app.bicep).')
 param appTuning object = {}
 
-@description('Extra app settings ({name, value}), e.g. MCP_*_URL for tool servers hosted elsewhere. No keys.')
+@description('Extra app settings ({name, value}), e.g. MCP_*_URL for tool servers hosted elsewhere, or the URL of a remote MCP server that agents.yaml names as ${NAME}. No keys.')
 param extraAppSettings array = []
+
+@description('Settings read from Key Vault secrets with the app identity ({setting, secretUri}), e.g. a token a remote MCP server needs in a header.')
+param keyVaultSecretSettings array = []
 
 @description('Chat model of the Azure OpenAI deployment (AZURE_OPENAI_CHAT_MODEL); docs/deployment.md lists its retirement date.')
 param openAiChatModel string = 'gpt-5.4'
@@ -329,6 +332,7 @@ module api 'modules/function-app.bicep' = {
     workflow: appTuning
     workflowSigningKeySecretUri: keyVault.outputs.workflowSigningKeySecretUri
     extraAppSettings: extraAppSettings
+    keyVaultSecretSettings: keyVaultSecretSettings
   }
   // The identity must hold AcrPull (and its data roles) before the first revision starts.
   dependsOn: [
@@ -356,6 +360,7 @@ output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
 output AZURE_CONTAINER_ENVIRONMENT_NAME string = containerAppsEnvironment.outputs.name
 output AZURE_APP_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_APP_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint

@@ -108,6 +108,9 @@ param extraAppSettings array = []
 @description('Key Vault URL of the secret holding WORKFLOW_SIGNING_KEY, read with the app identity.')
 param workflowSigningKeySecretUri string
 
+@description('Settings read from Key Vault secrets with the app identity, as {setting, secretUri} objects (e.g. a remote MCP server\'s token that agents.yaml names as ${SETTING}).')
+param keyVaultSecretSettings array = []
+
 var workflowDefaults = {
   openAiTimeoutSeconds: 60
   openAiMaxRetries: 3
@@ -346,6 +349,18 @@ var signingKeySettings = [
   }
 ]
 
+// Container Apps secret names are lower-case with dashes; each comes from its setting's name.
+var secretSettings = [for item in keyVaultSecretSettings: {
+  name: item.setting
+  secretRef: toLower(replace(item.setting, '_', '-'))
+}]
+
+var secretReferences = [for item in keyVaultSecretSettings: {
+  name: toLower(replace(item.setting, '_', '-'))
+  keyVaultUrl: item.secretUri
+  identity: identityId
+}]
+
 resource app 'Microsoft.App/containerApps@2024-10-02-preview' = {
   name: name
   location: location
@@ -381,20 +396,20 @@ resource app 'Microsoft.App/containerApps@2024-10-02-preview' = {
           identity: identityId
         }
       ]
-      secrets: [
+      secrets: concat([
         {
           name: 'workflow-signing-key'
           keyVaultUrl: workflowSigningKeySecretUri
           identity: identityId
         }
-      ]
+      ], secretReferences)
     }
     template: {
       containers: [
         {
           name: 'functions'
           image: containerImage
-          env: concat(hostSettings, durableTaskSchedulerSettings, appSettings, signingKeySettings, extraAppSettings)
+          env: concat(hostSettings, durableTaskSchedulerSettings, appSettings, signingKeySettings, secretSettings, extraAppSettings)
           resources: {
             cpu: json(cpu)
             memory: memory

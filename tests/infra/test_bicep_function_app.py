@@ -94,7 +94,8 @@ def test_app_is_a_native_functions_container_app():
                 "arg_2": "durableTaskSchedulerSettings",
                 "arg_3": "appSettings",
                 "arg_4": "signingKeySettings",
-                "arg_5": "extraAppSettings",
+                "arg_5": "secretSettings",
+                "arg_6": "extraAppSettings",
             },
         }
     }
@@ -102,7 +103,9 @@ def test_app_is_a_native_functions_container_app():
 
 def test_the_signing_key_is_a_key_vault_reference_read_with_the_app_identity():
     app = config(the_resource(APP, "Microsoft.App/containerApps"))
-    (secret,) = app["properties"]["configuration"]["secrets"]
+    secrets = app["properties"]["configuration"]["secrets"]["function"]["parameters"]
+    assert secrets["arg_2"] == "secretReferences"
+    (secret,) = secrets["arg_1"]
     assert secret == {
         "name": "workflow-signing-key",
         "keyVaultUrl": "workflowSigningKeySecretUri",
@@ -111,6 +114,18 @@ def test_the_signing_key_is_a_key_vault_reference_read_with_the_app_identity():
     assert variable(APP, "signingKeySettings") == [
         {"name": "WORKFLOW_SIGNING_KEY", "secretRef": "workflow-signing-key"}
     ]
+
+
+def test_each_key_vault_secret_setting_is_a_reference_read_with_the_app_identity():
+    references = variable(APP, "secretReferences")
+    settings = variable(APP, "secretSettings")
+    for loop in (references, settings):
+        assert loop["loop_type"]["detail"]["array_name"] == "keyVaultSecretSettings"
+    assert references["config"]["identity"] == "identityId"
+    assert "value" not in references["config"]
+    assert "value" not in settings["config"]
+    # The setting and its secret agree on the secret's name.
+    assert settings["config"]["secretRef"] == references["config"]["name"]
 
 
 def test_ingress_is_https_only_on_the_host_port():

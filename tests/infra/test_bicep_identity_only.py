@@ -129,11 +129,15 @@ def test_key_vault_uses_rbac_soft_delete_and_purge_protection():
 def test_app_holds_no_secret_values_and_pulls_with_its_identity():
     app = config(the_resource(APP, "Microsoft.App/containerApps"))
     configuration = app["properties"]["configuration"]
-    # Its only secret is a Key Vault reference (no value), read with the app's identity.
-    for secret in configuration["secrets"]:
+    # Its secrets are Key Vault references (no value), read with the app's identity: the
+    # signing key, and each of keyVaultSecretSettings.
+    parts = configuration["secrets"]["function"]["parameters"]
+    assert parts["arg_2"] == "secretReferences"
+    listed = [*parts["arg_1"], variable(APP, "secretReferences")["config"]]
+    for secret in listed:
         assert "value" not in secret
         assert secret["identity"] == "identityId"
-    references = {secret["name"] for secret in configuration["secrets"]}
+    references = {secret["name"] for secret in parts["arg_1"]}
     (registry,) = configuration["registries"]
     assert registry == {"server": "registryLoginServer", "identity": "identityId"}
     assert app["identity"]["type"] == "UserAssigned"

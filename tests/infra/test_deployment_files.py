@@ -66,11 +66,14 @@ def test_ignore_files_keep_secrets_and_tooling_out(ignore_file):
         "requirements-dev.txt",
         "requirements-dev.lock",
         "requirements-infra.lock",
+        ".venv-mcp-servers",
+        "requirements-mcp-servers.lock",
     ):
         assert entry in entries, f"{ignore_file} lets {entry} in"
     for needed in (
         "function_app.py",
         "host.json",
+        "agents.yaml",
         "requirements.txt",
         "requirements.lock",
         *RUNTIME_PACKAGES,
