@@ -165,9 +165,10 @@ async def test_every_control_has_a_label(
 
 
 async def test_approving_a_waiting_workflow_from_the_page_completes_it(
-    page: Page, host: DevHost, http: httpx.AsyncClient, workflows: dict[str, str]
+    page: Page, host: DevHost, http: httpx.AsyncClient
 ) -> None:
-    waiting = workflows["waiting"]
+    # Its own workflow: the shared one must stay waiting for the other tests, in any order.
+    waiting = await waiting_workflow(http)
     await open_monitor(page, host, f"#/instances/{waiting}")
     approval = page.get_by_role("region", name="Approval needed")
     await expect(approval).to_contain_text("customer-support")
