@@ -14,6 +14,9 @@ class EngineConfig:
     hub_name: str = "TestHubName"
     max_concurrent_activities: int = 10
     max_concurrent_orchestrations: int = 10
+    # The Python worker runs sync functions on its thread pool (PYTHON_THREADPOOL_THREAD_COUNT),
+    # so sync activities are bounded by it as well as by maxConcurrentActivityFunctions.
+    sync_activity_threads: int | None = None
     default_version: str | None = None
     # host.json overridableExistingInstanceStates: AnyState (the default) lets a start with
     # the id of a running instance replace it; NonRunningStates refuses.
@@ -25,3 +28,5 @@ class EngineConfig:
             raise ValueError("max_concurrent_activities must be >= 1")
         if self.max_concurrent_orchestrations < 1:
             raise ValueError("max_concurrent_orchestrations must be >= 1")
+        if self.sync_activity_threads is not None and self.sync_activity_threads < 1:
+            raise ValueError("sync_activity_threads must be >= 1")

@@ -67,7 +67,11 @@ class Engine(ClientOps):
         self._unsaved_id = 0
         self._idle = asyncio.Event()
         self._executor = ThreadPoolExecutor(
-            max_workers=config.max_concurrent_activities, thread_name_prefix="activity"
+            max_workers=min(
+                config.max_concurrent_activities,
+                config.sync_activity_threads or config.max_concurrent_activities,
+            ),
+            thread_name_prefix="activity",
         )
         self._tasks: list[asyncio.Task[None]] = []
         self._running_activities = 0

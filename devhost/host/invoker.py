@@ -59,7 +59,9 @@ class Invocation:
         return self.result
 
 
-def _thread_count() -> int | None:
+def worker_thread_count() -> int | None:
+    """PYTHON_THREADPOOL_THREAD_COUNT, the Python worker's pool for sync functions; None when
+    unset (the pool's own default)."""
     value = os.environ.get("PYTHON_THREADPOOL_THREAD_COUNT", "")
     return int(value) if value.isdigit() and int(value) > 0 else None
 
@@ -70,7 +72,7 @@ class Invoker:
     def __init__(self, webhooks: WebhookSettings, app_dir: str) -> None:
         self._webhooks = webhooks
         self._app_dir = app_dir
-        self._pool = ThreadPoolExecutor(max_workers=_thread_count(), thread_name_prefix="func")
+        self._pool = ThreadPoolExecutor(max_workers=worker_thread_count(), thread_name_prefix="func")
 
     def _arguments(
         self, function: FunctionInfo, trigger_value: Any

@@ -135,6 +135,18 @@ var hostSettings = [
     name: 'FUNCTIONS_WORKER_RUNTIME'
     value: 'python'
   }
+  // One Python worker per replica (1 vCPU): the work is I/O-bound and async, so more
+  // processes would only split the MCP sessions and model clients; docs/operations.md.
+  {
+    name: 'FUNCTIONS_WORKER_PROCESS_COUNT'
+    value: '1'
+  }
+  // The worker's pool for sync functions (the orchestrators): as many as host.json's
+  // maxConcurrentOrchestratorFunctions, so none waits for a thread.
+  {
+    name: 'PYTHON_THREADPOOL_THREAD_COUNT'
+    value: '20'
+  }
   {
     name: 'AzureWebJobsStorage__accountName'
     value: storageAccountName

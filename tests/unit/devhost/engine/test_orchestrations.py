@@ -212,3 +212,16 @@ async def test_default_version_from_config_is_recorded(engine: Engine):
 async def test_an_activity_declaring_context_gets_its_invocation_context(engine: Engine):
     state = await run(engine, "asks_with_context")
     assert json.loads(state.output) == "hi in with_context (36)"
+
+
+@pytest.mark.parametrize(("threads", "expected"), [(None, 10), (4, 4), (50, 10)])
+def test_sync_activities_are_bounded_by_the_worker_thread_pool_too(
+    feature_index, tmp_path, threads, expected
+):
+    config = EngineConfig(
+        hub_path=tmp_path / "hub.sqlite3",
+        max_concurrent_activities=10,
+        sync_activity_threads=threads,
+    )
+    engine = Engine(feature_index, config)
+    assert engine._executor._max_workers == expected
