@@ -65,10 +65,16 @@ def may_access_run(principal: Principal, run_input: Any, action: RunAction) -> b
     return False
 
 
+MAX_PARENT_LOOKUPS = 4
+"""How far up an owner is looked for (a sweep's run's agent run is three levels down; the
+bound keeps an id full of `:` from costing a lookup per colon)."""
+
+
 def parent_ids(instance_id: str) -> list[str]:
-    """The ids `instance_id` may be a sub-orchestration of, nearest first."""
+    """The ids `instance_id` may be a sub-orchestration of, nearest first (at most
+    MAX_PARENT_LOOKUPS)."""
     parts = instance_id.split(":")
-    return [":".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)]
+    return [":".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)][:MAX_PARENT_LOOKUPS]
 
 
 async def owning_input(

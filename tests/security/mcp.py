@@ -9,19 +9,8 @@ from typing import Any
 import httpx
 
 from tests.apphost import AppHost
+from tests.integration.test_mcp_tools import ACCEPT, INITIALIZE
 from tests.security.conftest import LEDGER, MCP_KEY, MCP_PATH, Person
-
-ACCEPT = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "security-suite", "version": "0"},
-    },
-}
 
 
 def rpc_answer(response: httpx.Response) -> dict[str, Any]:
