@@ -1,7 +1,8 @@
 """The Azure Functions MCP extension's endpoint, served by devhost at `/runtime/webhooks/mcp`.
 
 - Streamable HTTP: `/runtime/webhooks/mcp` itself (`devhost/host/mcp_streamable.py`).
-- Legacy SSE: `GET /runtime/webhooks/mcp/sse` and `POST /runtime/webhooks/mcp/message?azmcpcs=...`.
+- Legacy SSE: `GET /runtime/webhooks/mcp/sse` (with `Last-Event-ID`: resume a dropped stream)
+  and `POST /runtime/webhooks/mcp/message?azmcpcs=...` (`devhost/host/mcp_sse.py`).
 - Origin and Host: a request from a foreign `Origin`, or naming a foreign `Host` on a loopback
   bind, is 403 with a JSON-RPC error (`devhost/host/mcp_origin.py`); the extension leaves this
   to the host's keys and CORS, devhost checks it because on loopback it demands no key.
@@ -35,7 +36,7 @@ from devhost.host.mcp_origin import OriginPolicy
 from devhost.host.mcp_protocol import McpServer
 from devhost.host.mcp_registry import mcp_tools
 from devhost.host.mcp_settings import McpSettings, load_mcp_key, load_mcp_settings
-from devhost.host.mcp_sse import SseSession, SseSessions
+from devhost.host.mcp_sse import RETRY, SseSession, SseSessions
 from devhost.host.mcp_streamable import StreamableHttp
 
 logger = logging.getLogger("devhost.mcp")
@@ -43,6 +44,12 @@ logger = logging.getLogger("devhost.mcp")
 MCP_PATH = "/runtime/webhooks/mcp"
 STATE_QUERY = "azmcpcs"
 RECONNECT = "Please connect to the /sse endpoint to initiate your session."
+
+
+def _connected(request: web.Request) -> bool:
+    """True while the client of a request is still connected."""
+    transport = request.transport
+    return transport is not None and not transport.is_closing()
 
 
 class McpExtension:
@@ -123,20 +130,30 @@ class McpExtension:
         return endpoint
 
     async def _open_stream(self, request: web.Request, key: str | None) -> web.StreamResponse:
+        """A new session's stream, or with `Last-Event-ID` a dropped one's, resumed."""
         if request.method != "GET":
             return web.Response(status=405)
-        session = self._sessions.open(joined_headers(request.headers))
+        last_event_id = request.headers.get("Last-Event-ID")
+        resumed = self._sessions.resume(last_event_id) if last_event_id else None
+        if resumed is not None:
+            session, sequence = resumed
+            backlog = session.events_after(sequence)
+        else:
+            session = self._sessions.open(joined_headers(request.headers))
+            endpoint = self._message_endpoint(request, session.client_id, key)
+            backlog = [session.event("endpoint", endpoint)]
         response = web.StreamResponse(headers=SSE_HEADERS)
         try:
             await response.prepare(request)
-            endpoint = self._message_endpoint(request, session.client_id, key)
-            await response.write(session.event("endpoint", endpoint))
-            while (event := await session.next_event()) is not None:
+            for chunk in [RETRY, *backlog]:
+                await response.write(chunk)
+            while (event := await session.next_event(lambda: _connected(request))) is not None:
                 await response.write(event)
         except (ConnectionResetError, asyncio.CancelledError):
-            logger.debug("Legacy SSE stream of client %s ended", session.client_id)
-        finally:
-            self._sessions.remove(session.client_id)
+            logger.debug("Legacy SSE stream of client %s dropped", session.client_id)
+            self._sessions.detach(session.client_id)
+            return response
+        self._sessions.remove(session.client_id)
         return response
 
     async def _post_message(self, request: web.Request) -> web.StreamResponse:

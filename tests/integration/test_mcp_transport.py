@@ -6,6 +6,7 @@ keys not enforced, which is exactly what a rebinding page would reach."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,12 +155,51 @@ def test_a_get_without_last_event_id_is_still_405(endpoint: str) -> None:
     assert httpx.get(endpoint, headers={"accept": "text/event-stream"}).status_code == 405
 
 
+def read_events(stream: httpx.Response, count: int) -> list[dict[str, str]]:
+    """The first `count` events of an open stream (a block with only `retry` counts too)."""
+    text = ""
+    chunks = stream.iter_text()
+    while len(events(text)) < count or not text.endswith("\n\n"):
+        text += next(chunks)
+    return events(text)
+
+
 def test_legacy_sse_events_carry_ids_and_retry(endpoint: str) -> None:
     with (
         httpx.Client(timeout=30) as client,
         client.stream("GET", endpoint + "/sse", headers={"accept": "text/event-stream"}) as sse,
     ):
-        first = next(sse.iter_text())
-    (event,) = events(first)
-    assert (event["retry"], event["id"], event["event"]) == ("1000", "1", "endpoint")
+        retry, event = read_events(sse, 2)
+    assert retry == {"retry": "1000"}
+    assert event["event"] == "endpoint"
+    assert event["id"].endswith(".1")
     assert event["data"].startswith("message?azmcpcs=")
+
+
+def test_a_dropped_legacy_sse_stream_resumes_with_what_was_queued(endpoint: str) -> None:
+    sse_headers = {"accept": "text/event-stream"}
+    with httpx.Client(timeout=30) as client:
+        with client.stream("GET", endpoint + "/sse", headers=sse_headers) as sse:
+            _, opened = read_events(sse, 2)
+        time.sleep(1)
+        ping = {"jsonrpc": "2.0", "id": 5, "method": "ping"}
+        posted = client.post(f"{endpoint}/{opened['data']}", json=ping, headers=ACCEPT)
+        assert posted.status_code == 202
+        resume = {**sse_headers, "Last-Event-ID": opened["id"]}
+        with client.stream("GET", endpoint + "/sse", headers=resume) as resumed:
+            retry, reply = read_events(resumed, 2)
+    assert retry == {"retry": "1000"}
+    assert reply["event"] == "message"
+    assert reply["id"] == opened["id"].replace(".1", ".2")
+    assert json.loads(reply["data"]) == {"jsonrpc": "2.0", "id": 5, "result": {}}
+
+
+def test_an_unknown_legacy_last_event_id_opens_a_new_session(endpoint: str) -> None:
+    headers = {"accept": "text/event-stream", "Last-Event-ID": "nosuchclient0000.3"}
+    with (
+        httpx.Client(timeout=30) as client,
+        client.stream("GET", endpoint + "/sse", headers=headers) as sse,
+    ):
+        _, event = read_events(sse, 2)
+    assert event["event"] == "endpoint"
+    assert not event["id"].startswith("nosuchclient0000")
