@@ -23,7 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-AGENTS = ("customer-support", "smart-city", "enterprise", "coordinator")
+COORDINATOR = "coordinator"
 PROBE_REQUEST = {"query": "deployment verification test", "query_type": "system_test"}
 KEY_HEADER = "x-functions-key"
 
@@ -149,12 +149,28 @@ def check_orchestrate(api: Api) -> Outcome:
     return Outcome(name, True, f"workflow {workflow_id} ({state})")
 
 
+def catalogue_agents(api: Api) -> tuple[list[str], Outcome]:
+    """The agent ids `GET /agents` lists (the deployed catalogue), and that check's verdict."""
+    name = "agents"
+    try:
+        reply = api.call("GET", "agents")
+    except OSError as error:
+        return [], Outcome(name, False, f"unreachable: {error}")
+    listed = _field(reply, "agents")
+    if reply.status != 200 or not isinstance(listed, list) or not listed:
+        return [], Outcome(name, False, _describe(reply))
+    ids = [str(agent.get("id")) for agent in listed if isinstance(agent, dict)]
+    return ids, Outcome(name, True, ", ".join(ids))
+
+
 def verify(api: Api, wait: float) -> list[Outcome]:
     """Every check, in order; the rest are skipped when the app is not healthy."""
     health = check_health(api, wait)
     if not health.passed:
         return [health]
-    return [health, *(check_agent(api, agent) for agent in AGENTS), check_orchestrate(api)]
+    agents, listing = catalogue_agents(api)
+    checks = [check_agent(api, agent) for agent in [*agents, COORDINATOR]]
+    return [health, listing, *checks, check_orchestrate(api)]
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

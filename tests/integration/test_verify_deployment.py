@@ -44,6 +44,7 @@ def test_healthy_deployment_passes_every_check(app_host: AppHost):
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
     assert "PASS health: healthy" in lines
+    assert "PASS agents: customer-support, smart-city, enterprise" in lines
     for agent in ("customer-support", "smart-city", "enterprise", "coordinator"):
         assert f"PASS agent {agent}: ready" in lines
     orchestrate = next(line for line in lines if line.startswith("PASS orchestrate: workflow "))
@@ -61,7 +62,8 @@ def test_missing_key_fails_the_protected_checks(app_host: AppHost):
     run = verify(app_host.url)
     assert run.returncode == 1
     assert "PASS health: healthy" in run.stdout
-    assert "FAIL agent customer-support: HTTP 401" in run.stdout
+    assert "FAIL agents: HTTP 401" in run.stdout
+    assert "FAIL agent coordinator: HTTP 401" in run.stdout
     assert "FAIL orchestrate: HTTP 401" in run.stdout
     assert run.stdout.splitlines()[-1] == "Deployment verification FAILED."
 
