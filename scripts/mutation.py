@@ -58,9 +58,9 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "core/models.py": ("tests/unit/core/test_plan_digest.py", "tests/unit/orchestrations"),
 }
 
-# The packages mutmut copies (and so may mutate), and the files the app needs beside them.
+# The packages mutmut copies (and so may mutate); everything else at the top of the tree (the
+# app's files, requirements, infra, docs) is copied beside them for the tests that read it.
 SOURCE_PATHS = ("devhost", "core", "orchestrations", "activities", "triggers", "agents")
-ALSO_COPY = ("function_app.py", "host.json", "agents.yaml", "local.settings.example.json")
 
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 NOT_RUN = {"skipped", "not checked", "check was interrupted by user"}
@@ -98,7 +98,9 @@ def _workspace(module: str, tests: tuple[str, ...]) -> Path:
         check=True,
         capture_output=True,
     ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
+    names = list(filter(None, listed.split("\0")))
+    tops = {name.split("/")[0] for name in names}
+    for name in names:
         source = REPO / name
         if source.is_file() and not source.is_symlink():
             target = work / name
@@ -106,7 +108,7 @@ def _workspace(module: str, tests: tuple[str, ...]) -> Path:
             shutil.copy2(source, target)
     config = {
         "source_paths": list(SOURCE_PATHS),
-        "also_copy": list(ALSO_COPY),
+        "also_copy": sorted(tops - set(SOURCE_PATHS) - {"tests"}),
         "only_mutate": [module],
         "pytest_add_cli_args_test_selection": list(tests),
         # One order, no parallel plugins: a mutant's verdict must not depend on the seed.
