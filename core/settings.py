@@ -87,6 +87,13 @@ class Settings(BaseSettings):
     ORCHESTRATE_WAIT_SECONDS: float = Field(
         5.0, ge=0, description="How long /coordinator/orchestrate waits for a result."
     )
+    EVENT_STREAM_SECONDS: float = Field(
+        25.0,
+        gt=0,
+        le=200,
+        description="Longest a workflow events request waits for new events before it answers "
+        "(the client reconnects); under the platform's 230 s HTTP limit.",
+    )
     MAX_QUERY_CHARS: int = Field(4000, ge=1, description="Longest accepted query.")
     BATCH_SWEEP_SCHEDULE: str = Field(
         "0 */30 * * * *", description="NCRONTAB schedule of the batch sweep."

@@ -19,6 +19,7 @@ from triggers import (
     retention_timer,
     start,
     sweep_timer,
+    workflow_stream,
     workflows,
 )
 
@@ -27,6 +28,7 @@ blueprints: list[df.Blueprint] = [
     health.bp,
     orchestrate.bp,
     workflows.bp,
+    workflow_stream.bp,
     instance_api.bp,
     approval.bp,
     agents.bp,

@@ -201,6 +201,37 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                 },
             }
         },
+        "/" + routes.WORKFLOW_EVENTS: {
+            "get": {
+                "operationId": "getWorkflowEvents",
+                "summary": "A workflow's progress as Server-Sent Events",
+                "description": "Events: `workflow_started`, `plan`, `approval_requested`, "
+                "`approval_decided`, `agent_started`, `model_step`, `tool_call`, "
+                "`agent_finished`, `answer`, `workflow_ended` (and `activity`, `event_raised`, "
+                "`step_started`, `step_ended` for other steps), each with its position as `id`. "
+                "An answer holds the events past `Last-Event-ID` as soon as there is one (or "
+                "after EVENT_STREAM_SECONDS), then closes with a `retry:` hint: reconnect "
+                "with the last id to go on, with no gap and no repeat.",
+                "parameters": [
+                    workflow_id,
+                    {
+                        "name": "Last-Event-ID",
+                        "in": "header",
+                        "required": False,
+                        "description": "The id of the last event received.",
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The events past `Last-Event-ID`.",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    },
+                    "204": _answer("The workflow has ended and every event was delivered."),
+                    **errors(400, 404, 503),
+                },
+            }
+        },
         "/" + routes.APPROVAL: {
             "post": {
                 "operationId": "decideApproval",

@@ -35,6 +35,7 @@ INTENTIONALLY_UNSET = {
     "OPENAI_BASE_URL": "in Azure AZURE_OPENAI_ENDPOINT selects Azure OpenAI; another endpoint is added through extraAppSettings",
     "OPENAI_API_KEY": "only with OPENAI_BASE_URL, as a Key Vault reference through extraAppSettings",
     "OPENAI_MODEL": "only with OPENAI_BASE_URL",
+    "EVENT_STREAM_SECONDS": "the default, 25 s, is well under the platform's 230 s HTTP limit; a change goes through extraAppSettings",
 }
 
 # Settings of the Functions host (not in core/settings.py) the app needs in Azure.

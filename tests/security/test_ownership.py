@@ -54,6 +54,7 @@ def test_another_operator_cannot_read_follow_or_cancel_a_run_over_http(
     attempts = {
         "read another's workflow": bob.get(f"/api/coordinator/workflows/{adas_run}"),
         "follow another's instance": bob.get(f"/api/instances/{adas_run}"),
+        "follow another's events": bob.get(f"/api/coordinator/workflows/{adas_run}/events"),
         "cancel another's run": bob.post(f"/api/instances/{adas_run}/terminate"),
     }
     unknown = bob.get("/api/coordinator/workflows/no-such-run")
@@ -73,6 +74,9 @@ def test_the_owner_approvers_and_admins_reach_the_run(as_person, adas_run: str):
         answer = as_person(person).get(f"/api/coordinator/workflows/{adas_run}")
         assert answer.status_code == 200, (person.name, answer.text)
     assert as_person(ADA).get(f"/api/instances/{adas_run}").status_code == 202
+    events = as_person(ADA).get(f"/api/coordinator/workflows/{adas_run}/events")
+    assert events.status_code == 200, events.text
+    assert "event: approval_requested" in events.text
 
 
 def test_another_operator_cannot_see_or_cancel_a_run_in_the_monitor(
