@@ -48,6 +48,11 @@ class _HeldSession:
         """True while the session is open and its holder has not ended."""
         return self.client is not None and self._task is not None and not self._task.done()
 
+    def abandon(self) -> None:
+        """Ask the holder to close the session as soon as it is open (for a caller that
+        stopped waiting, say on a timeout), without waiting for it."""
+        self._closing.set()
+
     async def close(self) -> None:
         """Close the session and wait for its holder to end."""
         self._closing.set()
@@ -117,7 +122,10 @@ class SessionPool:
             try:
                 client = await fresh.open(timeout)
             except BaseException:
+                # A caller cancelled mid-open must not leave a session (a child process)
+                # held open that no one will use.
                 sessions.pop(key, None)
+                fresh.abandon()
                 raise
             self.opened += 1
             return client, False

@@ -3,8 +3,11 @@ against the stdio time server and the streamable HTTP reference server."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 
+import psutil
 import pytest
 
 from core import mcp_client
@@ -67,3 +70,33 @@ async def test_the_allow_list_narrows_the_tools_and_refuses_others(catalogue):
     with pytest.raises(mcp_client.UnknownToolError, match="has no tool 'get-env'"):
         await call_tool("everything", "get-env", {})
     await close_sessions()
+
+
+async def test_a_caller_that_gives_up_while_a_session_opens_leaves_no_server_running(catalogue):
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(list_tools("time"), 0.05)
+    # The loop stays free to finish opening and then closing the abandoned session.
+    assert await asyncio.to_thread(no_time_server_within, 20.0)
+    # The next call opens a session of its own and answers.
+    assert {spec.name for spec in await list_tools("time")} == {"get_current_time", "convert_time"}
+    assert len(time_servers()) == 1
+    await close_sessions()
+
+
+def no_time_server_within(seconds: float) -> bool:
+    """True once no mcp-server-time child runs, False if one still does after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time_servers():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def time_servers() -> list[psutil.Process]:
+    """This process's running mcp-server-time children."""
+    return [
+        child
+        for child in psutil.Process().children(recursive=True)
+        if child.is_running() and "mcp-server-time" in " ".join(child.cmdline())
+    ]

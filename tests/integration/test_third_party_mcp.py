@@ -4,6 +4,7 @@ their tools returned; an unreachable server makes its agent degraded."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -51,6 +52,12 @@ def api(
     )
     host.wait_ready()
     with httpx.Client(base_url=host.url + "/api", timeout=90) as client:
+        # The first session starts the stdio server's process, slower than a health check
+        # allows on a busy machine; later checks reuse the session.
+        deadline = time.monotonic() + 60
+        while client.get("agents/time/status").json()["status"] != "ready":
+            assert time.monotonic() < deadline, "the time server never answered"
+            time.sleep(0.5)
         yield client
     host.stop()
 
