@@ -2,7 +2,7 @@
 
 import azure.durable_functions as df
 
-from activities import admission, model_step, planning, records, sweep, synthesis, tools
+from activities import admission, approvals, model_step, planning, records, sweep, synthesis, tools
 
 blueprints: list[df.Blueprint] = [
     admission.bp,
@@ -12,4 +12,5 @@ blueprints: list[df.Blueprint] = [
     synthesis.bp,
     records.bp,
     sweep.bp,
+    approvals.bp,
 ]

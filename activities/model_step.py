@@ -1,4 +1,5 @@
-"""`llm_step`: one model call of an agent's loop, offered the agent's tools."""
+"""`llm_step`: one model call of an agent's loop, offered the agent's tools; says which of
+the calls it asks for change data and so wait for an approval."""
 
 from typing import Any
 
@@ -12,6 +13,7 @@ from core.llm.factory import default_model_name, model_provider
 from core.mcp_client import list_tools
 from core.models import LlmStepInput, LlmStepOutput
 from core.telemetry import activity_span, model_call_span
+from core.tool_risk import needs_approval
 from orchestrations import names
 
 bp = df.Blueprint()
@@ -22,9 +24,12 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
     """Run one model call for an agent; returns its text or tool calls and token usage."""
     step = LlmStepInput.model_validate(payload)
     agent = get_catalogue().get(step.agent)
+    specs = {t.name: t for t in await list_tools(step.agent)}
     tools = [
-        ToolSpec(name=t.name, description=t.description, parameters=t.input_schema)
-        for t in await list_tools(step.agent)
+        ToolSpec(
+            name=t.name, description=t.description, parameters=t.input_schema, read_only=t.read_only
+        )
+        for t in specs.values()
     ]
     chat = ChatRequest(
         messages=[ChatMessage(role="system", content=agent.instructions), *step.messages],
@@ -62,4 +67,8 @@ async def llm_step(payload: dict[str, Any]) -> dict[str, Any]:
         usage=result.usage,
         model=result.model,
         offline=result.offline,
+        # An unknown tool is not gated: the `mcp_tool` activity answers that it does not exist.
+        needs_approval=[
+            c.name in specs and needs_approval(step.agent, specs[c.name]) for c in result.tool_calls
+        ],
     ).model_dump(mode="json")

@@ -1,7 +1,8 @@
 """`plan`: ask the model which agents to involve and what to ask each.
 
-Offline, a rule-based planner routes by the query type and the agents' keywords, and asks for
-approval when the request would change data.
+Offline, a rule-based planner routes by the query type and the agents' keywords. A plan needs
+no approval for the changes it leads to: every data-changing tool call waits at the agents'
+approval gate for an approval of that exact call, unless the approved plan lists it in `writes`.
 """
 
 import json
@@ -25,28 +26,12 @@ from orchestrations import names
 
 bp = df.Blueprint()
 
-WRITE_WORDS = (
-    "update",
-    "change",
-    "close",
-    "reserve",
-    "create",
-    "cancel",
-    "assign",
-    "escalate",
-    "更新",
-    "変更",
-    "予約",
-    "作成",
-    "取消",
-    "キャンセル",
-    "割り当て",
-    "エスカレ",
-)
 PLANNER_PROMPT = """You are the coordinator of specialist agents. Decide which agents must work on
 the request and write one focused sub-task for each (only agents whose domain the request
-touches; at most one task per agent, only agents listed below). Set needs_approval to true when
-carrying out the plan would change data.
+touches; at most one task per agent, only agents listed below). Every tool call that changes
+data waits for a human approval of that exact call. If you know exact data-changing calls the
+plan needs (agent, tool, arguments), list them in writes: approving the plan approves exactly
+those. Set needs_approval to true to have a human approve the plan before any agent runs.
 Agents:
 {catalog}"""
 
@@ -69,9 +54,8 @@ def offline_plan(request: CoordinatorRequest, catalogue: Catalogue) -> Plan:
         PlannedTask(agent=agent_id, task=f"{catalogue.get(agent_id).display_name}: {request.query}")
         for agent_id in chosen
     ]
-    writes = any(word in text for word in WRITE_WORDS)
     rationale = f"Offline rules matched {', '.join(chosen)} by query type and keywords."
-    return Plan(tasks=tasks, needs_approval=writes, rationale=rationale)
+    return Plan(tasks=tasks, rationale=rationale)
 
 
 def known_agents_only(plan: Plan, catalogue: Catalogue) -> Plan:

@@ -1,14 +1,29 @@
-"""`mcp_tool`: one checkpointed, idempotent MCP tool call of an agent."""
+"""`mcp_tool`: one checkpointed, idempotent MCP tool call of an agent.
 
+A tool that changes data runs only under an approval whose proof verifies and covers exactly
+this call (its digest and idempotency key), whatever path scheduled the activity; a refused
+call comes back as an error the model reads, and is audited. Every executed write is audited
+with the approval it ran under.
+"""
+
+from datetime import UTC, datetime
 from typing import Any
 
 import azure.durable_functions as df
 
 from activities.step_log import StepLog
-from core.agent_logs import Outcome
-from core.mcp_client import ToolCallResult, ToolClientError, ToolServerUnavailableError, call_tool
-from core.models import ToolCallInput, ToolCallRecord
+from core import approvals
+from core.agent_logs import AuditKind, AuditRecord, Outcome, get_agent_log_store
+from core.mcp_client import (
+    ToolCallResult,
+    ToolClientError,
+    ToolServerUnavailableError,
+    call_tool,
+    find_tool,
+)
+from core.models import NOT_CARRIED_OUT, ToolCallInput, ToolCallRecord
 from core.telemetry import mark_failed, mcp_tool_span
+from core.tool_risk import needs_approval
 from orchestrations import names
 
 bp = df.Blueprint()
@@ -22,6 +37,48 @@ def to_record(tool: str, arguments: dict[str, Any], result: ToolCallResult) -> T
         )
     body = result.structured if result.structured is not None else {"text": result.text}
     return ToolCallRecord(tool=tool, arguments=arguments, result=body)
+
+
+async def _audit_write(call: ToolCallInput, action: str, digest: str, detail: str) -> None:
+    approval = call.approval
+    grant = approval.grant if approval else None
+    await get_agent_log_store().append_audit(
+        AuditRecord(
+            id=f"{action}:{call.idempotency_key}",
+            kind=AuditKind.TOOL_WRITE,
+            actor=grant.approver if grant else "system",
+            action=action,
+            target=call.workflow_id,
+            digest=digest,
+            detail={
+                "agent": call.agent,
+                "tool": call.tool,
+                "idempotency_key": call.idempotency_key,
+                "approval_id": grant.approval_id if grant else None,
+                "note": detail,
+            },
+            timestamp=datetime.now(UTC),
+        )
+    )
+
+
+async def _run(call: ToolCallInput) -> ToolCallRecord:
+    spec = await find_tool(call.agent, call.tool)
+    gated = needs_approval(call.agent, spec)
+    digest = call.proposed().digest()
+    if gated:
+        refused = approvals.refusal(call.approval, call.workflow_id, digest, call.idempotency_key)
+        if refused is not None:
+            await _audit_write(call, "write_refused", digest, refused)
+            error = f"{NOT_CARRIED_OUT}: {call.tool} changes data and {refused}."
+            return ToolCallRecord(tool=call.tool, arguments=call.arguments, error=error)
+    result = await call_tool(
+        call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
+    )
+    record = to_record(call.tool, call.arguments, result)
+    if gated and record.error is None:
+        await _audit_write(call, "write_executed", digest, "ran under its approval")
+    return record
 
 
 @bp.activity_trigger(input_name="payload", activity=names.MCP_TOOL)
@@ -41,10 +98,7 @@ async def mcp_tool(payload: dict[str, Any]) -> dict[str, Any]:
         with mcp_tool_span(
             call.workflow_id, call.agent, call.tool, call_id=call.idempotency_key
         ) as span:
-            result = await call_tool(
-                call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
-            )
-            record = to_record(call.tool, call.arguments, result)
+            record = await _run(call)
             if record.error:
                 mark_failed(span, "tool_error", record.error)
     except ToolServerUnavailableError as exc:

@@ -139,7 +139,7 @@ async def call_tool(
     as a result with `is_error` set, so the model can read it and correct itself.
     Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError.
     """
-    spec = await _find_tool(agent_id, tool)
+    spec = await find_tool(agent_id, tool)
     properties = spec.input_schema.get("properties", {})
     unknown = sorted(set(arguments) - set(properties) - {IDEMPOTENCY_KEY})
     if unknown:
@@ -180,8 +180,9 @@ async def close_sessions() -> None:
     await _pool.close_all()
 
 
-async def _find_tool(agent_id: str, tool: str) -> ToolSpec:
-    """The tool's spec, refreshing a cached tool list once before giving up on the name."""
+async def find_tool(agent_id: str, tool: str) -> ToolSpec:
+    """The tool's spec, refreshing a cached tool list once before giving up on the name.
+    Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError."""
     for attempt in range(2):
         specs = await list_tools(agent_id)
         found = next((s for s in specs if s.name == tool), None)

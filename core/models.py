@@ -14,8 +14,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.auth.signing import digest as fields_digest
 from core.llm.types import ChatMessage, TokenUsage, ToolCall
 
+NOT_CARRIED_OUT = "Not carried out"
+"""How the error of a tool call that did not run for want of an approval begins."""
 MAX_CONTEXT_KEYS = 50
 MAX_PLANNED_TASKS = 10
 
@@ -145,13 +148,32 @@ class PlannedTask(BaseModel):
     task: str = Field(min_length=1, max_length=2000)
 
 
+class ProposedCall(BaseModel):
+    """A call of a tool that changes data, as an approval names it: agent, tool, arguments."""
+
+    agent: str = Field(min_length=1)
+    tool: str = Field(min_length=1)
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+    def digest(self) -> str:
+        """SHA-256 of the call's canonical JSON: what an approval of this call binds to."""
+        return fields_digest(self.model_dump(mode="json"))
+
+    def describe(self) -> str:
+        """The call as one line: `tool(name=value, ...)` of the agent."""
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.arguments.items())
+        return f"{self.agent}: {self.tool}({shown})"
+
+
 class Plan(BaseModel):
     """The coordinator's plan: which agents to ask, what to ask each, and whether a human
-    must approve first (any plan that changes data does)."""
+    must approve first. `writes` lists data-changing calls the plan intends; approving the
+    plan pre-approves exactly those calls."""
 
     tasks: list[PlannedTask] = Field(min_length=1, max_length=MAX_PLANNED_TASKS)
     needs_approval: bool = False
     rationale: str = ""
+    writes: list[ProposedCall] = Field(default_factory=list, max_length=20)
 
     def digest(self) -> str:
         """SHA-256 of the plan's canonical JSON: what an approval binds to."""
@@ -189,6 +211,10 @@ class AgentTask(BaseModel):
     context: dict[str, Any] | None = None
     budget_tokens: int
     max_steps: int
+    approval_timeout_seconds: int = Field(3600, ge=1)
+    plan_approval: ApprovalOutcome | None = Field(
+        None, description="The approved plan, whose listed writes need no approval of their own."
+    )
 
 
 class LlmStepInput(BaseModel):
@@ -211,10 +237,14 @@ class LlmStepOutput(BaseModel):
     usage: TokenUsage = Field(default_factory=TokenUsage)
     model: str = ""
     offline: bool = False
+    needs_approval: list[bool] = Field(
+        default_factory=list, description="Per tool call: whether it changes data."
+    )
 
 
 class ToolCallInput(BaseModel):
-    """Input of the `mcp_tool` activity: one tool call with its idempotency key."""
+    """Input of the `mcp_tool` activity: one tool call with its idempotency key and, for a
+    tool that changes data, the approval it runs under."""
 
     workflow_id: str
     agent: str
@@ -222,6 +252,11 @@ class ToolCallInput(BaseModel):
     tool: str
     arguments: dict[str, Any] = Field(default_factory=dict)
     idempotency_key: str
+    approval: ApprovalOutcome | None = None
+
+    def proposed(self) -> ProposedCall:
+        """The call as an approval names it."""
+        return ProposedCall(agent=self.agent, tool=self.tool, arguments=self.arguments)
 
 
 class ToolCallRecord(BaseModel):
@@ -252,6 +287,9 @@ class AgentAnswer(BaseModel):
     tokens: int = 0
     steps: int = 0
     error: str | None = None
+    not_done: list[str] = Field(
+        default_factory=list, description="Changes the agent asked for that were not made, and why."
+    )
 
 
 class SynthesisInput(BaseModel):
@@ -279,27 +317,84 @@ class SynthesisOutput(BaseModel):
     offline: bool
 
 
+class CoveredCall(BaseModel):
+    """A call an approval covers: the call's digest and the idempotency key it runs under."""
+
+    digest: str = Field(min_length=64, max_length=64)
+    key: str = Field(min_length=1)
+
+
+class ApprovalGrant(BaseModel):
+    """What an approval proof signs: who decided what on which approval of which workflow,
+    the calls it covers, and until when the decision could be made."""
+
+    workflow_id: str
+    approval_id: str
+    digest: str
+    covers: list[CoveredCall] = Field(default_factory=list)
+    approver: str
+    approved: bool
+    expires_at: str
+
+
 class ApprovalDecision(BaseModel):
-    """An approver's decision, the payload of the `approval` external event."""
+    """An approver's decision, the payload of the `approval` external event. Only a decision
+    with the app's `proof` counts; the approval endpoints make it."""
 
     approved: bool
     approver: str = Field(min_length=1, max_length=200)
     digest: str = Field(
-        min_length=64, max_length=64, description="SHA-256 of the plan being approved."
+        min_length=64, max_length=64, description="SHA-256 of the plan or call being decided."
     )
     comment: str = Field("", max_length=1000)
+    proof: str = Field("", max_length=128)
 
 
 class ApprovalInput(BaseModel):
-    """Input of the `approval` orchestration."""
+    """Input of the `approval` orchestration: a plan or one data-changing call to decide,
+    the calls an approval covers, and the deadline (set by the caller, deterministically)."""
 
     workflow_id: str
-    plan: Plan
+    plan: Plan | None = None
+    call: ProposedCall | None = None
+    reason: str = ""
+    covers: list[CoveredCall] = Field(default_factory=list)
     timeout_seconds: int
+    expires_at: str | None = None
+    decisions_seen: int = Field(
+        0, ge=0, description="Decisions that did not count, in earlier generations of the wait."
+    )
+
+    def digest(self) -> str:
+        """What the decision binds to: the plan's digest, else the call's."""
+        if self.plan is not None:
+            return self.plan.digest()
+        if self.call is not None:
+            return self.call.digest()
+        raise ValueError("an approval needs a plan or a call")
+
+
+class PendingApproval(BaseModel):
+    """An approval that waits for a decision (the `approval` orchestration's custom status):
+    what to decide, why, the digest a decision binds to and its deadline."""
+
+    approval_id: str
+    workflow_id: str
+    kind: Literal["plan", "tool_call"]
+    digest: str
+    expires_at: str
+    reason: str = ""
+    agent: str | None = None
+    tool: str | None = None
+    arguments: dict[str, Any] | None = None
+    plan: Plan | None = None
+    covers: list[CoveredCall] = Field(default_factory=list)
+    created_time: str | None = None
 
 
 class ApprovalOutcome(BaseModel):
-    """Output of the `approval` orchestration: the decision that counted, or the auto-deny."""
+    """Output of the `approval` orchestration: the decision that counted (with its grant and
+    proof when a person decided), or the auto-deny."""
 
     approved: bool
     approver: str | None = None
@@ -307,6 +402,16 @@ class ApprovalOutcome(BaseModel):
     reason: str
     decided_at: str
     expires_at: str
+    approval_id: str = ""
+    grant: ApprovalGrant | None = None
+    proof: str = ""
+
+
+class CheckApprovalInput(BaseModel):
+    """Input of the `check_approval` activity: a grant and the proof that came with it."""
+
+    grant: ApprovalGrant
+    proof: str
 
 
 class CoordinatorResult(BaseModel):
@@ -339,7 +444,7 @@ class AuditInput(BaseModel):
     """Input of the `record_audit` activity: one append-only audit entry."""
 
     entry_id: str
-    kind: Literal["approval", "admin_action"]
+    kind: Literal["approval", "admin_action", "tool_write"]
     actor: str
     action: str
     target: str

@@ -1,7 +1,9 @@
 """`agent_run`: one specialist agent's tool-using loop, durable step by step.
 
 Each model call is one `llm_step` activity and each tool call one `mcp_tool` activity with an
-idempotency key, so a crash resumes the loop where it stopped without repeating work. The loop
+idempotency key, so a crash resumes the loop where it stopped without repeating work. A call of
+a tool that changes data first passes the approval gate (`tool_gate`); a denied or expired call
+becomes a tool result saying so, and the answer lists the changes not made. The loop
 is bounded by the agent's step limit and token budget; any failure ends in an answer that says
 what went wrong instead of failing the coordinator. It runs only on an input the coordinator
 sealed (`admission`).
@@ -14,11 +16,13 @@ import azure.durable_functions as df
 
 from core.llm.types import ChatMessage
 from core.models import (
+    NOT_CARRIED_OUT,
     AgentAnswer,
     AgentStatus,
     AgentTask,
     LlmStepInput,
     LlmStepOutput,
+    ProposedCall,
     ToolCallInput,
     ToolCallRecord,
 )
@@ -26,6 +30,7 @@ from core.telemetry import record_agent_request, record_tokens
 from orchestrations import names
 from orchestrations.admission import admitted
 from orchestrations.policies import MODEL_RETRY, TOOL_RETRY
+from orchestrations.tool_gate import gate
 
 bp = df.Blueprint()
 
@@ -59,10 +64,13 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
 def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
     messages = _opening(task)
     records: list[ToolCallRecord] = []
+    not_done: list[str] = []
     tokens = 0
     step = 0
 
     def ended(status: AgentStatus, answer: str, error: str | None = None) -> AgentAnswer:
+        if not_done:
+            answer += "\n\nChanges not made:\n" + "\n".join(f"- {n}" for n in not_done)
         return AgentAnswer(
             agent=task.agent,
             status=status,
@@ -71,6 +79,7 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
             tokens=tokens,
             steps=step,
             error=error,
+            not_done=not_done,
         )
 
     try:
@@ -117,19 +126,35 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
                 )
                 for index, call in enumerate(reply.tool_calls)
             ]
-            results = yield context.task_all(
-                [
-                    context.call_activity_with_retry(
-                        names.MCP_TOOL, TOOL_RETRY, c.model_dump(mode="json")
+            gated = yield from gate(context, task, step, calls, reply.needs_approval)
+            runnable = [c for c in gated if isinstance(c, ToolCallInput)]
+            ran = iter(
+                (
+                    yield context.task_all(
+                        [
+                            context.call_activity_with_retry(
+                                names.MCP_TOOL, TOOL_RETRY, c.model_dump(mode="json")
+                            )
+                            for c in runnable
+                        ]
                     )
-                    for c in calls
-                ]
+                )
+                if runnable
+                else []
             )
             messages.append(
                 ChatMessage(role="assistant", content=reply.content, tool_calls=reply.tool_calls)
             )
-            for call, raw in zip(reply.tool_calls, results, strict=True):
-                record = ToolCallRecord.model_validate(raw)
+            for call, item in zip(reply.tool_calls, gated, strict=True):
+                if isinstance(item, str):
+                    record = ToolCallRecord(tool=call.name, arguments=call.arguments, error=item)
+                else:
+                    record = ToolCallRecord.model_validate(next(ran))
+                if record.error and record.error.startswith(NOT_CARRIED_OUT):
+                    proposed = ProposedCall(
+                        agent=task.agent, tool=call.name, arguments=call.arguments
+                    )
+                    not_done.append(f"{proposed.describe()}: {record.error}")
                 records.append(record)
                 body = record.error if record.error is not None else record.result
                 messages.append(

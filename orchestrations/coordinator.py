@@ -1,10 +1,13 @@
 """`coordinator`: plan, optionally wait for approval, fan out to the agents, synthesise, record.
 
+An approved plan pre-approves exactly the data-changing calls it lists (`Plan.writes`); every
+other such call waits at the agents' tool gate. The answer ends with the changes not made.
 Custom status reports the phase, agents done/total and tokens used. A failing agent yields a
 partial answer that names it; the token budget is split across the plan, the agents and the
 synthesis, and every part stops asking the model once its share is spent.
 """
 
+from datetime import timedelta
 from typing import Any
 
 import azure.durable_functions as df
@@ -18,6 +21,7 @@ from core.models import (
     ApprovalOutcome,
     CoordinatorInput,
     CoordinatorResult,
+    CoveredCall,
     Plan,
     PlanInput,
     PlanOutput,
@@ -119,8 +123,19 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
 
     approval: ApprovalOutcome | None = None
     if plan.needs_approval or request.require_approval:
+        expires = context.current_utc_datetime + timedelta(
+            seconds=limits.approval_timeout_seconds
+        )
         approval_input = ApprovalInput(
-            workflow_id=workflow_id, plan=plan, timeout_seconds=limits.approval_timeout_seconds
+            workflow_id=workflow_id,
+            plan=plan,
+            reason="The plan asks for approval before it is carried out.",
+            covers=[
+                CoveredCall(digest=write.digest(), key=f"{workflow_id}:planned:{index}")
+                for index, write in enumerate(plan.writes)
+            ],
+            timeout_seconds=limits.approval_timeout_seconds,
+            expires_at=expires.isoformat(),
         )
         approval_start = SealedStart(
             orchestration=names.APPROVAL,
@@ -181,6 +196,8 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 context=request.context,
                 budget_tokens=per_agent,
                 max_steps=planned.max_steps.get(t.agent, limits.max_steps),
+                approval_timeout_seconds=limits.approval_timeout_seconds,
+                plan_approval=approval,
             ).model_dump(mode="json"),
         )
         for t in plan.tasks
@@ -212,6 +229,9 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     failed = [a.agent for a in answers if a.status == AgentStatus.FAILED]
     exhausted = any(a.status == AgentStatus.BUDGET_EXHAUSTED for a in answers) or tokens >= budget
     answer = synthesized.synthesis.answer
+    not_done = [change for a in answers for change in a.not_done]
+    if not_done:
+        answer += "\n\nChanges not made:\n" + "\n".join(f"- {n}" for n in not_done)
     if exhausted:
         answer += f"\n\nNote: the token budget of {budget} was reached; some agents stopped early."
     result = CoordinatorResult(

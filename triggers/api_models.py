@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.agent_logs import AuditRecord
-from core.models import CoordinatorResult, Plan
+from core.models import CoordinatorResult, PendingApproval, Plan
 
 API_VERSION = "0.1.0"
 
@@ -97,6 +97,7 @@ class WorkflowProgress(BaseModel):
     outcome: str | None = None
     plan: Plan | None = None
     plan_digest: str | None = None
+    pending_approvals: list[PendingApproval] = Field(default_factory=list)
 
 
 class WorkflowStatus(BaseModel):
@@ -112,8 +113,9 @@ class WorkflowStatus(BaseModel):
 
 
 class ApprovalRequest(BaseModel):
-    """Body of `POST /coordinator/workflows/{id}/approval`. Without `digest`, the decision
-    applies to the plan the workflow shows as awaiting approval."""
+    """Body of `POST /coordinator/workflows/{id}/approval`: the decision on the approval
+    `approval_id` names, else on the oldest one waiting. With `digest`, the decision counts
+    only if it is the digest of what waits."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -126,7 +128,17 @@ class ApprovalRequest(BaseModel):
     )
     comment: str = Field("", max_length=1000)
     digest: str | None = Field(
-        None, min_length=64, max_length=64, description="SHA-256 of the plan being decided."
+        None,
+        min_length=64,
+        max_length=64,
+        description="SHA-256 of the plan or tool call being decided.",
+    )
+    approval_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=256,
+        description="The approval to decide (`pending_approvals[].approval_id`); default the "
+        "oldest waiting.",
     )
 
 
@@ -139,6 +151,8 @@ class ApprovalAccepted(BaseModel):
     approver: str
     digest: str
     workflow_url: str
+    kind: str = "plan"
+    subject: str = ""
 
 
 class CheckResult(BaseModel):

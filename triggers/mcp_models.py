@@ -64,12 +64,20 @@ class DecisionArguments(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    workflow_id: str = Field(min_length=1, description="The workflow whose plan awaits approval.")
+    workflow_id: str = Field(
+        min_length=1, description="The workflow whose plan or tool call awaits approval."
+    )
+    approval_id: str | None = Field(
+        None,
+        min_length=1,
+        description="The approval to decide, as get_workflow shows it "
+        "(progress.pending_approvals[].approval_id); by default the oldest waiting.",
+    )
     comment: str = Field("", max_length=1000, description="Why; recorded with the decision.")
     digest: str | None = Field(
         None,
-        description="SHA-256 of the plan being decided, as get_workflow shows it "
-        "(progress.plan_digest); by default the plan awaiting approval.",
+        description="SHA-256 of what is being decided, as get_workflow shows it "
+        "(progress.pending_approvals[].digest); the decision counts only if it matches.",
     )
     approver: str | None = Field(
         None,

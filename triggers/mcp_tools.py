@@ -27,7 +27,6 @@ from triggers.a2a.runs import (
     wait_until_settled,
 )
 from triggers.api_models import ApprovalAccepted
-from triggers.approval import approval_instance_id
 from triggers.errors import RequestValidationError
 from triggers.instance_ids import url_segment
 from triggers.instances import Status, is_finished
@@ -134,7 +133,7 @@ async def _decide(context: str, client: df.DurableOrchestrationClient, approved:
         approver = approver_name(principal, args.approver)
         if not approver:
             raise RequestValidationError.about("approver", "name the approver")
-        decision = await send_decision(
+        sent = await send_decision(
             client,
             args.workflow_id,
             principal=principal,
@@ -142,14 +141,17 @@ async def _decide(context: str, client: df.DurableOrchestrationClient, approved:
             approver=approver,
             comment=args.comment,
             digest=args.digest,
+            approval_id=args.approval_id,
         )
         return ApprovalAccepted(
             workflow_id=args.workflow_id,
-            approval_instance_id=approval_instance_id(args.workflow_id),
-            approved=decision.approved,
-            approver=decision.approver,
-            digest=decision.digest,
+            approval_instance_id=sent.approval_id,
+            approved=sent.approved,
+            approver=sent.approver,
+            digest=sent.digest,
             workflow_url=_workflow_url(call, args.workflow_id),
+            kind=sent.kind,
+            subject=sent.subject,
         )
 
     return await run_tool(context, DECIDE_ROLES, decide)
@@ -158,8 +160,9 @@ async def _decide(context: str, client: df.DurableOrchestrationClient, approved:
 @bp.mcp_tool_trigger(
     arg_name="context",
     tool_name="approve_workflow",
-    description="Approve the plan a coordinator workflow awaits approval for; the workflow "
-    "then carries it out. The decision records the caller's identity and the plan's digest.",
+    description="Approve what a coordinator workflow awaits approval for (its plan, or a tool "
+    "call that changes data; the oldest waiting unless approval_id names one); the workflow "
+    "then carries it out. The decision records the caller's identity and the digest.",
     tool_properties=tool_properties(DecisionArguments),
     use_result_schema=True,
 )
@@ -172,8 +175,9 @@ async def mcp_approve_workflow(context: str, client: df.DurableOrchestrationClie
 @bp.mcp_tool_trigger(
     arg_name="context",
     tool_name="deny_workflow",
-    description="Deny the plan a coordinator workflow awaits approval for; the workflow then "
-    "ends without acting. The decision records the caller's identity and the plan's digest.",
+    description="Deny what a coordinator workflow awaits approval for (its plan, or a tool "
+    "call that changes data; the oldest waiting unless approval_id names one); the change is "
+    "not made. The decision records the caller's identity and the digest.",
     tool_properties=tool_properties(DecisionArguments),
     use_result_schema=True,
 )

@@ -235,9 +235,10 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
         "/" + routes.APPROVAL: {
             "post": {
                 "operationId": "decideApproval",
-                "summary": "Approve or deny the plan a workflow awaits a decision on",
-                "description": "Without `digest` the decision applies to the plan the workflow "
-                "shows (`progress.plan_digest`); with one, it must match that plan.",
+                "summary": "Approve or deny a plan or tool call a workflow awaits a decision on",
+                "description": "Decides the approval `approval_id` names, else the oldest "
+                "waiting (`progress.pending_approvals`); with `digest`, the decision counts only "
+                "if it is the digest of what waits. Needs the Approver or Admin role.",
                 "parameters": [workflow_id],
                 "requestBody": {"required": True, "content": _json(ref[ApprovalRequest])},
                 "responses": {

@@ -15,6 +15,7 @@ from triggers.api_models import WorkflowProgress, WorkflowStatus
 from triggers.endpoint import api_endpoint, json_response
 from triggers.identity import authorize
 from triggers.instances import Status, runtime_name
+from triggers.pending import with_pending_approvals
 from triggers.run_access import RunAction, accessible_run
 
 bp = df.Blueprint()
@@ -26,9 +27,11 @@ async def coordinator_workflow(
     principal: Principal,
     action: RunAction = RunAction.READ,
 ) -> DurableOrchestrationStatus:
-    """The status of the coordinator instance `workflow_id` if `principal` may do `action`
-    on it; NotFoundError for any other id or a run that is not the caller's."""
-    return await accessible_run(client, principal, workflow_id, action, name=names.COORDINATOR)
+    """The status of the coordinator instance `workflow_id`, with the approvals waiting in it,
+    if `principal` may do `action` on it; NotFoundError for any other id or a run that is not
+    the caller's."""
+    status = await accessible_run(client, principal, workflow_id, action, name=names.COORDINATOR)
+    return await with_pending_approvals(client, status)
 
 
 def progress_of(status: DurableOrchestrationStatus) -> WorkflowProgress:

@@ -58,6 +58,7 @@ class AuditKind(StrEnum):
     ADMIN_ACTION = "admin_action"
     REJECTED_INPUT = "rejected_input"
     """An internal orchestrator refused an input the app did not issue."""
+    TOOL_WRITE = "tool_write"
 
 
 class TokenUsage(BaseModel):

@@ -55,6 +55,7 @@ class ToolSpec(BaseModel):
     name: str
     description: str = ""
     parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+    read_only: bool = Field(True, description="False for a tool that changes data.")
 
     @model_validator(mode="after")
     def _check_name(self) -> ToolSpec:

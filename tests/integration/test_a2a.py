@@ -25,7 +25,8 @@ from tests.apphost import KEYS, AppHost
 TWO_AGENT_QUERY = (
     "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
 )
-APPROVAL_QUERY = "Update ticket TCK-10002 to resolved"
+# A read-only request: the plan approval is the only decision its task asks for.
+APPROVAL_QUERY = "Show ticket TCK-10002 and its customer"
 V1 = {"A2A-Version": "1.0"}
 
 

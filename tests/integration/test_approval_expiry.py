@@ -1,5 +1,5 @@
 """An approval that comes after its deadline counts for nothing: the timer has denied the
-plan, the late decision is refused, and the audit log records the automatic denial."""
+change, the late decision is refused, and the audit log records the automatic denial."""
 
 import time
 from collections.abc import Iterator
@@ -29,8 +29,10 @@ def test_a_late_approval_is_refused_after_the_automatic_denial(api: httpx.Client
         if body.get("runtime_status") == "Completed":
             break
         time.sleep(0.2)
-    assert body["result"]["status"] == "denied"
-    assert "timed out" in body["result"]["answer"]
+    answer = body["result"]["answer"]
+    assert "Changes not made" in answer
+    assert "update_ticket(ticket_id='TCK-10002', status='resolved')" in answer
+    assert "timed out" in answer
     late = api.post(f"coordinator/workflows/{workflow_id}/approval", json={"approved": True, "approver": "late@example.com"})
     assert late.status_code == 409
     assert late.json()["error"] == "conflict"

@@ -106,7 +106,9 @@ def test_only_an_approver_can_approve_and_is_recorded_by_verified_name(decided: 
     assert decided["forbidden"].status_code == 403
     assert decided["accepted"].status_code == 202
     assert decided["accepted"].json()["approver"] == "alice"
-    assert decided["final"]["result"]["approval"]["approver"] == "alice"
+    calls = [c for a in decided["final"]["result"]["agents"] for c in a["tool_calls"]]
+    update = next(c for c in calls if c["tool"] == "update_ticket")
+    assert update["error"] is None
 
 
 def test_reset_by_an_admin_is_accepted(api: httpx.Client):

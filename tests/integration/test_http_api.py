@@ -69,6 +69,11 @@ def awaiting_approval(body: dict) -> bool:
     return (body.get("progress") or {}).get("phase") == "awaiting_approval"
 
 
+def waits_for_a_tool_call(body: dict) -> bool:
+    waiting = (body.get("progress") or {}).get("pending_approvals") or []
+    return any(p["kind"] == "tool_call" for p in waiting)
+
+
 def test_health_is_anonymous_and_reports_every_check(app_host: AppHost):
     response = httpx.get(f"{app_host.url}/api/health")
     assert response.status_code == 200, response.text
@@ -185,7 +190,8 @@ def test_two_agent_query_answers_citing_both_agents_tool_results(api: httpx.Clie
 
 
 def test_approval_flow_waits_for_the_decision_then_completes(api: httpx.Client):
-    response = api.post("coordinator/orchestrate", json={"query": APPROVAL_QUERY})
+    request = {"query": APPROVAL_QUERY, "require_approval": True}
+    response = api.post("coordinator/orchestrate", json=request)
     assert response.status_code == 202, response.text
     answer = response.json()
     assert "result" not in answer
@@ -197,7 +203,6 @@ def test_approval_flow_waits_for_the_decision_then_completes(api: httpx.Client):
     assert answer["status"] == "Running"
 
     waiting = wait_for(api, workflow_id, awaiting_approval)["progress"]
-    assert waiting["plan"]["needs_approval"] is True
     assert waiting["plan"]["tasks"][0]["agent"] == "customer-support"
 
     decision = api.post(
@@ -209,6 +214,20 @@ def test_approval_flow_waits_for_the_decision_then_completes(api: httpx.Client):
     assert (accepted["approved"], accepted["approver"]) == (True, "alice")
     assert accepted["digest"] == waiting["plan_digest"]
     assert accepted["approval_instance_id"] == f"{workflow_id}:approval"
+
+    # The plan lists no writes, so the agent's update waits for an approval of its own.
+    gate = wait_for(api, workflow_id, waits_for_a_tool_call)["progress"]["pending_approvals"]
+    (call,) = gate
+    assert (call["tool"], call["arguments"]) == (
+        "update_ticket",
+        {"ticket_id": "TCK-10002", "status": "resolved"},
+    )
+    decision = api.post(
+        f"coordinator/workflows/{workflow_id}/approval",
+        json={"approved": True, "approver": "alice", "approval_id": call["approval_id"]},
+    )
+    assert decision.status_code == 202, decision.text
+    assert decision.json()["kind"] == "tool_call"
 
     workflow = wait_for(api, workflow_id, finished)
     result = workflow["result"]

@@ -144,6 +144,11 @@ async def test_ask_agents_returns_the_workflow_to_follow_when_it_takes_longer(
     assert followed["runtime_status"] == "Completed"
 
 
+def waits_for_a_tool_call(view: dict) -> bool:
+    waiting = (view.get("progress") or {}).get("pending_approvals") or []
+    return any(p["kind"] == "tool_call" for p in waiting)
+
+
 async def test_approve_workflow_sends_the_callers_decision(app_host: AppHost) -> None:
     async with connect(app_host) as client:
         args = {"query": APPROVAL_QUERY, "require_approval": True, "wait_seconds": 30}
@@ -157,12 +162,26 @@ async def test_approve_workflow_sends_the_callers_decision(app_host: AppHost) ->
                 "approve_workflow", {**decision, "comment": "ok", "digest": digest}
             )
         )
+        # The plan lists no writes: the agent's update waits for an approval of its own.
+        gated = await poll(client, view["workflow_id"], waits_for_a_tool_call)
+        (call,) = gated["progress"]["pending_approvals"]
+        assert (call["tool"], call["arguments"]["ticket_id"]) == ("update_ticket", "TCK-10002")
+        update = structured(
+            await client.call_tool(
+                "approve_workflow", {**decision, "approval_id": call["approval_id"]}
+            )
+        )
         done = await poll(client, view["workflow_id"], lambda v: v["runtime_status"] == "Completed")
     assert accepted["approved"] is True
     assert accepted["approver"] == "alice@example.com"
     assert accepted["digest"] == digest
+    assert (update["kind"], update["approval_instance_id"]) == ("tool_call", call["approval_id"])
     assert done["result"]["approval"]["approver"] == "alice@example.com"
     assert done["result"]["status"] in ("completed", "partial")
+    calls = [c for a in done["result"]["agents"] for c in a["tool_calls"]]
+    ran = next(c for c in calls if c["tool"] == "update_ticket")
+    assert ran.get("error") is None
+    assert ran["result"]["ticket"]["ticket_id"] == "TCK-10002"
 
 
 async def test_deny_workflow_ends_the_workflow_without_acting(app_host: AppHost) -> None:

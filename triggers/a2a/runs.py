@@ -15,12 +15,11 @@ import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
 from core.auth import Principal
-from core.models import ApprovalDecision
 from orchestrations import names
-from triggers.approval import AWAITING_APPROVAL, approval_instance_id, pending_plan_digest
-from triggers.endpoint import parse
+from triggers.decisions import SentDecision, decide_approval
 from triggers.errors import ConflictError, NotFoundError
-from triggers.instances import Status, find_instance, is_finished, raise_event
+from triggers.instances import Status, find_instance, is_finished
+from triggers.pending import AWAITING_APPROVAL, with_pending_approvals
 from triggers.starting import start_orchestration
 from triggers.workflow_input import coordinator_input
 from triggers.workflows import progress_of
@@ -37,12 +36,12 @@ and `limits`, so what is kept here travels with the run's durable history unread
 
 
 def awaiting_approval(status: DurableOrchestrationStatus) -> bool:
-    """True while the run shows a plan and waits for a decision on it."""
+    """True while the run waits for a decision on its plan or on a tool call."""
     progress = progress_of(status)
     return (
         status.runtime_status == Status.Running
         and progress.phase == AWAITING_APPROVAL
-        and bool(progress.plan_digest)
+        and bool(progress.plan_digest or progress.pending_approvals)
     )
 
 
@@ -79,12 +78,13 @@ def shown(workflow_id: str) -> str:
 async def read_run(
     client: df.DurableOrchestrationClient, workflow_id: str, *, show_input: bool = False
 ) -> DurableOrchestrationStatus:
-    """The coordinator instance `workflow_id`; NotFoundError for an unknown id, an id no run
-    can have (outside the instance-id pattern), or any other orchestration."""
+    """The coordinator instance `workflow_id` with the approvals waiting in it; NotFoundError
+    for an unknown id, an id no run can have (outside the instance-id pattern), or any other
+    orchestration."""
     status = await find_instance(client, workflow_id, show_input=show_input)
     if status is None or status.name != names.COORDINATOR:
         raise NotFoundError.about("id", f"no coordinator workflow '{shown(workflow_id)}'")
-    return status
+    return await with_pending_approvals(client, status)
 
 
 async def wait_until_settled(
@@ -124,21 +124,6 @@ async def start_run(
     return await start_orchestration(client, names.COORDINATOR, body, instance_id)
 
 
-async def _pending_digest(
-    client: df.DurableOrchestrationClient, workflow_id: str, principal: Principal
-) -> str:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + DECISION_RETRY_SECONDS
-    while True:
-        try:
-            return await pending_plan_digest(client, workflow_id, principal)
-        except ConflictError as exc:
-            # Only "not started yet" carries Retry-After; anything else is final.
-            if "Retry-After" not in exc.headers or loop.time() >= deadline:
-                raise
-        await asyncio.sleep(MAX_POLL_SECONDS / 2)
-
-
 async def send_decision(
     client: df.DurableOrchestrationClient,
     workflow_id: str,
@@ -148,27 +133,30 @@ async def send_decision(
     approver: str,
     comment: str = "",
     digest: str | None = None,
-) -> ApprovalDecision:
-    """Raise the approval event of a run that awaits one, bound to the plan it shows.
+    approval_id: str | None = None,
+) -> SentDecision:
+    """Decide the run's oldest waiting approval (or `approval_id`: its plan or a tool call)
+    through `decide_approval`, retrying briefly while the plan's approval step has not started.
 
-    Raises NotFoundError (also when `principal` may not decide on it), ConflictError (nothing awaits a decision, or `digest` names another
-    plan) or RequestValidationError (a field out of bounds).
+    Raises NotFoundError (also when `principal` may not decide on it), ConflictError (nothing
+    awaits a decision, or `digest` names something else) or RequestValidationError.
     """
-    plan_digest = await _pending_digest(client, workflow_id, principal)
-    if digest and digest != plan_digest:
-        raise ConflictError.about(
-            "digest",
-            f"the digest does not match the plan awaiting approval ({plan_digest}); "
-            "read the workflow again and decide on the plan it shows",
-        )
-    decision = parse(
-        ApprovalDecision,
-        {"approved": approved, "approver": approver, "digest": plan_digest, "comment": comment},
-    )
-    await raise_event(
-        client,
-        approval_instance_id(workflow_id),
-        names.APPROVAL_EVENT,
-        decision.model_dump(mode="json"),
-    )
-    return decision
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DECISION_RETRY_SECONDS
+    while True:
+        try:
+            return await decide_approval(
+                client,
+                principal,
+                workflow_id,
+                approved,
+                approval_id=approval_id,
+                comment=comment,
+                digest=digest,
+                approver=approver,
+            )
+        except ConflictError as exc:
+            # Only "not started yet" carries Retry-After; anything else is final.
+            if "Retry-After" not in exc.headers or loop.time() >= deadline:
+                raise
+        await asyncio.sleep(MAX_POLL_SECONDS / 2)

@@ -110,7 +110,12 @@ def state_of(status: DurableOrchestrationStatus) -> tuple[TaskState, str, dict[s
         return (
             TaskState.TASK_STATE_INPUT_REQUIRED,
             APPROVAL_PROMPT,
-            {"plan": plan, "planDigest": progress.plan_digest},
+            {"plan": plan, "planDigest": progress.plan_digest}
+            | (
+                {"pendingApprovals": [p.model_dump(mode="json") for p in progress.pending_approvals]}
+                if progress.pending_approvals
+                else {}
+            ),
         )
     if runtime == Status.Suspended:
         return (

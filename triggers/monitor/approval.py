@@ -1,26 +1,23 @@
-"""`POST /api/monitor/api/instances/{id}/approval`: approve or deny the plan a workflow waits
-on, by raising `approval` on its approval sub-orchestration."""
+"""`POST /api/monitor/api/instances/{id}/approval`: approve or deny what a workflow waits
+for (its plan or an agent's tool call), by `decide_approval` like every other surface."""
 
 from __future__ import annotations
 
-import contextlib
+from typing import TypeVar
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from core.auth import ADMIN, APPROVER, Principal, require_roles
-from core.models import ApprovalDecision
+from core.auth import Principal
 from orchestrations import names
-from triggers.errors import BadRequestError, ConflictError, NotFoundError
-from triggers.instance_ids import url_segment
-from triggers.monitor.access import check_run_access
+from triggers.decisions import SentDecision, decide_approval
+from triggers.errors import BadRequestError, ConflictError
 from triggers.monitor.common import INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
-from triggers.monitor.family import approval_of
 from triggers.monitor.request import instance_id_of, read_body
-from triggers.monitor.status import read_status, sdk_call
-from triggers.run_access import RunAction
+from triggers.monitor.status import read_status
+from triggers.pending import pending_of
 
 bp = df.Blueprint()
 
@@ -30,8 +27,35 @@ class ApprovalBody(BaseModel):
 
     approved: bool
     digest: str
-    comment: str = ""
+    comment: str = Field("", max_length=1000)
     approver: str = ""
+    approval_id: str | None = None
+
+
+B = TypeVar("B", bound=BaseModel)
+
+
+def body_of(req: func.HttpRequest, model: type[B]) -> B:
+    """The request's JSON body as `model`; 400 naming the first bad field."""
+    try:
+        return model.model_validate(read_body(req))
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in error["loc"]) or "body"
+        raise BadRequestError.about(field, error["msg"]) from exc
+
+
+def sent_view(sent: SentDecision) -> dict[str, object]:
+    """The answer to a decision the workflow was sent."""
+    verdict = "approved" if sent.approved else "denied"
+    return {
+        "instanceId": sent.workflow_id,
+        "approvalInstanceId": sent.approval_id,
+        "result": verdict,
+        "approver": sent.approver,
+        "digest": sent.digest,
+        "message": f"{sent.subject} was {verdict} by {sent.approver}.",
+    }
 
 
 @bp.route(route=INSTANCE + "/approval", methods=["POST"], auth_level=MONITOR_AUTH_LEVEL)
@@ -40,50 +64,26 @@ class ApprovalBody(BaseModel):
 async def monitor_approval(
     req: func.HttpRequest, client: df.DurableOrchestrationClient, principal: Principal
 ) -> func.HttpResponse:
-    """Approve or deny the plan a workflow waits on: raise `approval` on its approval
-    sub-orchestration. The approver is the signed-in admin (the body's name only when
-    authentication is off); 409 when nothing waits or the digest is not the plan's."""
-    require_roles(principal, APPROVER, ADMIN)
+    """Approve or deny what waits: on a workflow, the approval `approval_id` names or the
+    oldest waiting; on an approval instance, that one. The approver is the signed-in admin
+    (the body's name only when authentication is off); 409 when nothing waits or the digest
+    is not the one of what waits."""
     status = await read_status(client, instance_id_of(req))
-    await check_run_access(client, principal, status, RunAction.DECIDE)
-    try:
-        body = ApprovalBody.model_validate(read_body(req))
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        raise BadRequestError.about(str(error["loc"][0]), error["msg"]) from exc
-    family = [status]
-    if status["name"] != names.APPROVAL:
-        with contextlib.suppress(NotFoundError):
-            family.append(await read_status(client, f"{status['instanceId']}:approval"))
-    waiting = approval_of(status, family)
-    if waiting is None:
-        raise ConflictError.about("id", f"No approval is waiting on '{status['instanceId']}'")
-    if body.digest != waiting["digest"]:
-        raise ConflictError.about(
-            "digest", "The digest is not the one of the plan awaiting approval"
-        )
-    approver = principal.display_name if principal.authenticated else body.approver.strip()
-    try:
-        decision = ApprovalDecision(
-            approved=body.approved, approver=approver, digest=body.digest, comment=body.comment
-        )
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        raise BadRequestError.about(str(error["loc"][0]), error["msg"]) from exc
-    target = waiting["instanceId"]
-    await sdk_call(
-        client.raise_event(
-            url_segment(target), names.APPROVAL_EVENT, decision.model_dump(mode="json")
-        )
+    body = body_of(req, ApprovalBody)
+    workflow_id, approval_id = str(status["instanceId"]), body.approval_id
+    if status["name"] == names.APPROVAL:
+        pending = pending_of(status)
+        if pending is None:
+            raise ConflictError.about("id", f"No approval is waiting on '{workflow_id}'")
+        workflow_id, approval_id = pending.workflow_id, pending.approval_id
+    sent = await decide_approval(
+        client,
+        principal,
+        workflow_id,
+        body.approved,
+        approval_id=approval_id,
+        comment=body.comment,
+        digest=body.digest,
+        approver=body.approver,
     )
-    verdict = "approved" if body.approved else "denied"
-    return json_answer(
-        {
-            "instanceId": status["instanceId"],
-            "approvalInstanceId": target,
-            "result": verdict,
-            "approver": approver,
-            "message": f"The plan was {verdict} by {approver}.",
-        },
-        202,
-    )
+    return json_answer(sent_view(sent), 202)

@@ -4,18 +4,14 @@ or the instance itself, may be waiting for."""
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import azure.durable_functions as df
-from pydantic import ValidationError
 
-from core.models import Plan
-from orchestrations import names
 from triggers.errors import NotFoundError
-from triggers.instance_scan import scan_instances
-from triggers.monitor.common import ACTIVE
 from triggers.monitor.status import read_status
+from triggers.pending import pending_of
+from triggers.instance_scan import scan_instances
 
 MAX_DESCENDANTS = 60
 
@@ -52,24 +48,23 @@ async def descendants(
 
 
 def approval_of(status: dict[str, Any], family: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The approval waiting on this instance, if any: its instance, plan and digest."""
-    if status["name"] == names.APPROVAL:
-        target: dict[str, Any] | None = status
-    else:
-        wanted = f"{status['instanceId']}:approval"
-        target = next((s for s in family if s["instanceId"] == wanted), None)
-    if target is None or target["runtimeStatus"] not in ACTIVE:
+    """The approval waiting on this instance or in its family, the oldest first: its
+    instance, what it decides (a plan, or an agent's tool call with its arguments), why, the
+    digest a decision binds to and its deadline."""
+    waiting = [p for p in map(pending_of, [status, *family]) if p is not None]
+    if not waiting:
         return None
-    raw = target.get("input")
-    data = json.loads(raw) if isinstance(raw, str) else raw
-    try:
-        plan = Plan.model_validate((data or {}).get("plan"))
-    except (ValidationError, AttributeError):
-        return None
+    pending = min(waiting, key=lambda p: (p.created_time or "", p.approval_id))
     return {
-        "instanceId": target["instanceId"],
-        "plan": plan.model_dump(mode="json"),
-        "digest": plan.digest(),
-        "timeoutSeconds": (data or {}).get("timeout_seconds"),
-        "createdTime": target["createdTime"],
+        "instanceId": pending.approval_id,
+        "workflowId": pending.workflow_id,
+        "kind": pending.kind,
+        "plan": pending.plan.model_dump(mode="json") if pending.plan else None,
+        "agent": pending.agent,
+        "tool": pending.tool,
+        "arguments": pending.arguments,
+        "reason": pending.reason,
+        "digest": pending.digest,
+        "expiresAt": pending.expires_at,
+        "createdTime": pending.created_time,
     }

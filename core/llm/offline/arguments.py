@@ -14,6 +14,14 @@ _EDGE = r"(?<![A-Za-z0-9]){}(?![A-Za-z0-9])"
 _QUOTED = re.compile(r"'([^'\s]{3,60})'|\"([^\"\s]{3,60})\"")
 _SEPARATOR = re.compile(r"[/_:-]")
 _RUNS = re.compile(r"[A-Z][a-z]*|[a-z]+|[0-9]+|[^A-Za-z0-9]")
+# Japanese words for enum values the shipped tools take, so a request in Japanese that asks
+# for a change fills the same arguments as one in English.
+JAPANESE_ENUM_WORDS: dict[str, tuple[str, ...]] = {
+    "resolved": ("解決済み", "解決"),
+    "closed": ("クローズ", "完了"),
+    "in_progress": ("対応中",),
+    "urgent": ("緊急",),
+}
 
 
 @dataclass(frozen=True)
@@ -181,7 +189,8 @@ def _mentioned_enum_values(schema: dict[str, Any], text: str) -> list[Any]:
     """Enum values the text mentions, in the order they appear in it."""
     positions: list[tuple[int, int, Any]] = []
     for order, value in enumerate(schema.get("enum", [])):
-        position = _position(str(value), text)
+        found = [_position(word, text) for word in (str(value), *JAPANESE_ENUM_WORDS.get(value, ()))]
+        position = min((p for p in found if p is not None), default=None)
         if position is not None:
             positions.append((position, order, value))
     return [value for _, _, value in sorted(positions)]

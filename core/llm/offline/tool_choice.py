@@ -10,6 +10,30 @@ from core.llm.offline.text import keywords
 from core.llm.types import ToolCall, ToolSpec
 
 MAX_TOOL_CALLS = 3
+CHANGE_WORDS = (
+    "update",
+    "change",
+    "set ",
+    "mark",
+    "close",
+    "resolve",
+    "reserve",
+    "create",
+    "cancel",
+    "assign",
+    "escalate",
+    "更新",
+    "変更",
+    "予約",
+    "作成",
+    "取消",
+    "キャンセル",
+    "割り当て",
+    "エスカレ",
+    "にして",
+    "に設定",
+)
+"""Words that ask for a change: only a text with one gets calls of tools that change data."""
 
 
 @dataclass(frozen=True)
@@ -24,14 +48,19 @@ def choose_tool_calls(tools: list[ToolSpec], text: str, call_id_prefix: str) -> 
 
     A tool scores two points per keyword shared with its name, one per keyword shared
     only with its description, and two per argument found in the text by pattern or
-    enum. Tools whose required arguments cannot be filled, and look-ups whose identifiers
-    are all missing from the text, are skipped; those scoring at
+    enum. Tools whose required arguments cannot be filled, look-ups whose identifiers
+    are all missing from the text, and tools that change data when the text asks for no
+    change (`CHANGE_WORDS`) are skipped; those scoring at
     least half the best score are called, best first, ties by name. Call ids are
     `call_id_prefix` plus the call's position.
     """
     words = keywords(text)
+    folded = text.casefold()
+    asks_for_change = any(word in folded for word in CHANGE_WORDS)
     candidates: list[_Candidate] = []
     for spec in tools:
+        if not spec.read_only and not asks_for_change:
+            continue
         filled = fill_arguments(spec.parameters, text)
         if filled is None or (filled.matched == 0 and identifies_only(spec.parameters)):
             continue

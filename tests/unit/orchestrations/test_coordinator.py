@@ -19,6 +19,7 @@ from devhost.engine.engine import Engine
 from devhost.engine.history import EventType
 from devhost.engine.inputs import client_input
 from devhost.engine.types import RuntimeStatus
+from tests.unit.orchestrations.approvals import decide, wait_for_approvals
 
 TWO_AGENT_QUERY = (
     "Order ORD-2025-00012 is late: check the order and whether traffic in Shibuya is congested"
@@ -115,15 +116,14 @@ async def test_approval_with_matching_digest_runs_the_plan(engine: Engine):
     assert status["plan_digest"] == Plan.model_validate(status["plan"]).digest()
     wrong = {"approved": True, "approver": "mallory", "digest": "0" * 64}
     await engine.raise_event(f"{iid}:approval", "approval", client_input(wrong))
-    await asyncio.sleep(0.2)
+    unsigned = {"approved": True, "approver": "mallory", "digest": status["plan_digest"]}
+    await engine.raise_event(f"{iid}:approval", "approval", client_input(unsigned))
+    await asyncio.sleep(0.5)
     assert (await engine.get_status(iid)).runtime_status == RuntimeStatus.RUNNING
-    right = {
-        "approved": True,
-        "approver": "alice",
-        "digest": status["plan_digest"],
-        "comment": "ok",
-    }
-    await engine.raise_event(f"{iid}:approval", "approval", client_input(right))
+    (pending,) = await wait_for_approvals(engine, iid)
+    assert pending.kind == "plan"
+    assert pending.digest == status["plan_digest"]
+    await decide(engine, pending, "alice", True, "ok")
     state = await engine.wait_for_completion(iid, 30)
     result = CoordinatorResult.model_validate_json(state.output)
     assert result.status == "completed"
@@ -132,6 +132,7 @@ async def test_approval_with_matching_digest_runs_the_plan(engine: Engine):
     audit = await get_agent_log_store().list_audit(since=datetime(2000, 1, 1, tzinfo=UTC))
     actions = [(a.actor, a.action) for a in audit if a.target == iid]
     assert ("mallory", "rejected") in actions
+    assert ("mallory", "ignored") in actions
     assert ("alice", "approved") in actions
 
 
@@ -147,26 +148,6 @@ async def test_approval_times_out_into_a_denial(engine: Engine):
     assert result.agents == []
 
 
-async def test_write_request_needs_approval_by_itself(engine: Engine):
-    payload = CoordinatorInput(
-        request=CoordinatorRequest(query="Update ticket TCK-0001 to resolved")
-    )
-    iid = await engine.start_new("coordinator", None, client_input(payload.model_dump(mode="json")))
-    status = await wait_for_phase(engine, iid, "awaiting_approval")
-    deny = {
-        "approved": False,
-        "approver": "bob",
-        "digest": status["plan_digest"],
-        "comment": "not now",
-    }
-    await engine.raise_event(f"{iid}:approval", "approval", client_input(deny))
-    result = CoordinatorResult.model_validate_json(
-        (await engine.wait_for_completion(iid, 10)).output
-    )
-    assert result.status == "denied"
-    assert "Denied by bob: not now" in result.answer
-
-
 async def test_health_query_runs_every_agents_self_test_without_the_model(engine: Engine):
     state = await run(engine, {"query": "health check", "query_type": "health"})
     result = CoordinatorResult.model_validate_json(state.output)
@@ -177,7 +158,13 @@ async def test_health_query_runs_every_agents_self_test_without_the_model(engine
 
 
 async def test_batch_sweep_runs_the_coordinator_per_target_with_stable_ids(engine: Engine):
-    sweep = SweepInput(slot="2026-11-24T04:30", max_parallel=2, limit=2)
+    # Runs that ask for a change stop at the gate; nobody decides, so they are auto-denied.
+    sweep = SweepInput(
+        slot="2026-11-24T04:30",
+        max_parallel=2,
+        limit=2,
+        limits=WorkflowLimits(approval_timeout_seconds=2),
+    )
     iid = await engine.start_new(
         "batch_sweep", "batch_sweep:2026-11-24T04:30", client_input(sweep.model_dump(mode="json"))
     )
@@ -192,12 +179,12 @@ async def test_batch_sweep_runs_the_coordinator_per_target_with_stable_ids(engin
 
 async def test_secrets_in_a_request_do_not_reach_the_custom_status(engine: Engine):
     token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
-    query = f"Update ticket TCK-0001 to resolved; my password: hunter2 and Authorization: Bearer {token}"
+    query = f"Update ticket TCK-10004 to resolved; my password: hunter2 and Authorization: Bearer {token}"
     payload = CoordinatorInput(request=CoordinatorRequest(query=query))
     iid = await engine.start_new("coordinator", None, client_input(payload.model_dump(mode="json")))
-    await wait_for_phase(engine, iid, "awaiting_approval")
-    status_text = (await engine.get_status(iid)).custom_status
-    assert token not in status_text
-    assert "hunter2" not in status_text
-    assert "password: [REDACTED]" in status_text
+    (pending,) = await wait_for_approvals(engine, iid)
+    for instance_id in (iid, pending.approval_id):
+        status_text = (await engine.get_status(instance_id)).custom_status
+        assert token not in status_text
+        assert "hunter2" not in status_text
     await engine.terminate(iid, "done")

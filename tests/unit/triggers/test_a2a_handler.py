@@ -29,7 +29,8 @@ from a2a.utils.errors import (
 )
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
-from core.models import Plan, PlannedTask
+from core.approvals import signed_decision
+from core.models import PendingApproval, Plan, PlannedTask
 from tests.unit.triggers.conftest import Configure
 from triggers.a2a.handler import CoordinatorRequestHandler, task_id_for
 from triggers.a2a.invocation import Invocation, answering
@@ -105,11 +106,27 @@ class HubClient:
     async def raise_event(self, instance_id: str, event_name: str, event_data: Any) -> None:
         self.raised.append((unquote(instance_id), event_name, event_data))
 
+    async def scan(self, query: dict[str, str]) -> tuple[list[dict[str, Any]], bool]:
+        """The hub's instances the extension's list `query` selects (prefix and status)."""
+        prefix = query.get("instanceIdPrefix", "")
+        wanted = query.get("runtimeStatus")
+        return [
+            s
+            for i, s in self.instances.items()
+            if i.startswith(prefix) and (wanted is None or s["runtimeStatus"] == wanted)
+        ], False
+
 
 @pytest.fixture
-def hub(settings_env: Configure) -> Iterator[HubClient]:
-    """An empty hub, with offline settings (no authentication), as the current request's."""
+def hub(settings_env: Configure, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubClient]:
+    """An empty hub, with offline settings (no authentication), as the current request's;
+    its instance listing stands in for the extension's list endpoint."""
     found = HubClient()
+
+    async def scan(client: Any, query: dict[str, str], limit: int = 0) -> Any:
+        return await found.scan(query)
+
+    monkeypatch.setattr("triggers.pending.scan_instances", scan)
     with answering(Invocation(found, {})):
         yield found
 
@@ -163,7 +180,20 @@ async def test_a_decision_goes_only_to_a_plan_that_waits(hub: HubClient) -> None
         "plan_digest": PLAN.digest(),
     }
     hub.add("waits", "Running", custom, updated="2026-01-31T12:00:01Z")
-    hub.add("waits:approval", "Running", updated="2026-01-31T12:00:01Z")
+    pending = PendingApproval(
+        approval_id="waits:approval",
+        workflow_id="waits",
+        kind="plan",
+        digest=PLAN.digest(),
+        expires_at="2026-01-31T13:00:00+00:00",
+        plan=PLAN,
+    )
+    hub.instances["waits:approval"] = {
+        **hub.instances["waits"],
+        "name": "approval",
+        "instanceId": "waits:approval",
+        "customStatus": {"phase": "awaiting_approval", "approval": pending.model_dump(mode="json")},
+    }
     await HANDLER.on_message_send(
         send("deny", task_id="waits", approved=False, approver="alice"), CONTEXT
     )
@@ -174,6 +204,7 @@ async def test_a_decision_goes_only_to_a_plan_that_waits(hub: HubClient) -> None
         "alice",
         PLAN.digest(),
     )
+    assert decision == signed_decision(pending, "alice", False).model_dump(mode="json")
 
 
 async def test_a_finished_task_is_not_cancelable(hub: HubClient) -> None:
