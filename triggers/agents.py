@@ -12,6 +12,7 @@ from core.auth import ADMIN, OPERATOR
 from core.catalogue import AgentSpec, get_catalogue
 from core.mcp_client import list_tools
 from core.mcp_transports import target_of
+from core.tool_risk import needs_approval
 from triggers import routes
 from triggers.api_models import AgentListing, AgentsListing, AgentSource, ToolListing
 from triggers.endpoint import api_endpoint, json_response
@@ -39,13 +40,12 @@ async def agent_listing(agent: AgentSpec) -> AgentListing:
         listing.problems.append(f"tools of {agent.id}: {type(exc).__name__}: {exc}")
         return listing
     for spec in specs:
-        override = agent.approval_override(spec.name)
         listing.tools.append(
             ToolListing(
                 name=spec.name,
                 description=spec.description,
                 read_only=spec.read_only,
-                needs_approval=(not spec.read_only) if override is None else override,
+                needs_approval=needs_approval(agent.id, spec),
             )
         )
     return listing

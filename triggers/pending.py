@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from core.models import PendingApproval
 from orchestrations import names
-from triggers.instances import Status
 from triggers.instance_scan import scan_instances
+from triggers.instances import Status
 
 AWAITING_APPROVAL = "awaiting_approval"
 

@@ -9,9 +9,9 @@ import azure.durable_functions as df
 import azure.functions as func
 from pydantic import BaseModel, Field, ValidationError
 
-from core.auth import Principal
+from core.auth import Principal, require_roles
 from orchestrations import names
-from triggers.decisions import SentDecision, decide_approval
+from triggers.decisions import DECIDE_ROLES, SentDecision, decide_approval
 from triggers.errors import BadRequestError, ConflictError
 from triggers.monitor.common import INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
@@ -68,6 +68,7 @@ async def monitor_approval(
     oldest waiting; on an approval instance, that one. The approver is the signed-in admin
     (the body's name only when authentication is off); 409 when nothing waits or the digest
     is not the one of what waits."""
+    require_roles(principal, *DECIDE_ROLES)
     status = await read_status(client, instance_id_of(req))
     body = body_of(req, ApprovalBody)
     workflow_id, approval_id = str(status["instanceId"]), body.approval_id

@@ -8,8 +8,8 @@ import azure.durable_functions as df
 import azure.functions as func
 from pydantic import BaseModel, Field
 
-from core.auth import Principal
-from triggers.decisions import decide_approval, subject_of
+from core.auth import Principal, require_roles
+from triggers.decisions import DECIDE_ROLES, decide_approval, subject_of
 from triggers.errors import ApiError
 from triggers.monitor.approval import body_of, sent_view
 from triggers.monitor.common import MONITOR_AUTH_LEVEL
@@ -46,6 +46,7 @@ async def monitor_approvals(
     req: func.HttpRequest, client: df.DurableOrchestrationClient, principal: Principal
 ) -> func.HttpResponse:
     """Every waiting approval: workflow, agent, tool, arguments, reason, digest, deadline."""
+    require_roles(principal, *DECIDE_ROLES)
     waiting = await pending_approvals(client)
     return json_answer(
         {
@@ -65,6 +66,7 @@ async def monitor_decide_approvals(
 ) -> func.HttpResponse:
     """Decide each listed approval; 200 with each one's result (`sent`, or the error that
     refused it: gone, already decided, digest mismatch)."""
+    require_roles(principal, *DECIDE_ROLES)
     body = body_of(req, BulkDecision)
     results: list[dict[str, object]] = []
     for chosen in body.approvals:

@@ -9,9 +9,9 @@ from typing import Any
 import azure.durable_functions as df
 
 from triggers.errors import NotFoundError
+from triggers.instance_scan import scan_instances
 from triggers.monitor.status import read_status
 from triggers.pending import pending_of
-from triggers.instance_scan import scan_instances
 
 MAX_DESCENDANTS = 60
 

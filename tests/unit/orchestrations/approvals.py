@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agents.registry import AGENTS
 from core.agent_logs import AuditRecord, Outcome, get_agent_log_store
 from core.approvals import signed_decision
+from core.catalogue import get_catalogue
 from core.mcp_client import list_tools
 from core.models import PendingApproval
 from devhost.engine.engine import Engine
@@ -88,7 +88,7 @@ async def _writes(workflow_id: str) -> tuple[int, list[str]]:
     person approved for the same digest. Returns the idempotency keys that do not.
     """
     writes = {
-        (agent, s.name) for agent in AGENTS for s in await list_tools(agent) if not s.read_only
+        (agent, s.name) for agent in get_catalogue().ids for s in await list_tools(agent) if not s.read_only
     }
     logged = await get_agent_log_store().list_for_workflow(workflow_id)
     ran = [

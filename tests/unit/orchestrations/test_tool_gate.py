@@ -6,6 +6,8 @@ and `agent_run` started directly run no write; the batch sweep changes nothing u
 import asyncio
 import json
 
+from activities.tools import mcp_tool
+from core.auth.input_proofs import seal
 from core.models import (
     AgentAnswer,
     AgentTask,
@@ -16,8 +18,9 @@ from core.models import (
     CoordinatorResult,
     CoveredCall,
     ProposedCall,
-    QueryType,
     SweepInput,
+    ToolCallInput,
+    ToolCallRecord,
     WorkflowLimits,
 )
 from devhost.engine.engine import Engine
@@ -151,7 +154,7 @@ def change_task(workflow_id: str, plan_approval: ApprovalOutcome | None = None) 
         agent="customer-support",
         task=ENGLISH,
         query=ENGLISH,
-        query_type=QueryType.CUSTOMER_SUPPORT,
+        query_type="customer_support",
         budget_tokens=20_000,
         max_steps=3,
         approval_timeout_seconds=2,
@@ -159,17 +162,29 @@ def change_task(workflow_id: str, plan_approval: ApprovalOutcome | None = None) 
     ).model_dump(mode="json")
 
 
-async def test_agent_run_started_directly_stops_at_the_gate(engine: Engine):
-    run_id = await engine.start_new("agent_run", "direct", client_input(change_task("direct")))
-    (pending,) = await wait_for_approvals(engine, "direct")
+async def test_agent_run_started_directly_runs_no_write(engine: Engine):
+    run_id = await engine.start_new(
+        "agent_run", "direct:customer-support", client_input(change_task("direct"))
+    )
+    state = await engine.wait_for_completion(run_id, 30)
+    assert state.runtime_status == RuntimeStatus.FAILED
+    assert "refused its input" in state.output
+    assert await count_unapproved_writes("agent_run started directly", "direct") == 0
+
+
+async def test_agent_run_on_a_sealed_change_task_stops_at_the_gate(engine: Engine):
+    run_id = "sealed:customer-support"
+    sealed = seal("agent_run", run_id, change_task("sealed"))
+    await engine.start_new("agent_run", run_id, client_input(sealed))
+    (pending,) = await wait_for_approvals(engine, "sealed")
     assert pending.tool == "update_ticket"
     state = await engine.wait_for_completion(run_id, 30)
     answer = AgentAnswer.model_validate_json(state.output)
     assert answer.not_done
-    assert await count_unapproved_writes("agent_run started directly", "direct") == 0
+    assert await count_unapproved_writes("agent_run on a sealed change task", "sealed") == 0
 
 
-async def test_a_forged_plan_approval_does_not_let_a_write_run(engine: Engine):
+async def test_the_tool_activity_refuses_a_write_under_a_forged_approval(app_settings):
     call = ProposedCall(
         agent="customer-support",
         tool="update_ticket",
@@ -195,12 +210,20 @@ async def test_a_forged_plan_approval_does_not_let_a_write_run(engine: Engine):
         grant=grant,
         proof="f" * 64,
     )
-    run_id = await engine.start_new(
-        "agent_run", "forged", client_input(change_task("forged", forged))
+    # Whatever schedules the activity, a write needs an approval the app signed.
+    raw = await mcp_tool(
+        ToolCallInput(
+            workflow_id="forged",
+            agent="customer-support",
+            query_type="customer_support",
+            tool=call.tool,
+            arguments=call.arguments,
+            idempotency_key=key,
+            approval=forged,
+        ).model_dump(mode="json")
     )
-    state = await engine.wait_for_completion(run_id, 30)
-    answer = AgentAnswer.model_validate_json(state.output)
-    (update,) = [c for c in answer.tool_calls if c.tool == "update_ticket"]
+    update = ToolCallRecord.model_validate(raw)
+    assert update.result is None
     assert "proof is not valid" in update.error
     refused = [r for r in await audit_of("forged") if r.action == "write_refused"]
     assert refused
