@@ -5,6 +5,7 @@ through input-required, cancel and streaming."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -27,7 +28,12 @@ from a2a.types import (
     Task,
     TaskState,
 )
-from a2a.utils.errors import InvalidParamsError, TaskNotCancelableError, TaskNotFoundError
+from a2a.utils.errors import (
+    InvalidParamsError,
+    TaskNotCancelableError,
+    TaskNotFoundError,
+    UnsupportedOperationError,
+)
 
 from tests.apphost import KEYS, AppHost
 from tests.integration.test_a2a import APPROVAL_QUERY, TWO_AGENT_QUERY
@@ -213,3 +219,71 @@ async def test_a_streaming_client_gets_the_task_then_updates_until_it_completes(
     assert updates
     assert all(u.task_id == task_id for u in updates)
     assert updates[-1].status.state == TaskState.TASK_STATE_COMPLETED
+
+
+CHANGE_QUERY = "Mark support ticket TCK-10002 as resolved, the customer confirmed the fix"
+
+
+async def waiting_write(client: Client) -> tuple[Task, dict[str, Any]]:
+    """A new task stopped at the gate: its write tool call waits for a decision."""
+    task = await send(client, user_message(new_text_part(CHANGE_QUERY)))
+    assert task.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+    (shown,) = get_data_parts(task.status.message.parts)
+    (waiting,) = shown["pendingApprovals"]
+    assert (waiting["kind"], waiting["agent"], waiting["tool"]) == (
+        "tool_call",
+        "customer-support",
+        "update_ticket",
+    )
+    assert waiting["arguments"]["ticket_id"] == "TCK-10002"
+    (text,) = get_text_parts(task.status.message.parts)
+    assert f"{waiting['approval_id']}: customer-support: update_ticket(" in text
+    return task, waiting
+
+
+def tool_calls(task: Task, tool: str) -> list[dict[str, Any]]:
+    """The calls of `tool` the finished task's agents made."""
+    (result,) = get_data_parts(task.artifacts[0].parts)
+    return [c for a in result["agents"] for c in a["tool_calls"] if c["tool"] == tool]
+
+
+async def test_a_write_waits_as_input_required_and_a_follow_up_approves_that_call(
+    client: Client,
+) -> None:
+    task, waiting = await waiting_write(client)
+    approve = user_message(
+        new_data_part(
+            {
+                "approved": True,
+                "approver": "alice@example.com",
+                "approval_id": waiting["approval_id"],
+            }
+        ),
+        task_id=task.id,
+    )
+    done = await send(client, approve)
+    assert done.status.state == TaskState.TASK_STATE_COMPLETED
+    (call,) = tool_calls(done, "update_ticket")
+    assert call["arguments"]["ticket_id"] == "TCK-10002"
+    assert call["result"], call
+    assert not call.get("error"), call
+
+
+async def test_a_denied_write_does_not_run_and_the_answer_says_so(client: Client) -> None:
+    task, _ = await waiting_write(client)
+    done = await send(client, decision(task, False, "bob"))
+    assert done.status.state in (TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_REJECTED)
+    (call,) = tool_calls(done, "update_ticket")
+    assert "denied" in json.dumps(call).lower()
+
+
+async def test_a_decision_naming_no_waiting_approval_is_refused(client: Client) -> None:
+    task, _ = await waiting_write(client)
+    wrong = user_message(
+        new_data_part({"approved": True, "approver": "alice", "approval_id": "no-such"}),
+        task_id=task.id,
+    )
+    with pytest.raises(UnsupportedOperationError):
+        await send(client, wrong)
+    got = await client.get_task(GetTaskRequest(id=task.id))
+    assert got.status.state == TaskState.TASK_STATE_INPUT_REQUIRED

@@ -145,6 +145,7 @@ async def _decide(invocation: Invocation, message: Message) -> str:
         approver=approver,
         comment=decision.comment,
         digest=decision.digest,
+        approval_id=decision.approval_id,
     )
     return task_id
 

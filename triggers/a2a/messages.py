@@ -3,8 +3,9 @@ task waits for.
 
 A request is its text parts (joined into the query) plus, optionally, a data part with any
 `CoordinatorRequest` field (`query`, `query_type`, `context`, `budget_tokens`,
-`require_approval`). A decision is a data part `{"approved", "comment", "digest", "approver"}`
-or a text that starts with approve or deny (or 承認, 却下; the text is the comment).
+`require_approval`). A decision is a data part
+`{"approved", "comment", "digest", "approver", "approval_id"}` or a text that starts with
+approve or deny (or 承認, 却下; the text is the comment).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Decision(BaseModel):
     comment: str = Field("", max_length=1000)
     digest: str | None = None
     approver: str | None = None
+    approval_id: str | None = None
+    """The approval to decide (`pendingApprovals[].approval_id`); default the oldest waiting."""
 
 
 def _texts_and_data(message: Message) -> tuple[list[str], list[dict[str, Any]]]:

@@ -31,14 +31,15 @@ from pydantic import ValidationError
 from core.models import CoordinatorInput, CoordinatorResult
 from triggers.a2a.runs import annotations_of, awaiting_approval, run_input
 from triggers.api_models import WorkflowProgress
+from triggers.decisions import subject_of
 from triggers.instances import Status, runtime_name
 from triggers.workflows import progress_of
 
 ANSWER_ARTIFACT = "answer"
 APPROVAL_PROMPT = (
-    "The plan in the data part changes data and needs a human decision. Reply to this task "
-    'with a data part {"approved": true or false, "comment": "..."} or with a text that starts '
-    "with approve or deny."
+    "Reply to this task with a data part "
+    '{"approved": true or false, "approval_id": "...", "comment": "..."} or with a text that '
+    "starts with approve or deny; without an approval_id the oldest waiting is decided."
 )
 TERMINAL = frozenset(
     {
@@ -99,6 +100,24 @@ def _finished(result: CoordinatorResult | None, output: Any) -> tuple[TaskState,
     return TaskState.TASK_STATE_COMPLETED, "Done."
 
 
+def _what_waits(progress: WorkflowProgress) -> tuple[str, dict[str, Any]]:
+    """What an input-required task says waits for a decision (each approval in a few words),
+    and the data part: the plan and its digest, and every waiting approval (plan or tool call:
+    agent, tool, arguments, reason, digest, expiry)."""
+    waiting = progress.pending_approvals
+    lines = [f"- {p.approval_id}: {subject_of(p)}" for p in waiting]
+    if not lines and progress.plan is not None:
+        lines = ["- the plan: " + "; ".join(f"{t.agent}: {t.task}" for t in progress.plan.tasks)]
+    text = "Waiting for a human decision on:\n" + "\n".join(lines) + "\n" + APPROVAL_PROMPT
+    data: dict[str, Any] = {
+        "plan": progress.plan.model_dump(mode="json") if progress.plan else None,
+        "planDigest": progress.plan_digest,
+    }
+    if waiting:
+        data["pendingApprovals"] = [p.model_dump(mode="json") for p in waiting]
+    return text, data
+
+
 def state_of(status: DurableOrchestrationStatus) -> tuple[TaskState, str, dict[str, Any] | None]:
     """The task state of a run, what the agent says about it, and data to go with it."""
     runtime = status.runtime_status
@@ -106,17 +125,7 @@ def state_of(status: DurableOrchestrationStatus) -> tuple[TaskState, str, dict[s
     if runtime == Status.Pending:
         return TaskState.TASK_STATE_SUBMITTED, "Accepted; the coordinator starts shortly.", None
     if runtime == Status.Running and awaiting_approval(status):
-        plan = progress.plan.model_dump(mode="json") if progress.plan else None
-        return (
-            TaskState.TASK_STATE_INPUT_REQUIRED,
-            APPROVAL_PROMPT,
-            {"plan": plan, "planDigest": progress.plan_digest}
-            | (
-                {"pendingApprovals": [p.model_dump(mode="json") for p in progress.pending_approvals]}
-                if progress.pending_approvals
-                else {}
-            ),
-        )
+        return TaskState.TASK_STATE_INPUT_REQUIRED, *_what_waits(progress)
     if runtime == Status.Suspended:
         return (
             TaskState.TASK_STATE_WORKING,

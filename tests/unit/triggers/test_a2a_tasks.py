@@ -14,7 +14,7 @@ from a2a.utils.errors import ContentTypeNotSupportedError, InvalidParamsError
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 from google.protobuf.json_format import MessageToDict
 
-from core.models import CoordinatorResult, Plan, PlannedTask, QueryType
+from core.models import CoordinatorResult, PendingApproval, Plan, PlannedTask, QueryType
 from triggers.a2a.messages import decision_of, request_of
 from triggers.a2a.runs import ANNOTATIONS_KEY
 from triggers.a2a.tasks import task_of
@@ -93,6 +93,35 @@ def test_awaiting_approval_is_input_required_with_the_plan_as_data() -> None:
     assert data == json.loads(
         json.dumps({"plan": PLAN.model_dump(mode="json"), "planDigest": PLAN.digest()}),
         parse_int=float,
+    )
+
+
+def test_a_waiting_tool_call_is_input_required_saying_what_waits() -> None:
+    waiting = PendingApproval(
+        approval_id="wf-1:agent:customer-support:gate:1",
+        workflow_id="wf-1",
+        kind="tool_call",
+        digest="d" * 64,
+        expires_at="2026-01-31T13:00:00+00:00",
+        agent="customer-support",
+        tool="update_ticket",
+        arguments={"ticket_id": "TCK-1", "status": "resolved"},
+    )
+    custom = {"phase": "awaiting_approval", "pending_approvals": [waiting.model_dump(mode="json")]}
+    task = task_of(run("Running", custom))
+    assert task.status.state == TaskState.TASK_STATE_INPUT_REQUIRED
+    (text,) = get_text_parts(task.status.message.parts)
+    assert (
+        "wf-1:agent:customer-support:gate:1: customer-support: "
+        "update_ticket(ticket_id='TCK-1', status='resolved')"
+    ) in text
+    assert "approval_id" in text
+    (data,) = get_data_parts(task.status.message.parts)
+    (shown,) = data["pendingApprovals"]
+    assert (shown["approval_id"], shown["tool"], shown["arguments"]) == (
+        waiting.approval_id,
+        "update_ticket",
+        {"ticket_id": "TCK-1", "status": "resolved"},
     )
 
 
