@@ -156,7 +156,7 @@ async def test_every_control_has_a_label(
 ) -> None:
     for fragment, ready in (
         ("", page.get_by_role("table", name=re.compile("newest first"))),
-        (f"#/instances/{workflows['waiting']}", page.get_by_role("button", name="Approve")),
+        (f"#/instances/{workflows['waiting']}", page.get_by_role("button", name="Approve", exact=True)),
     ):
         await open_monitor(page, host, fragment)
         await expect(ready).to_be_visible()
@@ -175,7 +175,7 @@ async def test_approving_a_waiting_workflow_from_the_page_completes_it(
     await shot(page, "05-approval-waiting")
     await approval.get_by_label("Approver (your name)").fill("Ada Admin")
     await approval.get_by_label("Comment (optional)").fill("Checked the plan")
-    await approval.get_by_role("button", name="Approve").click()
+    await approval.get_by_role("button", name="Approve", exact=True).click()
     confirm = page.get_by_role("dialog", name="Approve the plan")
     await expect(confirm).to_contain_text("Ada Admin")
     await shot(page, "06-approval-confirm")

@@ -20,7 +20,7 @@ bp = df.Blueprint()
 
 STATIC = Path(__file__).parent.parent / "static" / "monitor"
 STYLES = ("monitor.css",)
-SCRIPTS = ("api.js", "timeline.js", "history.js", "list.js", "instance.js", "app.js")
+SCRIPTS = ("api.js", "timeline.js", "history.js", "approvals.js", "list.js", "instance.js", "app.js")
 """In load order: helpers first, the router (which starts the page) last."""
 
 

@@ -6,10 +6,10 @@
 
   // A function key given in the page's URL (`?code=`) goes with every API call, as a header.
   const pageKey = new URLSearchParams(window.location.search).get("code");
-  const apiBase = window.location.pathname.replace(/\/+$/, "") + "/api/instances";
+  const apiRoot = window.location.pathname.replace(/\/+$/, "") + "/api/";
 
-  /** Call the monitor API; resolves to the JSON body, rejects with an Error carrying
-   *  `status` and the server's `message`. */
+  /** Call the monitor API (under `instances`, or `options.collection`); resolves to the JSON
+   *  body, rejects with an Error carrying `status` and the server's `message`. */
   M.api = async function api(path, options = {}) {
     const headers = { Accept: "application/json" };
     if (pageKey) headers["x-functions-key"] = pageKey;
@@ -18,7 +18,7 @@
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(options.body);
     }
-    const response = await fetch(apiBase + path, init);
+    const response = await fetch(apiRoot + (options.collection || "instances") + path, init);
     const text = await response.text();
     let data = null;
     if (text) {

@@ -112,20 +112,24 @@
     }
     const verb = approved ? "Approve" : "Deny";
     const chosen = await M.confirm({
-      title: `${verb} the plan`,
-      message: `${verb} the plan of ${detail.instance.instanceId} as ${approver}? Digest ${approval.digest.slice(0, 16)}…`,
+      title: `${verb} ${approval.kind === "tool_call" ? approval.tool : "the plan"}`,
+      message: `${verb} ${approval.kind === "tool_call" ? approval.tool : "the plan"} of ${approval.workflowId || detail.instance.instanceId} as ${approver}? Digest ${approval.digest.slice(0, 16)}…`,
       confirmLabel: verb, danger: !approved,
     });
     if (!chosen) return;
     const comment = document.getElementById("approval-comment").value.trim();
-    await run(M.instancePath(detail.instance.instanceId) + "/approval", {
+    await run(M.instancePath(approval.instanceId) + "/approval", {
       method: "POST", body: { approved, digest: approval.digest, comment, approver },
     });
   }
 
   function approvalPanel(detail) {
     const approval = detail.approval;
-    const tasks = (approval.plan.tasks || []).map((t) => M.el("li", {}, M.el("strong", {}, t.agent), `: ${t.task}`));
+    const plan = approval.plan || { tasks: [] };
+    const shown = Object.entries(approval.arguments || {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
+    const tasks = approval.kind === "tool_call"
+      ? [M.el("li", {}, M.el("strong", {}, approval.agent), `: ${approval.tool}(${shown})`)]
+      : (plan.tasks || []).map((t) => M.el("li", {}, M.el("strong", {}, t.agent), `: ${t.task}`));
     const remember = (key) => (event) => { state.draft[key] = event.target.value; };
     const nameField = detail.viewer.authenticated
       ? M.el("p", {}, "You decide as ", M.el("strong", {}, detail.viewer.name), ".")
@@ -133,11 +137,12 @@
         M.el("input", { type: "text", id: "approver", value: state.draft.approver, maxLength: 200, required: true, autocomplete: "name", oninput: remember("approver") }));
     return M.el("section", { class: "approval", id: "approval", "aria-labelledby": "approval-title" },
       M.el("h2", { id: "approval-title" }, "Approval needed"),
-      M.el("p", {}, "This workflow waits for a decision on its plan (approval instance ",
+      M.el("p", {}, `This workflow waits for a decision on ${approval.kind === "tool_call" ? "a tool call that changes data" : "its plan"} (approval instance `,
         M.el("code", {}, approval.instanceId), ")."),
       M.el("ol", {}, tasks),
-      approval.plan.rationale ? M.el("p", { class: "muted" }, `Rationale: ${approval.plan.rationale}`) : null,
-      M.el("p", { class: "muted" }, "Plan digest ", M.el("code", {}, approval.digest)),
+      approval.reason ? M.el("p", { class: "muted" }, approval.reason) : null,
+      plan.rationale ? M.el("p", { class: "muted" }, `Rationale: ${plan.rationale}`) : null,
+      M.el("p", { class: "muted" }, "Digest ", M.el("code", {}, approval.digest)),
       M.el("div", { class: "row" },
         nameField,
         M.el("div", { class: "field" }, M.el("label", { for: "approval-comment" }, "Comment (optional)"),

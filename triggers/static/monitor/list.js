@@ -132,6 +132,7 @@
       const options = document.getElementById("name-options");
       if (options) M.clear(options).append(...(page.names || []).map((n) => M.el("option", { value: n })));
     }
-    M.clear(results).append(table(page), pager(page, filters));
+    const waiting = await M.approvalsPanel();
+    M.clear(results).append(...(waiting ? [waiting] : []), table(page), pager(page, filters));
   };
 })();
