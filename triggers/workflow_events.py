@@ -23,6 +23,7 @@ from typing import Any
 
 from core.auth import redact
 from orchestrations import names
+from triggers.endpoint import json_text
 from triggers.errors import BadRequestError
 from triggers.instance_ids import is_valid_instance_id
 
@@ -90,11 +91,10 @@ def _dict(raw: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _task_event(entry: Mapping[str, Any], agent: str | None) -> tuple[str, dict[str, Any]]:
+def _task_event(entry: Mapping[str, Any], where: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     name = str(entry.get("FunctionName") or "")
     failed = entry.get("EventType") == "TaskFailed"
     result = _dict(entry.get("Result"))
-    where = {"agent": agent} if agent else {}
     if failed:
         return "activity", {
             **where,
@@ -166,11 +166,13 @@ def _describe(
     source: Source, entry: Mapping[str, Any], workflow_id: str
 ) -> tuple[str, dict[str, Any]] | None:
     kind = str(entry.get("EventType"))
-    agent = None if source.key == ROOT or source.name != names.AGENT_RUN else source.key
+    where: dict[str, Any] = {}
+    if source.key != ROOT:
+        where = {"agent" if source.name == names.AGENT_RUN else "instance": source.key}
     if kind == "ExecutionStarted":
         return _started(source, entry, workflow_id)
     if kind in _TASK_ENDS:
-        return _task_event(entry, agent)
+        return _task_event(entry, where)
     if kind == "EventRaised":
         return "event_raised", {"instance": source.key, "name": entry.get("Name")}
     if kind in _ENDS:
@@ -207,7 +209,5 @@ def new_events(
 def sse_text(events: Sequence[StreamEvent], retry_ms: int) -> str:
     """The events as an SSE body, with the reconnection delay first."""
     parts = [f"retry: {retry_ms}\n\n"]
-    parts += [
-        f"id: {e.id}\nevent: {e.event}\ndata: {json.dumps(e.data, default=str)}\n\n" for e in events
-    ]
+    parts += [f"id: {e.id}\nevent: {e.event}\ndata: {json_text(e.data)}\n\n" for e in events]
     return "".join(parts)
