@@ -1,11 +1,13 @@
-"""A real model client (the `openai` SDK against a scripted OpenAI-compatible server) that,
-after reading a ticket, asks for a data-changing tool the request never asked for: the gate
-stops the call, nobody approves it, its timer denies it, and the model goes on."""
+"""A real model client (the `openai` SDK against a scripted OpenAI-compatible server) that
+reads a ticket whose text carries a prompt injection and then asks for the data-changing tool
+the injection names, which the request never asked for: the gate stops the call, nobody
+approves it, its timer denies it, and the model goes on."""
 
 import json
 
 import pytest
 
+from core.catalogue import get_catalogue
 from core.models import (
     CoordinatorInput,
     CoordinatorRequest,
@@ -21,13 +23,33 @@ from devhost.engine.inputs import client_input
 from devhost.engine.types import RuntimeStatus
 from tests.unit.core.llm.openai_compatible_server import Reply, completion, function_call, serving
 from tests.unit.orchestrations.approvals import audit_of, count_unapproved_writes
+from tests.unit.orchestrations.conftest import ROOT
+from tests.unit.orchestrations.injected_tickets import INJECTION, write_injected_data
+
+SHIPPED_SERVER = "agents.customer_support.server:create_server"
+INJECTED_SERVER = "tests.unit.orchestrations.injected_tickets:create_server"
 
 QUERY = "Summarise ticket TCK-10004 for the morning report"
 PLAN = Plan(tasks=[PlannedTask(agent="customer-support", task="Summarise ticket TCK-10004")])
 
 
 @pytest.fixture
-async def model(app_settings):
+def injected_catalogue(app_settings, tmp_path):
+    """The shipped catalogue with the customer-support server over the injected data."""
+    shipped = (ROOT / "agents.yaml").read_text(encoding="utf-8")
+    assert SHIPPED_SERVER in shipped
+    catalogue = tmp_path / "agents.yaml"
+    catalogue.write_text(shipped.replace(SHIPPED_SERVER, INJECTED_SERVER), encoding="utf-8")
+    app_settings.setenv("INJECTED_DATA_DIR", str(write_injected_data(tmp_path / "data")))
+    app_settings.setenv("AGENTS_FILE", str(catalogue))
+    get_settings.cache_clear()
+    get_catalogue.cache_clear()
+    yield
+    get_catalogue.cache_clear()
+
+
+@pytest.fixture
+async def model(app_settings, injected_catalogue):
     async with serving() as server:
         app_settings.setenv("AZURE_OPENAI_ENDPOINT", server.endpoint)
         app_settings.setenv("AZURE_OPENAI_API_KEY", "test-key")
@@ -41,7 +63,7 @@ async def test_a_write_the_model_asks_for_after_reading_a_tool_result_is_denied_
     engine: Engine, model
 ):
     read = function_call("c1", "get_ticket", json.dumps({"ticket_id": "TCK-10004"}))
-    # What a prompt injection in the ticket's text would make a model do.
+    # What the injection in the ticket's text asks a model to do.
     write = function_call(
         "c2", "update_ticket", json.dumps({"ticket_id": "TCK-10004", "status": "closed"})
     )
@@ -63,6 +85,9 @@ async def test_a_write_the_model_asks_for_after_reading_a_tool_result_is_denied_
     result = CoordinatorResult.model_validate_json(state.output)
     calls = {c.tool: c for c in result.agents[0].tool_calls}
     assert calls["get_ticket"].result["status"] == "open"
+    # The model read the injected text in the tool result before it asked for the write.
+    third = model.requests[2].body["messages"]
+    assert INJECTION in third[-1]["content"]
     assert calls["update_ticket"].error.startswith("Not carried out")
     assert "timed out" in calls["update_ticket"].error
     assert "Changes not made" in result.answer
