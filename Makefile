@@ -46,7 +46,7 @@ mutation: venv
 	$(PY) scripts/mutation.py $(MODULES)
 
 clean:
-	rm -rf $(VENV) .venv-infra .venv-mcp-servers bench/.venv-peers node_modules .devhost .mutation .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-infra .venv-mcp-servers bench/.venv-peers bench/.venv-langgraph bench/.venv-agent-framework node_modules .devhost .mutation .mypy_cache .ruff_cache .pytest_cache
 
 # Bicep parser and checkov for tests/infra, in their own venv (checkov's pins clash with the app's).
 INFRA_VENV := .venv-infra
