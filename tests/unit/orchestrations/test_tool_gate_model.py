@@ -8,6 +8,7 @@ import json
 import pytest
 
 from core.catalogue import get_catalogue
+from core.mcp_client import reset_servers
 from core.models import (
     CoordinatorInput,
     CoordinatorRequest,
@@ -35,17 +36,21 @@ PLAN = Plan(tasks=[PlannedTask(agent="customer-support", task="Summarise ticket 
 
 @pytest.fixture
 def injected_catalogue(app_settings, tmp_path):
-    """The shipped catalogue with the customer-support server over the injected data."""
+    """The shipped catalogue with the customer-support server over the injected data; the
+    settings are put back before the caches are cleared, so no later test sees them."""
     shipped = (ROOT / "agents.yaml").read_text(encoding="utf-8")
     assert SHIPPED_SERVER in shipped
     catalogue = tmp_path / "agents.yaml"
     catalogue.write_text(shipped.replace(SHIPPED_SERVER, INJECTED_SERVER), encoding="utf-8")
-    app_settings.setenv("INJECTED_DATA_DIR", str(write_injected_data(tmp_path / "data")))
-    app_settings.setenv("AGENTS_FILE", str(catalogue))
+    with pytest.MonkeyPatch.context() as settings:
+        settings.setenv("INJECTED_DATA_DIR", str(write_injected_data(tmp_path / "data")))
+        settings.setenv("AGENTS_FILE", str(catalogue))
+        get_settings.cache_clear()
+        get_catalogue.cache_clear()
+        yield
     get_settings.cache_clear()
     get_catalogue.cache_clear()
-    yield
-    get_catalogue.cache_clear()
+    reset_servers()
 
 
 @pytest.fixture
