@@ -394,6 +394,7 @@ def end_other_runs(app_host: AppHost) -> None:
 def test_reset_needs_the_master_key_and_no_active_workflow(api: httpx.Client, app_host: AppHost):
     assert api.post("manage/reset-system").status_code == 401
     admin = {"x-functions-key": app_host.keys["master"]}
+    end_other_runs(app_host)
     started = api.post("orchestrators/coordinator", json={"query": "hi", "require_approval": True})
     workflow_id = started.json()["id"]
     digest = wait_for(api, workflow_id, awaiting_approval)["progress"]["plan_digest"]
