@@ -371,23 +371,20 @@ def end_other_runs(app_host: AppHost) -> None:
     approval gate), through the Durable webhooks, so the reset sees no active workflow."""
     webhooks = f"{app_host.url}/runtime/webhooks/durabletask/instances"
     key = {"code": app_host.keys["system"]}
-    listed = httpx.get(
-        webhooks, params={**key, "runtimeStatus": "Running,Pending"}, timeout=30
-    ).json()
-    for instance in listed:
-        instance_id = instance["instanceId"]
+
+    def active() -> list[dict[str, Any]]:
+        query = {**key, "runtimeStatus": "Running,Pending"}
+        listed: list[dict[str, Any]] = httpx.get(webhooks, params=query, timeout=30).json()
+        return listed
+
+    for instance in active():
         httpx.post(
-            f"{webhooks}/{quote(instance_id, safe='')}/terminate",
+            f"{webhooks}/{quote(instance['instanceId'], safe='')}/terminate",
             params={**key, "reason": "end of test"},
             timeout=30,
         )
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        active = httpx.get(
-            webhooks, params={**key, "runtimeStatus": "Running,Pending"}, timeout=30
-        ).json()
-        if not active:
-            return
+    while active() and time.monotonic() < deadline:
         time.sleep(0.2)
 
 
