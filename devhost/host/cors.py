@@ -8,13 +8,15 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Middleware = Callable[..., Awaitable[web.StreamResponse]]
+PrepareHook = Callable[[web.Request, web.StreamResponse], Awaitable[None]]
+_GRANT = web.RequestKey("cors_grant", str)
 
 
-def cors_middleware(
-    origins: tuple[str, ...], credentials: bool
-) -> Callable[..., Awaitable[web.StreamResponse]]:
-    """A middleware answering preflights and adding `Access-Control-Allow-*` headers for
-    allowed origins (`*` allows any)."""
+def cors_middleware(origins: tuple[str, ...], credentials: bool) -> tuple[Middleware, PrepareHook]:
+    """A middleware answering preflights, and a response-prepare hook adding
+    `Access-Control-Allow-*` headers for allowed origins (`*` allows any) as the headers
+    leave, streamed responses included."""
 
     def allowed(origin: str) -> str | None:
         if "*" in origins:
@@ -44,8 +46,12 @@ def cors_middleware(
             if wanted:
                 preflight.headers["Access-Control-Allow-Headers"] = wanted
             return preflight
-        response = await handler(request)
-        decorate(response, grant)
-        return response
+        request[_GRANT] = grant
+        return await handler(request)
 
-    return middleware
+    async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
+        grant = request.get(_GRANT)
+        if grant is not None and response is not None:
+            decorate(response, grant)
+
+    return middleware, on_prepare

@@ -12,6 +12,12 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from devhost.app_loader import FunctionIndex, FunctionInfo
+from devhost.host.http_streams import (
+    as_response,
+    send_response,
+    takes_streaming_request,
+    to_streaming_request,
+)
 from devhost.host.invoker import Invoker
 from devhost.host.keys import AuthLevel
 from devhost.host.routes import RouteTemplate, compile_route, sort_by_precedence
@@ -27,6 +33,8 @@ class HttpFunction:
     route: RouteTemplate
     methods: frozenset[str] | None
     auth_level: AuthLevel
+    streaming: bool = False
+    """True when the function takes the HTTP streams extension's `Request`."""
 
     @property
     def url_path(self) -> str:
@@ -60,6 +68,7 @@ def http_functions(index: FunctionIndex, route_prefix: str) -> list[HttpFunction
                 route=compile_route(template),
                 methods=frozenset(str(m).upper() for m in methods) if methods else None,
                 auth_level=AuthLevel.parse(function.trigger.get("authLevel")),
+                streaming=takes_streaming_request(function),
             )
         )
     order = {id(t): i for i, t in enumerate(sort_by_precedence([f.route for f in found]))}
@@ -150,18 +159,34 @@ class HttpTriggerDispatcher:
             return web.Response(status=429)
         self._outstanding += 1
         try:
-            http_request = await to_http_request(request, route_params)
             if self._slots is None:
-                return await self._run(target, http_request)
+                return await self._run(request, target, route_params)
             async with self._slots:
-                return await self._run(target, http_request)
+                return await self._run(request, target, route_params)
         finally:
             self._outstanding -= 1
 
-    async def _run(self, target: HttpFunction, http_request: func.HttpRequest) -> web.Response:
+    async def _run(
+        self, request: web.Request, target: HttpFunction, route_params: dict[str, str]
+    ) -> web.StreamResponse:
+        if target.streaming:
+            return await self._stream(request, target, route_params)
+        http_request = await to_http_request(request, route_params)
         try:
             invocation = await self._invoker.invoke(target.function, http_request)
             return to_web_response(invocation.output("http", target.function))
         except Exception:
             logger.exception("Executed 'Functions.%s' (Failed)", target.function.name)
             return web.Response(status=500)
+
+    async def _stream(
+        self, request: web.Request, target: HttpFunction, route_params: dict[str, str]
+    ) -> web.StreamResponse:
+        streaming_request = await to_streaming_request(request, route_params)
+        try:
+            invocation = await self._invoker.invoke(target.function, streaming_request)
+            response = as_response(invocation.output("http", target.function))
+        except Exception:
+            logger.exception("Executed 'Functions.%s' (Failed)", target.function.name)
+            return web.Response(status=500)
+        return await send_response(request, streaming_request.scope, response)

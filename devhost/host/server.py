@@ -173,14 +173,12 @@ class DevHost:
             ),
         )
         rpc_app = web.Application(client_max_size=MAX_REQUEST_BODY)
+        cors, cors_headers = cors_middleware(self.local.cors_origins, self.local.cors_credentials)
         public = web.Application(
             client_max_size=MAX_REQUEST_BODY,
-            middlewares=[
-                header_size_limit,
-                cors_middleware(self.local.cors_origins, self.local.cors_credentials),
-                self._auth,
-            ],
+            middlewares=[header_size_limit, cors, self._auth],
         )
+        public.on_response_prepare.append(cors_headers)
         self._add_routes(rpc_app, public)
         await self._serve(rpc_app, rpc_socket)
         await self._serve(public, public_socket)

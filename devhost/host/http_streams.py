@@ -1,0 +1,116 @@
+"""HTTP triggers served the way the Python worker serves them with the HTTP streams extension
+(`azurefunctions-extensions-http-fastapi`): the function takes the extension's `Request` (a
+Starlette request with the route values as `path_params`) and returns a Starlette
+`Response`, whose body goes to the client as the function produces it (`StreamingResponse`).
+
+The worker switches every HTTP trigger of an app to this model once the app imports the
+extension; devhost decides per function, from the trigger parameter's annotation, so that
+apps loaded side by side in one process keep their own model.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Scope
+
+from devhost.app_loader import FunctionInfo
+
+logger = logging.getLogger("devhost.http")
+
+
+def takes_streaming_request(function: FunctionInfo) -> bool:
+    """True when the function's trigger parameter is annotated with a Starlette `Request`
+    (the extension's `Request` is FastAPI's, a Starlette request)."""
+    try:
+        parameter = inspect.signature(function.func).parameters.get(function.trigger_param)
+    except (TypeError, ValueError):
+        return False
+    annotation = parameter.annotation if parameter is not None else None
+    return inspect.isclass(annotation) and issubclass(annotation, Request)
+
+
+def _scope(request: web.Request, route_params: dict[str, str]) -> dict[str, Any]:
+    path, _, query = request.raw_path.partition("?")
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    host = request.host.rsplit(":", 1)
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": f"{request.version.major}.{request.version.minor}",
+        "method": request.method,
+        "scheme": request.scheme,
+        "path": request.path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": [(k.lower(), v) for k, v in request.raw_headers],
+        "client": tuple(peer[:2]) if isinstance(peer, tuple) else None,
+        "server": (host[0], int(host[1]) if len(host) > 1 and host[1].isdigit() else None),
+        "path_params": dict(route_params),
+    }
+
+
+async def to_streaming_request(request: web.Request, route_params: dict[str, str]) -> Request:
+    """The Starlette request the worker hands the function: method, URL, headers, query,
+    the route values as `path_params` and the body (read within the host's size limit)."""
+    body = await request.read()
+    delivered = False
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if delivered:
+            return {"type": "http.disconnect"}
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(_scope(request, route_params), receive)
+
+
+def as_response(result: object) -> Response:
+    """The function's return value as a response: a Starlette `Response` as it is, anything
+    else as JSON, as FastAPI renders a route's return value."""
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, BaseModel):
+        return JSONResponse(result.model_dump(mode="json"))
+    return JSONResponse(json.loads(json.dumps(result, default=str)))
+
+
+async def send_response(
+    request: web.Request, scope: Scope, response: Response
+) -> web.StreamResponse:
+    """Send `response` to the client as the ASGI server does: headers first, then each part
+    of the body as soon as the response yields it."""
+    sent = web.StreamResponse()
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            sent.set_status(message["status"])
+            for name, value in message.get("headers", []):
+                sent.headers.add(name.decode("latin-1"), value.decode("latin-1"))
+            await sent.prepare(request)
+        elif message["type"] == "http.response.body":
+            body = message.get("body", b"")
+            if body:
+                await sent.write(body)
+
+    try:
+        await response(scope, receive, send)
+    except (ClientDisconnect, ConnectionResetError):
+        logger.info(
+            "The client of %s %s went away during the response", request.method, request.path
+        )
+        return sent
+    await sent.write_eof()
+    return sent
