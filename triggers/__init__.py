@@ -1,44 +1,17 @@
-"""Client functions: the HTTP API and the timer triggers. They validate input, start and
-query orchestrations and read the agent log; they hold no business logic."""
+"""Client functions, grouped by the way in: the coordinator HTTP API (`api`), the MCP tools
+(`mcp`), the timers (`timers`), the A2A agent (`a2a`) and the Durable monitor (`monitor`).
+What several of them use (the run access rule, decisions, instance ids, errors, identity)
+lives in `shared`. They validate input, start and query orchestrations and read the agent
+log; they hold no business logic."""
 
 import azure.durable_functions as df
 
-from triggers import (
-    a2a,
-    agent_status,
-    agents,
-    approval,
-    audit,
-    docs,
-    health,
-    instance_api,
-    mcp_tools,
-    monitor,
-    orchestrate,
-    reset,
-    retention_timer,
-    start,
-    sweep_timer,
-    workflow_stream,
-    workflows,
-)
+from triggers import a2a, api, mcp, monitor, timers
 
 blueprints: list[df.Blueprint] = [
-    start.bp,
-    health.bp,
-    orchestrate.bp,
-    workflows.bp,
-    workflow_stream.bp,
-    instance_api.bp,
-    approval.bp,
-    agents.bp,
-    agent_status.bp,
-    reset.bp,
-    audit.bp,
-    docs.bp,
-    sweep_timer.bp,
-    retention_timer.bp,
+    *api.blueprints,
+    *timers.blueprints,
     *monitor.blueprints,
-    mcp_tools.bp,
+    *mcp.blueprints,
     *a2a.blueprints,
 ]

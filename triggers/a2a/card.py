@@ -29,8 +29,8 @@ from google.protobuf.json_format import MessageToDict
 
 from core.catalogue import AgentSpec, get_catalogue
 from core.settings import get_settings
-from triggers import routes
-from triggers.api_models import API_VERSION
+from triggers.shared import routes
+from triggers.shared.api_models import API_VERSION
 
 JSONRPC_ROUTE = "a2a"
 REST_ROUTE = "a2a/rest"

@@ -30,11 +30,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.auth.headers import header_value
-from triggers import routes
 from triggers.a2a.card import JSONRPC_ROUTE, REST_ROUTE, agent_card, card_json
 from triggers.a2a.handler import CoordinatorRequestHandler
 from triggers.a2a.invocation import HttpFailure, Invocation, answering
-from triggers.endpoint import MAX_BODY_BYTES
+from triggers.shared import routes
+from triggers.shared.endpoint import MAX_BODY_BYTES
 
 bp = df.Blueprint()
 

@@ -11,8 +11,8 @@ from a2a.utils.errors import (
     UnsupportedOperationError,
 )
 
-from triggers.a2a.runs import shown
-from triggers.errors import ApiError, ConflictError, NotFoundError, RequestValidationError
+from triggers.shared.errors import ApiError, ConflictError, NotFoundError, RequestValidationError
+from triggers.shared.runs import shown
 
 
 def invalid_params(field: str, message: str) -> InvalidParamsError:

@@ -5,7 +5,7 @@ message id, so a retried send finds the run it started instead of starting anoth
 to a task that waits for input is the decision on its plan. A blocking send waits until the
 task ends or waits for input (at most BLOCKING_WAIT_SECONDS). CancelTask terminates the run
 and its sub-orchestrations. Operators see and cancel only the tasks they started, Approvers
-see and decide any, Admins do everything (`triggers.run_access`); another's task is not found. No push notifications, no extended card.
+see and decide any, Admins do everything (`triggers.shared.run_access`); another's task is not found. No push notifications, no extended card.
 """
 
 from __future__ import annotations
@@ -47,24 +47,24 @@ from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrc
 from google.protobuf.json_format import MessageToDict
 
 from core.auth import Principal
-from triggers.a2a.callers import DECIDE_ROLES, READ_ROLES, START_ROLES, approver_name
 from triggers.a2a.errors import invalid_params, task_not_found
 from triggers.a2a.invocation import Invocation, current
 from triggers.a2a.listing import list_tasks
 from triggers.a2a.messages import decision_of, request_of
-from triggers.a2a.runs import (
+from triggers.a2a.streams import closing, ended, follow
+from triggers.a2a.tasks import TERMINAL, state_name, task_of
+from triggers.shared.callers import DECIDE_ROLES, READ_ROLES, START_ROLES, approver_name
+from triggers.shared.errors import BadRequestError, NotFoundError
+from triggers.shared.run_access import RunAction
+from triggers.shared.runs import (
     awaiting_approval,
     read_run,
     send_decision,
     start_run,
     wait_until_settled,
 )
-from triggers.a2a.streams import closing, ended, follow
-from triggers.a2a.tasks import TERMINAL, state_name, task_of
-from triggers.errors import BadRequestError, NotFoundError
-from triggers.run_access import RunAction
-from triggers.termination import terminate_run
-from triggers.workflows import coordinator_workflow
+from triggers.shared.termination import terminate_run
+from triggers.shared.workflows import coordinator_workflow
 
 BLOCKING_WAIT_SECONDS = 120.0
 """The longest a blocking send waits (the Functions front end ends a request after 230 s)."""

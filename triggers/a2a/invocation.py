@@ -20,9 +20,9 @@ import azure.durable_functions as df
 from a2a.utils.errors import InternalError
 
 from core.auth import AuthError, Principal
-from triggers.a2a.callers import authorize
 from triggers.a2a.errors import translate
-from triggers.errors import DURABLE_TRANSPORT_ERRORS, ApiError
+from triggers.shared.callers import authorize
+from triggers.shared.errors import DURABLE_TRANSPORT_ERRORS, ApiError
 
 log = logging.getLogger(__name__)
 

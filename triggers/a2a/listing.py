@@ -28,10 +28,10 @@ from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrc
 from core.auth import Principal
 from orchestrations import names
 from triggers.a2a.errors import invalid_params
-from triggers.a2a.runs import annotations_of
 from triggers.a2a.tasks import state_of, task_of, utc
-from triggers.instances import find_instance
-from triggers.run_access import RunAction, may_access_run
+from triggers.shared.instances import find_instance
+from triggers.shared.run_access import RunAction, may_access_run
+from triggers.shared.runs import annotations_of
 
 READ_CONCURRENCY = 10
 

@@ -16,8 +16,8 @@ from collections.abc import AsyncIterator
 import azure.durable_functions as df
 from a2a.types import Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent
 
-from triggers.a2a.runs import read_run
 from triggers.a2a.tasks import INTERRUPTED, TERMINAL, task_of
+from triggers.shared.runs import read_run
 
 STREAM_WINDOW_SECONDS = 120.0
 """The longest one stream follows a task (the Functions front end ends an HTTP request after

@@ -29,11 +29,11 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import ValidationError
 
 from core.models import CoordinatorInput, CoordinatorResult
-from triggers.a2a.runs import annotations_of, awaiting_approval, run_input
-from triggers.api_models import WorkflowProgress
-from triggers.decisions import subject_of
-from triggers.instances import Status, runtime_name
-from triggers.workflows import progress_of
+from triggers.shared.api_models import WorkflowProgress
+from triggers.shared.decisions import subject_of
+from triggers.shared.instances import Status, runtime_name
+from triggers.shared.runs import annotations_of, awaiting_approval, run_input
+from triggers.shared.workflows import progress_of
 
 ANSWER_ARTIFACT = "answer"
 APPROVAL_PROMPT = (

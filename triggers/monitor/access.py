@@ -8,8 +8,14 @@ from typing import Any
 import azure.durable_functions as df
 
 from core.auth import ADMIN, Principal
-from triggers.errors import NotFoundError
-from triggers.run_access import RunAction, may_access_run, owning_input, parent_ids, run_owner
+from triggers.shared.errors import NotFoundError
+from triggers.shared.run_access import (
+    RunAction,
+    may_access_run,
+    owning_input,
+    parent_ids,
+    run_owner,
+)
 
 MANAGER_ROLES = (ADMIN,)
 """Raise events, suspend, resume, rewind, restart and purge."""

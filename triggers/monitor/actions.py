@@ -8,7 +8,6 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import Principal, require_roles
-from triggers.errors import ConflictError, NotFoundError
 from triggers.monitor.access import MANAGER_ROLES, check_run_access
 from triggers.monitor.audit import audit
 from triggers.monitor.common import ALLOWED_ACTIONS, INSTANCE, MONITOR_AUTH_LEVEL
@@ -16,7 +15,8 @@ from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.operations import run_action
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status
-from triggers.run_access import RunAction
+from triggers.shared.errors import ConflictError, NotFoundError
+from triggers.shared.run_access import RunAction
 
 bp = df.Blueprint()
 

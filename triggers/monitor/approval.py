@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field, ValidationError
 
 from core.auth import Principal, require_roles
 from orchestrations import names
-from triggers.decisions import DECIDE_ROLES, SentDecision, decide_approval
-from triggers.errors import BadRequestError, ConflictError
 from triggers.monitor.common import INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status
-from triggers.pending import pending_of
+from triggers.shared.decisions import DECIDE_ROLES, SentDecision, decide_approval
+from triggers.shared.errors import BadRequestError, ConflictError
+from triggers.shared.pending import pending_of
 
 bp = df.Blueprint()
 

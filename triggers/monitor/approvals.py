@@ -9,12 +9,12 @@ import azure.functions as func
 from pydantic import BaseModel, Field
 
 from core.auth import Principal, require_roles
-from triggers.decisions import DECIDE_ROLES, decide_approval, subject_of
-from triggers.errors import ApiError
 from triggers.monitor.approval import body_of, sent_view
 from triggers.monitor.common import MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
-from triggers.pending import pending_approvals
+from triggers.shared.decisions import DECIDE_ROLES, decide_approval, subject_of
+from triggers.shared.errors import ApiError
+from triggers.shared.pending import pending_approvals
 
 bp = df.Blueprint()
 

@@ -13,9 +13,9 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import AuthError, auth_error_response
-from triggers.endpoint import json_text
-from triggers.errors import DURABLE_TRANSPORT_ERRORS, ApiError, DurableUnavailableError
 from triggers.monitor.common import check_caller
+from triggers.shared.endpoint import json_text
+from triggers.shared.errors import DURABLE_TRANSPORT_ERRORS, ApiError, DurableUnavailableError
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,15 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import Principal, require_roles
-from triggers.errors import BadRequestError, ConflictError
-from triggers.instance_ids import url_segment
 from triggers.monitor.access import MANAGER_ROLES, check_run_access
 from triggers.monitor.audit import audit
 from triggers.monitor.common import ACTIVE, INSTANCE, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.request import instance_id_of, read_body
 from triggers.monitor.status import read_status, sdk_call
-from triggers.run_access import RunAction
+from triggers.shared.errors import BadRequestError, ConflictError
+from triggers.shared.instance_ids import url_segment
+from triggers.shared.run_access import RunAction
 
 bp = df.Blueprint()
 

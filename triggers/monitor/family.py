@@ -8,10 +8,10 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from triggers.errors import NotFoundError
-from triggers.instance_scan import scan_instances
 from triggers.monitor.status import read_status
-from triggers.pending import pending_of
+from triggers.shared.errors import NotFoundError
+from triggers.shared.instance_scan import scan_instances
+from triggers.shared.pending import pending_of
 
 MAX_DESCENDANTS = 60
 

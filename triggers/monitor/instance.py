@@ -13,7 +13,7 @@ from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.family import approval_of, descendants
 from triggers.monitor.request import instance_id_of
 from triggers.monitor.status import read_status
-from triggers.run_access import RunAction
+from triggers.shared.run_access import RunAction
 
 bp = df.Blueprint()
 

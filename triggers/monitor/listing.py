@@ -9,12 +9,12 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from core.auth import ADMIN, Principal
-from triggers.instance_scan import scan_instances
 from triggers.monitor.access import visible_rows
 from triggers.monitor.common import INSTANCES, MONITOR_AUTH_LEVEL
 from triggers.monitor.endpoint import json_answer, monitor_endpoint
 from triggers.monitor.query import ListQuery
 from triggers.monitor.times import duration_seconds
+from triggers.shared.instance_scan import scan_instances
 
 bp = df.Blueprint()
 

@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 import azure.durable_functions as df
 
-from triggers.instance_ids import url_segment
 from triggers.monitor.common import FINISHED
 from triggers.monitor.family import descendants
 from triggers.monitor.status import sdk_call
-from triggers.termination import terminate_run
+from triggers.shared.instance_ids import url_segment
+from triggers.shared.termination import terminate_run
 
 
 async def cascade(

@@ -1,5 +1,5 @@
 """`GET /api/monitor`: the Durable monitor's page, plain HTML, CSS and JavaScript shipped in
-`triggers/static/monitor/` and served as one document with its styles and scripts inlined,
+`triggers/monitor/static/` and served as one document with its styles and scripts inlined,
 so it needs no other route, no CDN and no key on asset URLs. A Content-Security-Policy
 allows exactly those inlined blocks (by hash) and calls to this origin only."""
 
@@ -18,9 +18,17 @@ from triggers.monitor.common import MONITOR_AUTH_LEVEL, check_admin
 
 bp = df.Blueprint()
 
-STATIC = Path(__file__).parent.parent / "static" / "monitor"
+STATIC = Path(__file__).parent / "static"
 STYLES = ("monitor.css",)
-SCRIPTS = ("api.js", "timeline.js", "history.js", "approvals.js", "list.js", "instance.js", "app.js")
+SCRIPTS = (
+    "api.js",
+    "timeline.js",
+    "history.js",
+    "approvals.js",
+    "list.js",
+    "instance.js",
+    "app.js",
+)
 """In load order: helpers first, the router (which starts the page) last."""
 
 

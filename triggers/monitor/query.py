@@ -9,9 +9,9 @@ from typing import Any
 import azure.functions as func
 from pydantic import BaseModel, Field, ValidationError
 
-from triggers.errors import BadRequestError
 from triggers.monitor.common import Status
 from triggers.monitor.times import parse_time
+from triggers.shared.errors import BadRequestError
 
 
 class ListQuery(BaseModel):

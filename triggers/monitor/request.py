@@ -7,8 +7,8 @@ from typing import Any
 
 import azure.functions as func
 
-from triggers.errors import BadRequestError
-from triggers.instance_ids import PATTERN_TEXT, is_valid_instance_id
+from triggers.shared.errors import BadRequestError
+from triggers.shared.instance_ids import PATTERN_TEXT, is_valid_instance_id
 
 
 def instance_id_of(req: func.HttpRequest) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from triggers.errors import DURABLE_TRANSPORT_ERRORS, ConflictError, NotFoundError
-from triggers.instance_ids import url_segment
 from triggers.monitor.times import duration_seconds, iso
+from triggers.shared.errors import DURABLE_TRANSPORT_ERRORS, ConflictError, NotFoundError
+from triggers.shared.instance_ids import url_segment
 
 
 async def sdk_call(call: Awaitable[Any]) -> Any:

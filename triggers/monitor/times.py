@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from triggers.errors import BadRequestError
 from triggers.monitor.common import ACTIVE
+from triggers.shared.errors import BadRequestError
 
 
 def iso(moment: datetime | None) -> str | None:
