@@ -205,32 +205,33 @@ class Engine(ClientOps):
         # episodes, so an episode can consume them in the same transaction that saves them
         # (one commit per step instead of two). Nothing runs until the commit: the cycle is
         # synchronous.
-        for client_batch, client_before, _ in client:
-            self._number_unsaved(client_batch.add_messages)
-            batch.merge(client_batch)
-            for apply in client_before:
-                apply()
-        completions = self._completions
-        self._completions = []
-        for activity, outcome in completions:
-            self._complete_activity(activity, outcome, batch)
-        if run_episodes:
-            # Read the clock again: the messages just delivered are stamped after the start.
-            now = time.time()
-            self._promote_timers(now)
-            now_dt = datetime.fromtimestamp(now, UTC)
-            limit = self.config.max_concurrent_orchestrations
-            for instance_id in list(self._ready)[:limit]:
-                del self._ready[instance_id]
-                self._episode(instance_id, now, now_dt, batch, after)
-        if not batch.is_empty():
-            try:
+        try:
+            for client_batch, client_before, _ in client:
+                self._number_unsaved(client_batch.add_messages)
+                batch.merge(client_batch)
+                for apply in client_before:
+                    apply()
+            completions = self._completions
+            self._completions = []
+            for activity, outcome in completions:
+                self._complete_activity(activity, outcome, batch)
+            if run_episodes:
+                # Read the clock again: the messages just delivered are stamped after the start.
+                now = time.time()
+                self._promote_timers(now)
+                now_dt = datetime.fromtimestamp(now, UTC)
+                limit = self.config.max_concurrent_orchestrations
+                for instance_id in list(self._ready)[:limit]:
+                    del self._ready[instance_id]
+                    self._episode(instance_id, now, now_dt, batch, after)
+            if not batch.is_empty():
                 self.store.commit(batch)
-            except Exception as exc:
-                for _, _, future in client:
-                    if not future.done():
-                        future.set_exception(exc)
-                raise
+        except Exception as exc:
+            # Nothing of this cycle was saved: the clients waiting on it hear why.
+            for _, _, future in client:
+                if not future.done():
+                    future.set_exception(exc)
+            raise
         for apply in after:
             apply()
         for _, _, future in client:

@@ -61,9 +61,12 @@ def run_entity_batch(
     for message in messages:
         effects.consumed.append(message.id)
         try:
-            requests.append(json.loads(message.event.get("Input") or "{}"))
+            request = json.loads(message.event.get("Input") or "{}")
         except json.JSONDecodeError:
             continue
+        # Anything but an operation request (a JSON object) is consumed without running.
+        if isinstance(request, dict):
+            requests.append(request)
     if not requests:
         return effects
     info = index.find("entityTrigger", name)
