@@ -63,7 +63,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "core/approvals.py": ("tests/unit/core/test_approvals.py",),
     "core/tool_risk.py": ("tests/unit/core/test_tool_risk.py",),
     "activities/approvals.py": ("tests/unit/activities/test_check_approval.py",),
-    "triggers/decisions.py": ("tests/unit/triggers/test_decisions.py",),
+    "triggers/shared/decisions.py": ("tests/unit/triggers/shared/test_decisions.py",),
     "orchestrations/coordinator.py": ORCHESTRATION_TESTS,
     "orchestrations/agent_run.py": ORCHESTRATION_TESTS,
     "orchestrations/approval.py": ORCHESTRATION_TESTS,
