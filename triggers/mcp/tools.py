@@ -10,9 +10,12 @@ Each tool is an `mcp_tool_trigger` with `toolProperties` built from its argument
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar, cast
 
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+from pydantic import BaseModel
 
 from core.auth import Principal
 from core.catalogue import get_catalogue
@@ -45,6 +48,32 @@ from triggers.shared.runs import (
 from triggers.shared.workflows import coordinator_workflow, workflow_status
 
 bp = df.Blueprint()
+
+ToolFunction = TypeVar("ToolFunction", bound=Callable[..., Awaitable[str]])
+
+
+def mcp_tool(
+    name: str, arguments_model: type[BaseModel], description: str, *, durable_client: bool = True
+) -> Callable[[ToolFunction], ToolFunction]:
+    """Declare the decorated function as the MCP tool `name`: its trigger value in `context`,
+    `toolProperties` from `arguments_model`, results with a schema and, when `durable_client`,
+    the Durable client in `client`."""
+
+    def register(function: ToolFunction) -> ToolFunction:
+        if durable_client:
+            function = bp.durable_client_input(client_name="client")(function)
+        return cast(
+            ToolFunction,
+            bp.mcp_tool_trigger(
+                arg_name="context",
+                tool_name=name,
+                description=description,
+                tool_properties=tool_properties(arguments_model),
+                use_result_schema=True,
+            )(function),
+        )
+
+    return register
 
 
 def _workflow_url(call: McpInvocation, workflow_id: str) -> str:
@@ -80,16 +109,14 @@ def run_view(call: McpInvocation, status: DurableOrchestrationStatus) -> RunView
     )
 
 
-@bp.mcp_tool_trigger(
-    arg_name="context",
-    tool_name="ask_agents",
-    description="Ask the coordinator's specialist agents (see list_agents): it plans which "
-    "to ask, lets them use their tools and synthesises one answer. Waits up to wait_seconds; a longer workflow is returned with its id to follow "
-    "with get_workflow, and a plan that changes data waits for approve_workflow.",
-    tool_properties=tool_properties(AskAgentsArguments),
-    use_result_schema=True,
+@mcp_tool(
+    "ask_agents",
+    AskAgentsArguments,
+    "Ask the coordinator's specialist agents (see list_agents): it plans which to ask, lets "
+    "them use their tools and synthesises one answer. Waits up to wait_seconds; a longer "
+    "workflow is returned with its id to follow with get_workflow, and a plan that changes "
+    "data waits for approve_workflow.",
 )
-@bp.durable_client_input(client_name="client")
 async def mcp_ask_agents(context: str, client: df.DurableOrchestrationClient) -> str:
     """Start a coordinator run and wait a bounded time for its answer."""
 
@@ -106,15 +133,12 @@ async def mcp_ask_agents(context: str, client: df.DurableOrchestrationClient) ->
     return await run_tool(context, START_ROLES, ask)
 
 
-@bp.mcp_tool_trigger(
-    arg_name="context",
-    tool_name="get_workflow",
-    description="The status of a coordinator workflow: runtime status, progress (phase, agents "
+@mcp_tool(
+    "get_workflow",
+    WorkflowArguments,
+    "The status of a coordinator workflow: runtime status, progress (phase, agents "
     "done, tokens used, the plan awaiting approval and its digest) and, once done, the answer.",
-    tool_properties=tool_properties(WorkflowArguments),
-    use_result_schema=True,
 )
-@bp.durable_client_input(client_name="client")
 async def mcp_get_workflow(context: str, client: df.DurableOrchestrationClient) -> str:
     """Read one coordinator workflow."""
 
@@ -157,31 +181,25 @@ async def _decide(context: str, client: df.DurableOrchestrationClient, approved:
     return await run_tool(context, DECIDE_ROLES, decide)
 
 
-@bp.mcp_tool_trigger(
-    arg_name="context",
-    tool_name="approve_workflow",
-    description="Approve what a coordinator workflow awaits approval for (its plan, or a tool "
+@mcp_tool(
+    "approve_workflow",
+    DecisionArguments,
+    "Approve what a coordinator workflow awaits approval for (its plan, or a tool "
     "call that changes data; the oldest waiting unless approval_id names one); the workflow "
     "then carries it out. The decision records the caller's identity and the digest.",
-    tool_properties=tool_properties(DecisionArguments),
-    use_result_schema=True,
 )
-@bp.durable_client_input(client_name="client")
 async def mcp_approve_workflow(context: str, client: df.DurableOrchestrationClient) -> str:
     """Send an approval of the plan on show."""
     return await _decide(context, client, True)
 
 
-@bp.mcp_tool_trigger(
-    arg_name="context",
-    tool_name="deny_workflow",
-    description="Deny what a coordinator workflow awaits approval for (its plan, or a tool "
+@mcp_tool(
+    "deny_workflow",
+    DecisionArguments,
+    "Deny what a coordinator workflow awaits approval for (its plan, or a tool "
     "call that changes data; the oldest waiting unless approval_id names one); the change is "
     "not made. The decision records the caller's identity and the digest.",
-    tool_properties=tool_properties(DecisionArguments),
-    use_result_schema=True,
 )
-@bp.durable_client_input(client_name="client")
 async def mcp_deny_workflow(context: str, client: df.DurableOrchestrationClient) -> str:
     """Send a denial of the plan on show."""
     return await _decide(context, client, False)
@@ -208,13 +226,12 @@ async def _agent_view(agent_id: str) -> AgentView:
     return view
 
 
-@bp.mcp_tool_trigger(
-    arg_name="context",
-    tool_name="list_agents",
-    description="The coordinator's specialist agents and the tools each can use, with their "
+@mcp_tool(
+    "list_agents",
+    NoArguments,
+    "The coordinator's specialist agents and the tools each can use, with their "
     "input schemas and whether they only read data.",
-    tool_properties=tool_properties(NoArguments),
-    use_result_schema=True,
+    durable_client=False,
 )
 async def mcp_list_agents(context: str) -> str:
     """List the agents and their tools."""
