@@ -1,4 +1,7 @@
-"""Standalone hosting of a domain's tool server over streamable HTTP."""
+"""Standalone hosting of a domain's tool server over streamable HTTP: MCP at `/mcp`,
+liveness at `/health`. Run `python -m agents.<domain>.server --port PORT`, then point the app
+at it with the domain's `MCP_<DOMAIN>_URL=http://127.0.0.1:PORT/mcp`. Writes and their
+idempotency keys live in the server process's memory."""
 
 from __future__ import annotations
 

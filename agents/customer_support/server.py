@@ -1,12 +1,5 @@
-"""The customer-support MCP tool server.
-
-Run it standalone over streamable HTTP (MCP at `/mcp`, liveness at `/health`):
-
-    python -m agents.customer_support.server --port 8101
-
-then point the app at it with `MCP_CUSTOMER_SUPPORT_URL=http://127.0.0.1:8101/mcp`.
-Writes and their idempotency keys live in the server process's memory.
-"""
+"""The customer-support MCP tool server; served alone (see `agents.serve`) with
+`python -m agents.customer_support.server --port 8101` and `MCP_CUSTOMER_SUPPORT_URL=http://127.0.0.1:8101/mcp`."""
 
 from __future__ import annotations
 

@@ -1,12 +1,5 @@
-"""The enterprise MCP tool server.
-
-Run it standalone over streamable HTTP (MCP at `/mcp`, liveness at `/health`):
-
-    python -m agents.enterprise.server --port 8103
-
-then point the app at it with `MCP_ENTERPRISE_URL=http://127.0.0.1:8103/mcp`.
-Writes and their idempotency keys live in the server process's memory.
-"""
+"""The enterprise MCP tool server; served alone (see `agents.serve`) with
+`python -m agents.enterprise.server --port 8103` and `MCP_ENTERPRISE_URL=http://127.0.0.1:8103/mcp`."""
 
 from __future__ import annotations
 

@@ -1,12 +1,5 @@
-"""The smart-city MCP tool server.
-
-Run it standalone over streamable HTTP (MCP at `/mcp`, liveness at `/health`):
-
-    python -m agents.smart_city.server --port 8102
-
-then point the app at it with `MCP_SMART_CITY_URL=http://127.0.0.1:8102/mcp`.
-Writes and their idempotency keys live in the server process's memory.
-"""
+"""The smart-city MCP tool server; served alone (see `agents.serve`) with
+`python -m agents.smart_city.server --port 8102` and `MCP_SMART_CITY_URL=http://127.0.0.1:8102/mcp`."""
 
 from __future__ import annotations
 
