@@ -5,7 +5,6 @@ outlives a restart of the host."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from collections.abc import Iterator
@@ -20,7 +19,9 @@ from a2a.types import AgentCard
 from google.protobuf.json_format import ParseDict
 
 from core.auth import ADMIN, APPROVER, OPERATOR
+from tests import platform_principal
 from tests.apphost import KEYS, AppHost
+from tests.platform_principal import as_user
 
 TWO_AGENT_QUERY = (
     "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
@@ -562,31 +563,13 @@ def test_a_task_outlives_a_restart_of_the_host(tmp_path: Path) -> None:
 
 # With authentication on, behind the platform's built-in authentication.
 
-TENANT = "11111111-2222-3333-4444-555555555555"
-
-
-def as_user(name: str, *roles: str) -> dict[str, str]:
-    """The platform's verified principal header of a user with `roles`."""
-    claims = [
-        {"typ": "oid", "val": f"oid-{name}"},
-        {"typ": "tid", "val": TENANT},
-        {"typ": "name", "val": name},
-        *({"typ": "roles", "val": role} for role in roles),
-    ]
-    payload = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
-    return {"X-MS-CLIENT-PRINCIPAL": base64.b64encode(json.dumps(payload).encode()).decode()}
-
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """A client of `/api/` on a host that trusts the platform principal (keys not enforced)."""
-    settings = {
-        "AUTH_ENABLED": "true",
-        "AUTH_TRUST_PLATFORM_PRINCIPAL": "true",
-        "AUTH_TENANT_ID": TENANT,
-        "AUTH_AUDIENCE": "api://coordinator",
-    }
-    host = AppHost(tmp_path_factory.mktemp("a2a_auth"), enforce_keys=False, settings=settings)
+    host = AppHost(
+        tmp_path_factory.mktemp("a2a_auth"), enforce_keys=False, settings=platform_principal.SETTINGS
+    )
     host.wait_ready()
     with httpx.Client(base_url=host.url + "/api/", timeout=120) as client:
         yield client

@@ -2,8 +2,6 @@
 (its verified principal header): 401 without a principal, 403 without the role, and approvals
 recorded under the verified approver, whatever name the body claims."""
 
-import base64
-import json
 import time
 from collections.abc import Iterator
 
@@ -11,31 +9,16 @@ import httpx
 import pytest
 
 from core.auth import ADMIN, APPROVER, OPERATOR
+from tests import platform_principal
 from tests.apphost import AppHost
-
-TENANT = "11111111-2222-3333-4444-555555555555"
-
-
-def principal(name: str, *roles: str) -> str:
-    claims = [
-        {"typ": "oid", "val": f"oid-{name}"},
-        {"typ": "tid", "val": TENANT},
-        {"typ": "name", "val": name},
-        *({"typ": "roles", "val": role} for role in roles),
-    ]
-    payload = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
-    return base64.b64encode(json.dumps(payload).encode()).decode()
+from tests.platform_principal import as_user
 
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
-    settings = {
-        "AUTH_ENABLED": "true",
-        "AUTH_TRUST_PLATFORM_PRINCIPAL": "true",
-        "AUTH_TENANT_ID": TENANT,
-        "AUTH_AUDIENCE": "api://coordinator",
-    }
-    host = AppHost(tmp_path_factory.mktemp("auth_api"), enforce_keys=False, settings=settings)
+    host = AppHost(
+        tmp_path_factory.mktemp("auth_api"), enforce_keys=False, settings=platform_principal.SETTINGS
+    )
     host.wait_ready()
     yield host
     host.stop()
@@ -45,10 +28,6 @@ def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
 def api(secured: AppHost) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=secured.url + "/api/", timeout=30) as client:
         yield client
-
-
-def as_user(name: str, *roles: str) -> dict[str, str]:
-    return {"X-MS-CLIENT-PRINCIPAL": principal(name, *roles)}
 
 
 def test_health_stays_open(api: httpx.Client):

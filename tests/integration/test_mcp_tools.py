@@ -9,7 +9,6 @@ host.json settings and anonymous access.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import os
 import subprocess
@@ -31,7 +30,9 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, TextContent
 
 from core.auth import APPROVER, OPERATOR
+from tests import platform_principal
 from tests.apphost import KEYS, REPO, AppHost
+from tests.platform_principal import as_user
 from tests.services import free_port
 
 MCP_PATH = "/runtime/webhooks/mcp"
@@ -335,31 +336,13 @@ def test_legacy_message_endpoint_refuses_unknown_sessions(app_host: AppHost) -> 
 
 # With authentication on, behind the platform's built-in authentication.
 
-TENANT = "11111111-2222-3333-4444-555555555555"
-
-
-def as_user(name: str, *roles: str) -> dict[str, str]:
-    """The platform's verified principal header of a user with `roles`."""
-    claims = [
-        {"typ": "oid", "val": f"oid-{name}"},
-        {"typ": "tid", "val": TENANT},
-        {"typ": "name", "val": name},
-        *({"typ": "roles", "val": role} for role in roles),
-    ]
-    payload = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
-    return {"X-MS-CLIENT-PRINCIPAL": base64.b64encode(json.dumps(payload).encode()).decode()}
-
 
 @pytest.fixture(scope="module")
 def secured_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The app with authentication on (platform principal trusted), keys not enforced."""
-    settings = {
-        "AUTH_ENABLED": "true",
-        "AUTH_TRUST_PLATFORM_PRINCIPAL": "true",
-        "AUTH_TENANT_ID": TENANT,
-        "AUTH_AUDIENCE": "api://coordinator",
-    }
-    host = AppHost(tmp_path_factory.mktemp("mcp_auth"), enforce_keys=False, settings=settings)
+    host = AppHost(
+        tmp_path_factory.mktemp("mcp_auth"), enforce_keys=False, settings=platform_principal.SETTINGS
+    )
     host.wait_ready()
     yield host
     host.stop()

@@ -4,7 +4,6 @@ endpoint and action, bad and unknown ids, wrong states, and access without the A
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -17,6 +16,7 @@ import pytest_asyncio
 from core.agent_logs import get_agent_log_store
 from core.settings import get_settings
 from devhost.host.server import DevHost
+from tests import platform_principal
 from tests.browser.coordinator_host import (
     TWO_AGENT_QUERY,
     base_url,
@@ -27,11 +27,11 @@ from tests.browser.coordinator_host import (
     wait_until,
     waiting_workflow,
 )
+from tests.platform_principal import as_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 API = "/api/monitor/api/instances"
-TENANT = "11111111-2222-3333-4444-555555555555"
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -432,25 +432,9 @@ async def test_page_is_html_with_its_scripts_inlined_under_a_strict_policy(
 # Access
 
 
-def principal(*roles: str, name: str = "Olivia Ops") -> str:
-    claims = [
-        {"typ": "oid", "val": "00000000-0000-0000-0000-000000000001"},
-        {"typ": "tid", "val": TENANT},
-        {"typ": "name", "val": name},
-        *({"typ": "roles", "val": role} for role in roles),
-    ]
-    body = {"auth_typ": "aad", "claims": claims, "name_typ": "name", "role_typ": "roles"}
-    return base64.b64encode(json.dumps(body).encode()).decode()
-
-
 @pytest.fixture
 def auth_enabled(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name, value in {
-        "AUTH_ENABLED": "true",
-        "AUTH_TRUST_PLATFORM_PRINCIPAL": "true",
-        "AUTH_TENANT_ID": TENANT,
-        "AUTH_AUDIENCE": "api://coordinator",
-    }.items():
+    for name, value in platform_principal.SETTINGS.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     yield
@@ -492,7 +476,7 @@ async def test_every_route_refuses_anonymous_callers_and_operators_beyond_their_
         method,
         path,
         json=body,
-        headers={"X-MS-CLIENT-PRINCIPAL": principal("Coordinator.Operator")},
+        headers=as_user("Olivia Ops", "Coordinator.Operator"),
     )
     assert operator.status_code == OPERATOR_ANSWERS[(method, path)], operator.text
     if operator.status_code == 403:
@@ -503,7 +487,7 @@ async def test_every_route_refuses_anonymous_callers_and_operators_beyond_their_
 async def test_an_admin_is_let_in_and_approves_under_their_own_name(
     http: httpx.AsyncClient,
 ) -> None:
-    admin = {"X-MS-CLIENT-PRINCIPAL": principal("Coordinator.Admin", name="Grace Admin")}
+    admin = as_user("Grace Admin", "Coordinator.Admin")
     assert (await http.get("/api/monitor", headers=admin)).status_code == 200
     assert (await http.get(API, headers=admin)).status_code == 200
     waiting = await waiting_workflow(http)
