@@ -6,6 +6,7 @@ approval gate for an approval of that exact call, unless the approved plan lists
 """
 
 import json
+import re
 from typing import Any
 
 import azure.durable_functions as df
@@ -45,7 +46,7 @@ def offline_plan(request: CoordinatorRequest, catalogue: Catalogue) -> Plan:
     if named is not None:
         chosen.append(named.id)
     for agent in catalogue:
-        if agent.id not in chosen and any(k.casefold() in text for k in agent.keywords):
+        if agent.id not in chosen and any(_names(keyword, text) for keyword in agent.keywords):
             chosen.append(agent.id)
     if not chosen:
         chosen = catalogue.ids
@@ -56,6 +57,15 @@ def offline_plan(request: CoordinatorRequest, catalogue: Catalogue) -> Plan:
     ]
     rationale = f"Offline rules matched {', '.join(chosen)} by query type and keywords."
     return Plan(tasks=tasks, rationale=rationale)
+
+
+def _names(keyword: str, text: str) -> bool:
+    """True when the folded `text` has the keyword; a Latin keyword must start a word, so
+    "order" is found in "orders" but not in "reorder"."""
+    folded = keyword.casefold()
+    if not folded.isascii():
+        return folded in text
+    return re.search(rf"(?<![a-z0-9]){re.escape(folded)}", text) is not None
 
 
 def known_agents_only(plan: Plan, catalogue: Catalogue) -> Plan:

@@ -1,6 +1,7 @@
 """`synthesize`: combine the agents' answers into one reply that cites them.
 
-Offline, the synthesis lists each agent's answer and names any agent that failed.
+Offline, the synthesis gives each agent's answer under its name and says which agents
+failed and why.
 """
 
 import json
@@ -11,6 +12,7 @@ import azure.durable_functions as df
 from activities.step_log import StepLog
 from core.agent_logs import Outcome
 from core.llm import ChatMessage, ChatRequest, get_chat_model
+from core.llm.offline import language_of, notice_for, without_notice
 from core.models import AgentStatus, Synthesis, SynthesisInput, SynthesisOutput
 from orchestrations import names
 
@@ -19,18 +21,26 @@ bp = df.Blueprint()
 SYNTHESIS_PROMPT = """You are the coordinator. Combine the specialist agents' answers into one
 reply to the user's request, in the request's language. Cite which agent each fact came from,
 say plainly which agents failed or stopped early and why, and invent nothing."""
+_FROM = "From {agent}:"
+_FROM_JA = "{agent} より:"
+_FAILED = "{agent} could not answer: {error}."
+_FAILED_JA = "{agent} は回答できませんでした: {error}。"
 
 
 def offline_synthesis(work: SynthesisInput) -> Synthesis:
-    """The rule-based synthesis used when no model endpoint is configured."""
-    lines = [f"[offline synthesis] Answers to: {work.request.query}"]
+    """The rule-based synthesis used when no model endpoint is configured: each agent's
+    answer under its name and each failed agent with its error, in the request's language."""
+    japanese = language_of(work.request.query) == "ja"
+    lines = [notice_for(work.request.query)]
     cited: list[str] = []
     for answer in work.answers:
         if answer.status == AgentStatus.FAILED:
-            lines.append(f"- {answer.agent}: FAILED ({answer.error or 'unknown error'})")
+            error = answer.error or "unknown error"
+            failed = _FAILED_JA if japanese else _FAILED
+            lines.append(failed.format(agent=answer.agent, error=error))
             continue
-        tools = ", ".join(sorted({c.tool for c in answer.tool_calls})) or "no tools"
-        lines.append(f"- {answer.agent} (used {tools}): {answer.answer}")
+        lines.append((_FROM_JA if japanese else _FROM).format(agent=answer.agent))
+        lines.append(without_notice(answer.answer).strip() or "-")
         cited.append(answer.agent)
     return Synthesis(answer="\n".join(lines), cited_agents=cited)
 

@@ -10,7 +10,9 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[a-z0-9]+")
 _KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 _KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3005]+")
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 # Characters a tokenizer spends about one token on: kana, kanji, full-width forms.
 _WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _STOPWORDS = frozenset(
@@ -59,14 +61,15 @@ def keywords(text: str) -> set[str]:
     """The text's keywords: English words lower-cased with a plural 's' dropped, and
     Japanese katakana and kanji words together with their two-character pieces."""
     spaced = _CAMEL.sub(" ", text).lower()
-    found = {_singular(w) for w in _WORD.findall(spaced) if w not in _STOPWORDS}
+    found = {singular(w) for w in _WORD.findall(spaced) if w not in _STOPWORDS}
     for run in _KATAKANA_RUN.findall(text) + _KANJI_RUN.findall(text):
         found.add(run)
         found.update(run[i : i + 2] for i in range(len(run) - 1))
     return found
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """The word with an English plural ending dropped ("anomalies" -> "anomaly")."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -75,8 +78,12 @@ def _singular(word: str) -> str:
 
 
 def is_japanese(text: str) -> bool:
-    """True when the text contains kana or kanji."""
-    return _JAPANESE.search(text) is not None
+    """True when the text is written in Japanese: it has kana, or more kanji than Latin
+    letters (an English sentence naming a ward such as 中区 stays English)."""
+    if _KANA.search(text):
+        return True
+    kanji = len(_KANJI.findall(text))
+    return kanji > 0 and kanji >= len(_LATIN.findall(text))
 
 
 def estimate_tokens(text: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -32,9 +33,13 @@ def plan_skill(request: ChatRequest) -> Plan:
     return Plan(agents=agents, reason=f"offline plan for: {text}")
 
 
-def with_results(question: str, *results: tuple[str, str]) -> ChatRequest:
-    """A conversation where the assistant called each named tool and got its result."""
-    calls = [ToolCall(id=f"c{i}", name=name) for i, (name, _) in enumerate(results)]
+def with_results(question: str, *results: tuple[str, dict[str, Any], str]) -> ChatRequest:
+    """A conversation where the assistant called each tool with its arguments and got its
+    result."""
+    calls = [
+        ToolCall(id=f"c{i}", name=name, arguments=arguments)
+        for i, (name, arguments, _) in enumerate(results)
+    ]
     return ChatRequest(
         messages=[
             ChatMessage(role="system", content="You are the support agent."),
@@ -42,18 +47,50 @@ def with_results(question: str, *results: tuple[str, str]) -> ChatRequest:
             ChatMessage(role="assistant", tool_calls=calls),
             *(
                 ChatMessage(role="tool", tool_call_id=f"c{i}", content=content)
-                for i, (_, content) in enumerate(results)
+                for i, (_, _, content) in enumerate(results)
             ),
         ],
-        tools=[ToolSpec(name=name) for name, _ in results],
+        tools=[ToolSpec(name=name) for name, _, _ in results],
     )
 
 
-async def test_answer_cites_each_tool_and_its_key_fields() -> None:
+SEGMENTS = [
+    {
+        "segment_id": "SEG-1",
+        "road": "Meiji-dori",
+        "district": "Shibuya",
+        "congestion": "heavy",
+        "average_speed_kmh": 12.5,
+    },
+    {
+        "segment_id": "SEG-2",
+        "road": "Yasukuni-dori",
+        "district": "Shinjuku",
+        "congestion": "free",
+        "average_speed_kmh": 41.0,
+    },
+    {
+        "segment_id": "SEG-3",
+        "road": "Inokashira-dori",
+        "district": "Shibuya",
+        "congestion": "moderate",
+        "average_speed_kmh": 24.0,
+    },
+]
+
+
+async def test_a_record_reads_as_its_id_name_and_telling_fields() -> None:
+    ticket = {
+        "ticket_id": "TKT-1234",
+        "subject": "Printer jams",
+        "status": "open",
+        "priority": "high",
+        "refund_jpy": 12800,
+        "assignee": None,
+    }
     request = with_results(
-        "What is the state of TKT-1234 and sensor SN-042?",
-        ("get_ticket", json.dumps({"id": "TKT-1234", "status": "open", "priority": "high"})),
-        ("get_sensor_reading", json.dumps({"sensor_id": "SN-042", "noise_db": 71.5})),
+        "What is the state of TKT-1234?",
+        ("get_ticket", {"ticket_id": "TKT-1234"}, json.dumps(ticket)),
     )
 
     result = await OfflineChat().complete(request)
@@ -62,42 +99,122 @@ async def test_answer_cites_each_tool_and_its_key_fields() -> None:
     assert result.finish_reason == "stop"
     assert result.content.splitlines() == [
         NOTICE,
-        "Request: What is the state of TKT-1234 and sensor SN-042?",
-        "Tool results:",
-        "- get_ticket: id=TKT-1234, status=open, priority=high",
-        "- get_sensor_reading: sensor_id=SN-042, noise_db=71.5",
+        "get_ticket for ticket id TKT-1234 found TKT-1234 Printer jams: status open, "
+        "priority high, refund ¥12,800.",
     ]
 
 
-async def test_lists_nested_values_and_plain_text_results_are_summarised() -> None:
+async def test_a_list_says_how_many_were_found_and_lists_the_first() -> None:
+    many = [{"sku": f"SKU-{n}", "name": f"Part {n}", "stock": n} for n in range(1, 9)]
     request = with_results(
-        "Summarise",
-        ("list_tickets", json.dumps([{"id": "TKT-1", "open": True}, {"id": "TKT-2"}])),
-        ("get_customer", json.dumps({"name": "Sato", "orders": [1, 2, 3], "address": {}})),
-        ("ping", "service   is\nhealthy"),
-        ("lookup", json.dumps({"error": None})),
+        "Which parts are low?",
+        ("check_inventory", {"limit": 8}, json.dumps({"total": 8, "items": many})),
     )
 
     result = await OfflineChat().complete(request)
 
-    assert result.content.splitlines()[3:] == [
-        "- list_tickets: 2 items; first: id=TKT-1, open=true",
-        "- get_customer: name=Sato, orders: 3 items",
-        "- ping: service is healthy",
-        "- lookup: error=null",
+    assert result.content.splitlines()[1:] == [
+        "check_inventory found 8 items; the first 5:",
+        "- SKU-1 Part 1: stock 1",
+        "- SKU-2 Part 2: stock 2",
+        "- SKU-3 Part 3: stock 3",
+        "- SKU-4 Part 4: stock 4",
+        "- SKU-5 Part 5: stock 5",
+    ]
+
+
+async def test_only_the_records_the_request_names_are_listed() -> None:
+    request = with_results(
+        "How congested are the roads in Shibuya?",
+        ("get_traffic", {}, json.dumps({"total": 3, "segments": SEGMENTS})),
+    )
+
+    result = await OfflineChat().complete(request)
+
+    assert result.content.splitlines()[1:] == [
+        "get_traffic found 3 segments; the 2 naming Shibuya:",
+        "- SEG-1: road Meiji-dori, congestion heavy, average speed 12.5 km/h",
+        "- SEG-3: road Inokashira-dori, congestion moderate, average speed 24.0 km/h",
+    ]
+
+
+async def test_arguments_from_the_request_are_named_and_shared_values_said_once() -> None:
+    shibuya = [s for s in SEGMENTS if s["district"] == "Shibuya"]
+    request = with_results(
+        "Traffic in Shibuya",
+        ("get_traffic", {"district": "Shibuya", "limit": 20}, json.dumps({"segments": shibuya})),
+    )
+
+    result = await OfflineChat().complete(request)
+
+    assert result.content.splitlines()[1] == "get_traffic for district Shibuya found 2 segments:"
+    assert all("district" not in line for line in result.content.splitlines()[2:])
+
+
+async def test_nested_records_plain_text_errors_and_empty_lists_read_as_sentences() -> None:
+    request = with_results(
+        "Summarise CUST-0001",
+        (
+            "lookup_customer",
+            {"customer_id": "CUST-0001"},
+            json.dumps(
+                {
+                    "customer": {"customer_id": "CUST-0001", "name": "Sato", "tier": "gold"},
+                    "orders": [
+                        {"order_id": "ORD-1", "customer_id": "CUST-0001", "status": "shipped"},
+                        {"order_id": "ORD-2", "customer_id": "CUST-0001", "status": "delivered"},
+                    ],
+                    "open_tickets": [],
+                }
+            ),
+        ),
+        ("echo", {}, json.dumps({"text": "Echo: service   is healthy"})),
+        (
+            "get_order",
+            {},
+            json.dumps("Error executing tool get_order: order 'ORD-9' was not found"),
+        ),
+        ("search_tickets", {}, json.dumps({"total": 0, "tickets": []})),
+    )
+
+    result = await OfflineChat().complete(request)
+
+    assert result.content.splitlines()[1:] == [
+        "lookup_customer for customer id CUST-0001 found:",
+        "- customer (CUST-0001 Sato: tier gold)",
+        "- orders (2): ORD-1: status shipped; ORD-2: status delivered",
+        "- open tickets: none",
+        "echo answered: Echo: service   is healthy",
+        "get_order reported: order 'ORD-9' was not found",
+        "search_tickets found no tickets.",
     ]
 
 
 async def test_a_japanese_request_gets_a_japanese_answer() -> None:
-    request = with_results("TKT-1234 の状況は?", ("get_ticket", json.dumps([])))
+    request = with_results(
+        "渋谷の渋滞状況は?",
+        ("get_traffic", {"district": "Shibuya"}, json.dumps({"total": 0, "segments": []})),
+    )
 
     result = await OfflineChat().complete(request)
 
     assert result.content.splitlines() == [
         "オフライン応答です(ルールベース。言語モデルは使用していません)。",
-        "依頼: TKT-1234 の状況は?",
-        "ツールの結果:",
-        "- get_ticket: 0 件",
+        "get_trafficの結果: segments 0件。",
+    ]
+
+
+async def test_an_english_request_naming_a_japanese_place_is_answered_in_english() -> None:
+    request = with_results(
+        "Is traffic in 中区 congested?",
+        ("get_traffic", {"district": "中区"}, json.dumps({"segments": []})),
+    )
+
+    result = await OfflineChat().complete(request)
+
+    assert result.content.splitlines() == [
+        NOTICE,
+        "get_traffic for district 中区 found no segments.",
     ]
 
 
@@ -269,3 +386,21 @@ async def test_usage_counts_tools_schemas_and_tool_calls() -> None:
 
 def test_offline_chat_is_a_chat_model() -> None:
     assert isinstance(OfflineChat(), ChatModel)
+
+
+async def test_list_arguments_from_the_request_are_named_and_the_whole_request_is_not() -> None:
+    question = "Show open and urgent tickets"
+    request = with_results(
+        question,
+        (
+            "search_tickets",
+            {"status": ["open"], "priority": "urgent", "text": question, "limit": 20},
+            json.dumps({"tickets": []}),
+        ),
+    )
+
+    result = await OfflineChat().complete(request)
+
+    assert result.content.splitlines()[1] == (
+        "search_tickets for status open, priority urgent found no tickets."
+    )

@@ -1,0 +1,203 @@
+"""Phrases for JSON records the way a person would read them out: a record's id and name, then
+its telling fields with their units ("SEG-028 本町通り: congestion heavy, average speed
+13.3 km/h"), knowing nothing of the tool that returned them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+ID_SUFFIXES = ("_id", "_number", "_no", "_code")
+ID_KEYS = frozenset({"id", "sku", "code", "key", "number"})
+LABEL_KEYS = ("name", "title", "subject", "label", "display_name")
+# A unit a field name ends with, and how its value is written.
+UNITS: dict[str, str] = {
+    "_jpy": "¥{:,}",
+    "_yen": "¥{:,}",
+    "_usd": "${:,}",
+    "_eur": "€{:,}",
+    "_kmh": "{} km/h",
+    "_km": "{} km",
+    "_min": "{} min",
+    "_minutes": "{} min",
+    "_hours": "{} h",
+    "_days": "{} days",
+    "_pct": "{}%",
+    "_percent": "{}%",
+    "_db": "{} dB",
+    "_kg": "{} kg",
+}
+_ENUM_LIKE = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.:/-]{1,31}$")
+SHORT_TEXT = 40
+_STEM = 5
+MAX_TEXT = 80
+MAX_NESTED = 3
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a description may use from the request: its text (fields it names come first)
+    and whether the answer is in English (then an `_en` name is preferred)."""
+
+    request: str
+    english: bool = True
+
+    def names(self, key: str) -> bool:
+        """True when the request names the field: a word of the request starts like one of
+        the key's words ("congested" names `congestion`)."""
+        words = re.findall(r"[a-z0-9]+", self.request.casefold())
+        parts = [p for p in key.casefold().split("_") if len(p) >= 3]
+        return any(w.startswith(p[:_STEM]) for p in parts for w in words if len(w) >= 3)
+
+    def mentions(self, value: Any) -> bool:
+        """True when the request contains the value (a whole word for Latin text)."""
+        if not isinstance(value, str) or len(value) < 2:
+            return False
+        if not value.isascii():
+            return value in self.request
+        pattern = rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])"
+        return re.search(pattern, self.request, re.IGNORECASE) is not None
+
+
+def is_identifier(key: str) -> bool:
+    """True for a field that identifies its record (`id`, `sku`, `order_id`, `po_number`)."""
+    folded = key.casefold()
+    return folded in ID_KEYS or folded.endswith(ID_SUFFIXES)
+
+
+def head_keys(record: dict[str, Any], reading: Reading) -> list[str]:
+    """The fields that name the record: its first identifier and its name or title (the
+    English one in an English answer); empty when it has neither."""
+    keys = [k for k, v in record.items() if is_identifier(k) and _scalar(v)][:1]
+    if not keys:
+        # A record without an id (a warehouse's stock line) is named by its first short,
+        # code-like value ("OSK-01").
+        keys = [k for k, v in record.items() if isinstance(v, str) and _CODE.match(v)][:1]
+    label = _label_key(record, reading)
+    return keys + ([label] if label is not None and label not in keys else [])
+
+
+def head(record: dict[str, Any], reading: Reading) -> str:
+    """The record's id and name ("SKU-10001 Chip resistor"), or "" when it has neither."""
+    return " ".join(_clip(str(record[k])) for k in head_keys(record, reading))
+
+
+def record_phrase(
+    record: dict[str, Any], reading: Reading, *, limit: int, skip: frozenset[str] = frozenset()
+) -> str:
+    """The record's head, then up to `limit` of its fields: those the request names, then
+    states (short lower-case values such as `heavy` or `in_progress`), numbers, other short
+    values and nested records, written in the record's own order."""
+    title = head(record, reading)
+    named = head_keys(record, reading)
+    # The other-language twin of the name (`name` beside `name_en`) says the same again.
+    used = set(skip) | set(named) | {k.removesuffix("_en") for k in named}
+    # The first short text (a segment's road) says more than numbers; later ones say less.
+    texts = [k for k, v in record.items() if k not in used and _rank(k, v, reading) == 4]
+    ranked = sorted(
+        (2 if texts and key == texts[0] else rank, index, key)
+        for index, (key, value) in enumerate(record.items())
+        if key not in used and (rank := _rank(key, value, reading)) is not None
+    )
+    chosen = sorted(ranked[:limit], key=lambda item: item[1])
+    fields = [field_phrase(key, record[key], reading) for _, _, key in chosen]
+    body = ", ".join(f for f in fields if f)
+    if title and body:
+        return f"{title}: {body}"
+    return title or body
+
+
+def field_phrase(key: str, value: Any, reading: Reading) -> str:
+    """One field as words: "average speed 13.3 km/h", "below reorder point", "stock: …"."""
+    name, unit = _name_and_unit(key)
+    if isinstance(value, bool):
+        return name if value else f"not {name}"
+    if isinstance(value, int | float):
+        return f"{name} {unit.format(value) if unit else value}"
+    if isinstance(value, str):
+        return f"{name} {_clip(value)}"
+    if isinstance(value, dict):
+        inner = record_phrase(value, reading, limit=MAX_NESTED)
+        return f"{name} ({inner})" if inner else ""
+    if isinstance(value, list):
+        count = f" ({len(value)})" if len(value) > 1 else ""
+        return f"{name}{count}: {list_phrase(value, reading)}"
+    return ""
+
+
+def list_phrase(items: list[Any], reading: Reading) -> str:
+    """A nested list: its scalars, or its first records in short, and how many more."""
+    if not items:
+        return "none"
+    shown = items[:MAX_NESTED]
+    shared = shared_keys([item for item in items if isinstance(item, dict)])
+    parts = [
+        record_phrase(item, reading, limit=2, skip=shared)
+        if isinstance(item, dict)
+        else _clip(str(item))
+        for item in shown
+    ]
+    more = f" and {len(items) - len(shown)} more" if len(items) > len(shown) else ""
+    return "; ".join(parts) + more
+
+
+def shared_keys(records: list[dict[str, Any]]) -> frozenset[str]:
+    """Fields with one value across several records (the district every segment is in):
+    said once, by the request or the tool's arguments, not again for each record."""
+    if len(records) < 2:
+        return frozenset()
+    first = records[0]
+    return frozenset(
+        k
+        for k, v in first.items()
+        if not isinstance(v, dict | list) and all(r.get(k) == v for r in records[1:])
+    )
+
+
+def humanize(key: str) -> str:
+    """A field name as words: `average_speed_kmh` -> "average speed"."""
+    return _name_and_unit(key)[0]
+
+
+def _rank(key: str, value: Any, reading: Reading) -> int | None:
+    if value is None or value == "":
+        return None
+    if reading.names(key):
+        return 0
+    if isinstance(value, str):
+        if _ENUM_LIKE.match(value):
+            return 1
+        return 4 if len(value) <= SHORT_TEXT else 6
+    if isinstance(value, bool | int | float):
+        return 3
+    return 5
+
+
+def _label_key(record: dict[str, Any], reading: Reading) -> str | None:
+    named = [k for k in record if k.endswith("_name")]
+    for key in (*LABEL_KEYS, *named):
+        english = f"{key}_en"
+        if reading.english and isinstance(record.get(english), str) and record[english]:
+            return english
+        if isinstance(record.get(key), str) and record[key]:
+            return key
+    return None
+
+
+def _name_and_unit(key: str) -> tuple[str, str]:
+    folded = key.casefold()
+    for suffix, unit in UNITS.items():
+        if folded.endswith(suffix) and len(folded) > len(suffix):
+            return folded.removesuffix(suffix).replace("_", " "), unit
+    return folded.replace("_", " "), ""
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool) and value != ""
+
+
+def _clip(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= MAX_TEXT else flat[: MAX_TEXT - 1] + "…"
