@@ -12,6 +12,7 @@ import mcp_types as types
 from mcp import Client
 
 from core.catalogue import AgentSpec
+from core.mcp_result_validation import validate_quickly
 from core.mcp_transports import open_client, session_target
 
 SessionKey = tuple[str, str]
@@ -68,6 +69,7 @@ class _HeldSession:
             self._failure = exc
             self._ready.set()
             return
+        validate_quickly(client.session)
         self.client = client
         self._ready.set()
         try:
