@@ -7,7 +7,6 @@ Each event is a plain dict with the Durable Task Framework's field names (`Event
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
@@ -80,15 +79,8 @@ def parse_time(text: str) -> datetime:
     fast = engine_time(text)
     if fast is not None:
         return fast
-    value = text.strip()
-    if value.endswith("Z"):
-        value = value[:-1] + "+00:00"
-    head, _, tail = value.partition(".")
-    if tail:
-        digits = "".join(itertools.takewhile(str.isdigit, tail))
-        zone = tail[len(digits) :]
-        value = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
-    parsed = datetime.fromisoformat(value)
+    # Python 3.11 reads `Z` and any number of fractional digits (.NET writes seven).
+    parsed = datetime.fromisoformat(text.strip())
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

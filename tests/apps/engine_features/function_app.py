@@ -231,3 +231,10 @@ def with_context(value: str, context: func.Context) -> str:
 @app.orchestration_trigger(context_name="context")
 def asks_with_context(context: df.DurableOrchestrationContext):
     return (yield context.call_activity("with_context", "hi"))
+
+
+@app.orchestration_trigger(context_name="context")
+def twin_children(context: df.DurableOrchestrationContext):
+    child_id = f"{context.instance_id}-twin"
+    children = [context.call_sub_orchestrator("version_echo", None, child_id) for _ in range(2)]
+    return (yield context.task_all(children))

@@ -1,13 +1,15 @@
 """One episode at a time, without the engine's scheduling: what an episode writes and sends."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from devhost.app_loader import FunctionIndex
 from devhost.engine import history as h
-from devhost.engine.episodes import EpisodeRunner, start_message
+from devhost.engine.episodes import EpisodeRunner, played, start_message
 from devhost.engine.history import EventType
-from devhost.engine.store import Batch, InstanceRow, MessageRow
+from devhost.engine.store import ActivityRow, Batch, InstanceRow, MessageRow
 from devhost.engine.types import RuntimeStatus
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -64,3 +66,184 @@ def test_a_finished_child_reports_to_its_parent_task(feature_index: FunctionInde
     assert report.instance_id == "parent"
     assert report.event["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED
     assert report.event["TaskScheduledId"] == 4
+
+
+def first_episode(index: FunctionIndex, row: InstanceRow, live: dict | None = None):
+    """Start `row` and run its first episode; returns the runner, effects and batch."""
+    runner = EpisodeRunner(index, "2.0")
+    batch = Batch()
+    effects = runner.run(row, [], [], [start_message(row, T0)], T0, batch, live or {})
+    return runner, effects, batch
+
+
+def next_episode(runner: EpisodeRunner, row: InstanceRow, before, messages: list[MessageRow]):
+    batch = Batch()
+    effects = runner.run(row, before.history, before.history_json, messages, T1, batch, {})
+    return effects, batch
+
+
+T1 = datetime(2026, 1, 1, 0, 0, 5, tzinfo=UTC)
+
+
+def test_an_activity_is_recorded_and_queued_with_its_input(feature_index: FunctionIndex):
+    row = new_row("uncaught_failure")
+    _, effects, batch = first_episode(feature_index, row)
+    scheduled = [e for e in effects.history if e["EventType"] == EventType.TASK_SCHEDULED]
+    assert scheduled == [
+        h.new_event(EventType.TASK_SCHEDULED, T0, 0, Name="double", Version="", Input="1")
+    ]
+    assert batch.add_activities == [ActivityRow(0, "one", "e1", 0, "double", "1", 0, None)]
+    assert effects.new_activities == batch.add_activities
+    assert row.status == RuntimeStatus.RUNNING.value
+    assert row.updated_at == T0.timestamp()
+    assert [e["EventType"] for e in effects.history] == [
+        EventType.ORCHESTRATOR_STARTED,
+        EventType.EXECUTION_STARTED,
+        EventType.TASK_SCHEDULED,
+        EventType.ORCHESTRATOR_COMPLETED,
+    ]
+    assert batch.append_history == [("one", i, played(e)) for i, e in enumerate(effects.history)]
+
+
+@pytest.mark.parametrize("parent", [None, "parent"])
+def test_an_orchestrator_that_raises_fails_with_its_message_and_stack(
+    feature_index: FunctionIndex, parent: str | None
+):
+    row = new_row("uncaught_failure")
+    row.parent_instance_id, row.parent_task_id = parent, 3 if parent else None
+    runner, first, _ = first_episode(feature_index, row)
+    done = h.task_completed(T1, 0, "2")
+    effects, batch = next_episode(runner, row, first, [MessageRow(9, "one", done, 0.0)])
+    assert effects.terminal
+    assert effects.consumed == [9]
+    assert row.status == RuntimeStatus.FAILED.value
+    message = json.loads(row.output or "null")
+    assert message == "Orchestrator function 'uncaught_failure' failed: 'missing-thing'"
+    failure = json.loads(row.failure or "null")
+    assert failure["ErrorType"] == "OrchestrationFailureException"
+    assert failure["ErrorMessage"] == message
+    assert "Traceback" in failure["StackTrace"]
+    *_, completed, closing = effects.history
+    assert completed["EventType"] == EventType.EXECUTION_COMPLETED
+    assert completed["OrchestrationStatus"] == "Failed"
+    assert completed["Result"] == row.output
+    assert completed["FailureDetails"] == failure
+    assert closing == h.orchestrator_completed(T1)
+    reports = [(m.instance_id, m.event) for m in batch.add_messages]
+    if parent is None:
+        assert reports == []
+    else:
+        assert reports == [
+            ("parent", h.sub_orchestration_failed(T1, 3, message, failure["StackTrace"]))
+        ]
+
+
+def test_a_failure_inside_devhost_fails_the_instance_and_closes_the_episode(
+    feature_index: FunctionIndex,
+):
+    row = new_row("two_events")
+    past = [h.orchestrator_started(T0), start_message(row, T0).event]
+    batch = Batch()
+    effects = EpisodeRunner(feature_index, None).internal_failure(row, past, T1, batch, "broke")
+    assert effects.terminal
+    assert row.status == RuntimeStatus.FAILED.value
+    assert row.output == json.dumps("broke")
+    failure = {
+        "ErrorType": "OrchestrationFailureException",
+        "ErrorMessage": "broke",
+        "StackTrace": None,
+    }
+    assert effects.history == [
+        h.orchestrator_started(T1),
+        h.execution_completed(T1, "Failed", json.dumps("broke"), failure),
+        h.orchestrator_completed(T1),
+    ]
+    assert [(i, seq) for i, seq, _ in batch.append_history] == [("one", 2), ("one", 3), ("one", 4)]
+    assert batch.upsert_instances == [row]
+
+
+def test_a_durable_timer_is_recorded_and_its_firing_queued_for_the_due_time(
+    feature_index: FunctionIndex,
+):
+    row = new_row("approval")
+    row.input = json.dumps(json.dumps(5))
+    _, effects, batch = first_episode(feature_index, row)
+    due = T0 + timedelta(seconds=5)
+    created = [e for e in effects.history if e["EventType"] == EventType.TIMER_CREATED]
+    assert created == [h.new_event(EventType.TIMER_CREATED, T0, 0, FireAt=h.format_time(due))]
+    (fired,) = batch.add_messages
+    assert (fired.id, fired.instance_id, fired.visible_at) == (0, "one", due.timestamp())
+    assert fired.event == h.timer_fired(due, 0, due)
+    assert effects.new_messages == batch.add_messages
+
+
+def test_a_sub_orchestration_starts_its_child_with_the_parents_ids(feature_index: FunctionIndex):
+    row = new_row("parent")
+    _, effects, batch = first_episode(feature_index, row)
+    created = [
+        e for e in effects.history if e["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED
+    ]
+    assert created == [
+        h.new_event(
+            EventType.SUB_ORCHESTRATION_INSTANCE_CREATED,
+            T0,
+            0,
+            Name="chain",
+            Version="",
+            InstanceId="one-child",
+            Input="3",
+        )
+    ]
+    assert batch.purge_instances == ["one-child"]
+    parent_row, child = batch.upsert_instances[-1], batch.upsert_instances[0]
+    assert parent_row is row
+    assert effects.new_rows == [child]
+    assert len(child.execution_id) == 32
+    assert child.execution_id != row.execution_id
+    assert (child.instance_id, child.name, child.version, child.status) == (
+        "one-child",
+        "chain",
+        "2.0",
+        RuntimeStatus.PENDING.value,
+    )
+    assert (child.input, child.output, child.custom_status, child.failure) == (
+        json.dumps("3"),
+        None,
+        None,
+        None,
+    )
+    assert (child.created_at, child.updated_at) == (T0.timestamp(), T0.timestamp())
+    assert (child.parent_instance_id, child.parent_task_id) == ("one", 0)
+    (start,) = batch.add_messages
+    assert (start.instance_id, start.visible_at) == ("one-child", T0.timestamp())
+    assert start.event["ParentInstance"] == {
+        "OrchestrationInstance": {"InstanceId": "one", "ExecutionId": "e1"},
+        "TaskScheduleId": 0,
+    }
+    assert start.event["Input"] == json.dumps("3")
+
+
+@pytest.mark.parametrize("already_running", [True, False])
+def test_a_child_id_already_running_fails_the_parents_task(
+    feature_index: FunctionIndex, already_running: bool
+):
+    twin = new_row("version_echo", "one-twin")
+    live = {"one-twin": twin} if already_running else {}
+    _, effects, batch = first_episode(feature_index, new_row("twin_children"), live)
+    reason = "An orchestration instance with ID 'one-twin' already exists and is running."
+    refusals = [
+        (m.instance_id, m.event, m.visible_at)
+        for m in batch.add_messages
+        if m.event["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_FAILED
+    ]
+    started = [r.instance_id for r in effects.new_rows]
+    if already_running:
+        assert started == []
+        expected = [
+            ("one", h.sub_orchestration_failed(T0, i, reason, None), T0.timestamp()) for i in (0, 1)
+        ]
+    else:
+        assert started == ["one-twin"]
+        expected = [("one", h.sub_orchestration_failed(T0, 1, reason, None), T0.timestamp())]
+    assert refusals == expected
+    assert all(m.id == 0 for m in batch.add_messages)
