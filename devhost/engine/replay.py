@@ -163,7 +163,6 @@ class _Replay:
         self.buffered: dict[str, deque[str | None]] = {}
         self.buffer_order: list[tuple[str, str | None]] = []
         self.outcome = ReplayOutcome()
-        self.started = False
 
     # --- scheduling -------------------------------------------------------------------
     def take_id(self) -> int:
@@ -188,7 +187,7 @@ class _Replay:
             task = NewTask(
                 "activity", task_id, name=action["functionName"], input=action.get("input")
             )
-        elif kind in (2, 3):
+        else:  # 2 and 3, the sub-orchestrations: `build` sends no other kind here
             instance_id = action.get("instanceId") or f"{self.instance_id}:{task_id:04d}"
             task = NewTask(
                 "suborchestration",
@@ -198,8 +197,6 @@ class _Replay:
                 instance_id=instance_id,
                 version=action.get("version"),
             )
-        else:
-            raise ValueError(f"Action type {kind} is not a schedulable task")
         leaf = _Leaf(parent, task)
         self._register(leaf)
         return leaf
@@ -315,8 +312,6 @@ class _Replay:
                 f"replay execution scheduled '{leaf.task.name}' instead. Was a change made to the "
                 "orchestrator code after this instance had already started running?"
             )
-        if kind == "timer" and leaf.task.fire_at is not None and event.get("FireAt"):
-            leaf.task.fire_at = parse_time(event["FireAt"])
 
     def complete(self, task_id: int, failed: bool) -> None:
         leaf = self.open_leaves.pop(task_id, None)
@@ -340,7 +335,6 @@ class _Replay:
             stamp = parse_time(event["Timestamp"])
             self.now = max(self.now, stamp) if self.now != datetime.min else stamp
         elif kind == EventType.EXECUTION_STARTED:
-            self.started = True
             self.advance()
         elif kind == EventType.TASK_SCHEDULED:
             self.record(event, "activity", event.get("Name"))

@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from devhost.engine import history as h
 from devhost.engine.history import Event, EventType
-from devhost.engine.replay import NonDeterminismError, ReplayOutcome, replay_actions
+from devhost.engine.replay import (
+    NonDeterminismError,
+    ReplayOutcome,
+    flatten_actions,
+    replay_actions,
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 IID = "replayed"
@@ -262,3 +267,155 @@ def test_non_determinism_names_what_the_history_recorded(event, expected):
     actions = [{"actionType": 2, "functionName": "other"}]
     with pytest.raises(NonDeterminismError, match=re.escape(expected)):
         replay([*opening(), event], actions)
+
+
+def test_a_sub_orchestration_gets_its_own_id_or_one_derived_from_its_position():
+    actions = [
+        {
+            "actionType": 12,
+            "compoundActions": [
+                {"actionType": 2, "functionName": "child", "input": "1", "version": "2.0"},
+                {"actionType": 2, "functionName": "child", "instanceId": "mine", "input": None},
+                retry_action(1000, 2, 1, None) | {"actionType": 3, "functionName": "kid"},
+            ],
+        }
+    ]
+    tasks = replay(opening(), actions).new_tasks
+    assert [(t.kind, t.task_id, t.name, t.instance_id, t.input, t.version) for t in tasks] == [
+        ("suborchestration", 0, "child", f"{IID}:0000", "1", "2.0"),
+        ("suborchestration", 1, "child", "mine", None, None),
+        ("suborchestration", 2, "kid", f"{IID}:0002", None, None),
+    ]
+    assert [t.fail_immediately for t in tasks] == [None, None, None]
+
+
+def test_a_durable_timer_fires_at_the_time_the_orchestrator_asked_for():
+    due = T0 + timedelta(hours=1, microseconds=5)
+    actions = [{"actionType": 5, "fireAt": h.format_time(due)}, activity("after")]
+    (timer,) = replay(opening(), actions).new_tasks
+    assert (timer.kind, timer.task_id, timer.fire_at) == ("timer", 0, due)
+    history = [
+        *opening(),
+        h.new_event(EventType.TIMER_CREATED, T0, 0, FireAt=h.format_time(due)),
+        h.orchestrator_started(due),
+        h.timer_fired(due, 0, due),
+    ]
+    assert [(t.name, t.task_id) for t in replay(history, actions).new_tasks] == [("after", 1)]
+
+
+def test_continue_as_new_ends_the_replay_with_its_input():
+    actions = [activity("first"), {"actionType": 4, "input": '{"n": 1}'}]
+    history = [*opening(), scheduled(0, "first"), h.orchestrator_started(T0), finished(0, False)]
+    outcome = replay(history, actions)
+    assert outcome.continued_as_new
+    assert outcome.continue_as_new_input == '{"n": 1}'
+    assert outcome.new_tasks == []
+    assert outcome.all_awaited_done
+    assert not replay(opening(), actions).continued_as_new
+
+
+def test_work_still_awaited_keeps_the_orchestration_open():
+    actions = [activity("one"), activity("two")]
+    first = replay(opening(), actions)
+    assert not first.all_awaited_done
+    history = [*opening(), scheduled(0, "one"), h.orchestrator_started(T0), finished(0, False)]
+    second = replay(history, actions)
+    assert [(t.name, t.task_id) for t in second.new_tasks] == [("two", 1)]
+    assert not second.all_awaited_done
+    history += [scheduled(1, "two"), h.orchestrator_started(T0), finished(1, False)]
+    assert replay(history, actions).all_awaited_done
+    assert replay(opening(), []).all_awaited_done
+
+
+def test_new_tasks_are_listed_in_the_order_they_were_scheduled():
+    actions = fan(12, 12)
+    tasks = replay(opening(), actions).new_tasks
+    assert [t.task_id for t in tasks] == list(range(12))
+    assert [t.name for t in tasks] == [f"child{i}" for i in range(12)]
+
+
+def test_history_names_match_whatever_their_case():
+    history = [*opening(), scheduled(0, "CHILD"), h.orchestrator_started(T0), finished(0, False)]
+    outcome = replay(history, [activity("child"), activity("after")])
+    assert [(t.name, t.task_id) for t in outcome.new_tasks] == [("after", 1)]
+
+
+def test_a_completion_for_no_scheduled_task_is_ignored():
+    history = [*opening(), scheduled(0, "child"), h.orchestrator_started(T0), finished(7, False)]
+    outcome = replay(history, [activity("child"), activity("after")])
+    assert outcome.new_tasks == []
+    assert not outcome.all_awaited_done
+
+
+@pytest.mark.parametrize(
+    ("actions", "message"),
+    [
+        ([{"actionType": 8}], "call_http is not supported by devhost"),
+        ([{"actionType": 42}], "Unknown action type 42"),
+    ],
+)
+def test_actions_devhost_cannot_replay_are_refused_by_name(actions, message):
+    with pytest.raises(NonDeterminismError, match=re.escape(message)):
+        replay(opening(), actions)
+
+
+def test_the_sdks_action_list_is_read_as_one_flat_list():
+    first, second = activity("a"), activity("b")
+    assert flatten_actions([]) == []
+    assert flatten_actions([[first, second]]) == [first, second]
+    for old_schema in ([first, second], [first], [[first], [second]]):
+        with pytest.raises(NonDeterminismError, match="schema V2 and later"):
+            flatten_actions(old_schema)
+
+
+def test_each_event_goes_to_the_next_waiter_of_its_name():
+    waits = [
+        {"actionType": 6, "externalEventName": "go"},
+        {"actionType": 6, "externalEventName": "Go"},
+        activity("after"),
+    ]
+    history = [*opening(), h.orchestrator_started(T0), h.event_raised(T0, "GO", "1")]
+    first = replay(history, waits)
+    assert first.new_tasks == []
+    assert first.buffered_events == []
+    history.append(h.event_raised(T0, "go", "2"))
+    second = replay(history, waits)
+    assert [(t.name, t.task_id) for t in second.new_tasks] == [("after", 0)]
+    assert second.buffered_events == []
+
+
+def test_a_waiter_takes_the_oldest_buffered_event_and_leaves_the_rest_in_order():
+    history = [
+        *opening(),
+        h.orchestrator_started(T0),
+        h.event_raised(T0, "go", "1"),
+        h.event_raised(T0, "go", "1"),
+        h.event_raised(T0, "go", "2"),
+    ]
+    outcome = replay(history, [{"actionType": 6, "externalEventName": "go"}])
+    assert outcome.buffered_events == [("go", "1"), ("go", "2")]
+    assert outcome.all_awaited_done
+
+
+def test_an_event_with_no_name_is_buffered_under_the_empty_name():
+    history = [*opening(), h.orchestrator_started(T0), h.new_event(EventType.EVENT_RAISED, T0)]
+    assert replay(history, []).buffered_events == [("", None)]
+
+
+def test_an_attempt_that_fails_after_the_last_retry_fails_the_task():
+    action = retry_action(1000, 2, 1, None)
+    history = [*opening(), scheduled(0, "flaky"), h.orchestrator_started(T0), finished(0, True)]
+    due = T0 + timedelta(seconds=1)
+    history += [
+        h.new_event(EventType.TIMER_CREATED, T0, 1, FireAt=h.format_time(due)),
+        h.orchestrator_started(due),
+        h.timer_fired(due, 1, due),
+        scheduled(2, "flaky"),
+        h.orchestrator_started(due),
+        finished(2, True, due),
+    ]
+    last_timer = replay(history, [action, activity("after")]).new_tasks
+    assert [(t.kind, t.task_id, t.fire_at) for t in last_timer] == [
+        ("timer", 3, due + timedelta(seconds=1))
+    ]
+    assert last_timer[0].fail_immediately is None
