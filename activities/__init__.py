@@ -2,7 +2,17 @@
 
 import azure.durable_functions as df
 
-from activities import admission, approvals, model_step, planning, records, sweep, synthesis, tools
+from activities import (
+    admission,
+    approvals,
+    model_step,
+    planning,
+    records,
+    sweep,
+    synthesis,
+    threads,
+    tools,
+)
 
 blueprints: list[df.Blueprint] = [
     admission.bp,
@@ -13,4 +23,5 @@ blueprints: list[df.Blueprint] = [
     records.bp,
     sweep.bp,
     approvals.bp,
+    threads.bp,
 ]

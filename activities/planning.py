@@ -14,7 +14,9 @@ import azure.durable_functions as df
 from activities.step_log import StepLog
 from core.agent_logs import Outcome
 from core.catalogue import Catalogue, get_catalogue
+from core.conversations.prompt import describe_thread
 from core.llm import ChatMessage, ChatRequest, get_chat_model
+from core.llm.offline.followup import referenced_item
 from core.models import (
     MAX_PLANNED_TASKS,
     CoordinatorRequest,
@@ -22,6 +24,7 @@ from core.models import (
     PlanInput,
     PlannedTask,
     PlanOutput,
+    ThreadContext,
 )
 from orchestrations import names
 
@@ -37,10 +40,15 @@ Agents:
 {catalog}"""
 
 
-def offline_plan(request: CoordinatorRequest, catalogue: Catalogue) -> Plan:
+def offline_plan(
+    request: CoordinatorRequest, catalogue: Catalogue, thread: ThreadContext | None = None
+) -> Plan:
     """The rule-based plan used when no model endpoint is configured: the agent the query
-    type names, then every agent with a keyword in the query, else every agent."""
+    type names, then every agent with a keyword in the query, else the agents of the
+    thread's previous turn, else every agent. A follow-up that names an item by position ("the
+    second one") gets that item of the latest turn whose results listed items in its tasks."""
     text = request.query.casefold()
+    previous = thread.turns[-1] if thread and thread.turns else None
     chosen: list[str] = []
     named = catalogue.for_query_type(request.query_type)
     if named is not None:
@@ -48,14 +56,26 @@ def offline_plan(request: CoordinatorRequest, catalogue: Catalogue) -> Plan:
     for agent in catalogue:
         if agent.id not in chosen and any(_names(keyword, text) for keyword in agent.keywords):
             chosen.append(agent.id)
+    if not chosen and previous is not None:
+        chosen = [agent for agent in previous.agents if agent in catalogue]
     if not chosen:
         chosen = catalogue.ids
     chosen = chosen[:MAX_PLANNED_TASKS]
+    listed = next((t.items for t in reversed(thread.turns) if t.items), []) if thread else []
+    item = referenced_item(request.query, listed)
+    about = f" (that is: {item})" if item else ""
     tasks = [
-        PlannedTask(agent=agent_id, task=f"{catalogue.get(agent_id).display_name}: {request.query}")
+        PlannedTask(
+            agent=agent_id,
+            task=f"{catalogue.get(agent_id).display_name}: {request.query}{about}",
+        )
         for agent_id in chosen
     ]
     rationale = f"Offline rules matched {', '.join(chosen)} by query type and keywords."
+    if previous is not None:
+        rationale += " The request continues a conversation."
+    if item:
+        rationale += f" It refers to {item} of an earlier answer."
     return Plan(tasks=tasks, rationale=rationale)
 
 
@@ -91,11 +111,15 @@ async def plan(payload: dict[str, Any]) -> dict[str, Any]:
     planning = PlanInput.model_validate(payload)
     request = planning.request
     catalogue = get_catalogue()
-    model = get_chat_model(skills={Plan: lambda _: offline_plan(request, catalogue)})
+    thread = planning.thread
+    model = get_chat_model(skills={Plan: lambda _: offline_plan(request, catalogue, thread)})
     user = json.dumps(request.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+    system = PLANNER_PROMPT.format(catalog=_catalog(catalogue))
+    if thread is not None and thread.turns:
+        system += "\n\n" + describe_thread(thread)
     chat = ChatRequest(
         messages=[
-            ChatMessage(role="system", content=PLANNER_PROMPT.format(catalog=_catalog(catalogue))),
+            ChatMessage(role="system", content=system),
             ChatMessage(role="user", content=user),
         ],
         response_format=Plan,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.auth.signing import digest as fields_digest
 from core.llm.types import ChatMessage, TokenUsage, ToolCall
+from core.thread_ids import ThreadId
 
 NOT_CARRIED_OUT = "Not carried out"
 """How the error of a tool call that did not run for want of an approval begins."""
@@ -64,6 +66,11 @@ class CoordinatorRequest(BaseModel):
     )
     require_approval: bool = Field(
         False, description="Wait for a human approval of the plan before acting."
+    )
+    thread_id: ThreadId | None = Field(
+        None,
+        description="The conversation this request continues (or starts): it sees a summary "
+        "of the thread's earlier turns.",
     )
 
     @field_validator("query")
@@ -122,6 +129,27 @@ class RunOwner(BaseModel):
     name: str | None = Field(None, max_length=400)
 
 
+class EarlierTurn(BaseModel):
+    """One earlier turn of a thread as a later request sees it: the question, the answer
+    (clipped), the agents and tools used and the items the results listed, in order."""
+
+    workflow_id: str
+    query: str
+    answer: str = ""
+    agents: list[str] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
+
+
+class ThreadContext(BaseModel):
+    """The thread a request belongs to and a token-bounded summary of its earlier turns,
+    oldest first; `omitted` counts the older turns left out to stay within the bound."""
+
+    thread_id: ThreadId
+    turns: list[EarlierTurn] = Field(default_factory=list)
+    omitted: int = Field(0, ge=0)
+
+
 class CoordinatorInput(BaseModel):
     """The input of the `coordinator` orchestration: the request, the limits in force and
     who started it."""
@@ -131,6 +159,9 @@ class CoordinatorInput(BaseModel):
     owner: RunOwner | None = Field(None, description="The starter; None for scheduled runs.")
     a2a: dict[str, Any] | None = Field(
         None, description="What an A2A caller keeps with the run (its context id, first message)."
+    )
+    thread: ThreadContext | None = Field(
+        None, description="The request's thread and its earlier turns, read when it started."
     )
 
     @classmethod
@@ -186,6 +217,7 @@ class PlanInput(BaseModel):
 
     workflow_id: str
     request: CoordinatorRequest
+    thread: ThreadContext | None = None
 
 
 class PlanOutput(BaseModel):
@@ -214,6 +246,9 @@ class AgentTask(BaseModel):
     approval_timeout_seconds: int = Field(3600, ge=1)
     plan_approval: ApprovalOutcome | None = Field(
         None, description="The approved plan, whose listed writes need no approval of their own."
+    )
+    thread: ThreadContext | None = Field(
+        None, description="The earlier turns of the request's thread."
     )
 
 
@@ -438,6 +473,16 @@ class WorkflowRecord(BaseModel):
     workflow_id: str
     result: CoordinatorResult
     duration_ms: float
+
+
+class TurnInput(BaseModel):
+    """Input of the `record_turn` activity: a finished workflow of a thread, who asked and
+    when it ended (the orchestration's clock)."""
+
+    thread_id: ThreadId
+    owner: RunOwner
+    result: CoordinatorResult
+    finished_at: datetime
 
 
 class AuditInput(BaseModel):

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         "(the client reconnects); under the platform's 230 s HTTP limit.",
     )
     MAX_QUERY_CHARS: int = Field(4000, ge=1, description="Longest accepted query.")
+    THREAD_HISTORY_TOKENS: int = Field(
+        1500,
+        ge=100,
+        le=20_000,
+        description="Token bound of the summary of a thread's earlier turns a new request gets.",
+    )
     BATCH_SWEEP_SCHEDULE: str = Field(
         "0 */30 * * * *", description="NCRONTAB schedule of the batch sweep."
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from core.conversations.prompt import describe_thread
 from core.llm.types import ChatMessage
 from core.models import (
     NOT_CARRIED_OUT,
@@ -37,9 +38,12 @@ bp = df.Blueprint()
 
 def _opening(task: AgentTask) -> list[ChatMessage]:
     context = f"\nContext: {task.context}" if task.context else ""
-    return [
-        ChatMessage(role="user", content=f"{task.task}\n\nOriginal request: {task.query}{context}")
-    ]
+    request = ChatMessage(
+        role="user", content=f"{task.task}\n\nOriginal request: {task.query}{context}"
+    )
+    if task.thread is None or not task.thread.turns:
+        return [request]
+    return [ChatMessage(role="system", content=describe_thread(task.thread)), request]
 
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.AGENT_RUN)

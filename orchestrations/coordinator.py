@@ -28,6 +28,7 @@ from core.models import (
     SealedStart,
     SynthesisInput,
     SynthesisOutput,
+    TurnInput,
     WorkflowLimits,
     WorkflowRecord,
     is_self_test,
@@ -105,14 +106,16 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
         (run,) = yield from start_children(context, workflow_id, [self_test])
         raw = yield run
         result = CoordinatorResult.model_validate(raw)
-        return (yield from _finish(context, result, started))
+        return (yield from _finish(context, workflow_input, result, started))
 
     planned = PlanOutput.model_validate(
         (
             yield context.call_activity_with_retry(
                 names.PLAN,
                 MODEL_RETRY,
-                PlanInput(workflow_id=workflow_id, request=request).model_dump(mode="json"),
+                PlanInput(
+                    workflow_id=workflow_id, request=request, thread=workflow_input.thread
+                ).model_dump(mode="json"),
             )
         )
     )
@@ -179,7 +182,7 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 budget_tokens=budget,
                 offline=offline,
             )
-            return (yield from _finish(context, denied, started))
+            return (yield from _finish(context, workflow_input, denied, started))
 
     per_agent = split_budget(budget, tokens, total).per_agent
     context.set_custom_status(_status("running_agents", 0, total, tokens, budget))
@@ -198,6 +201,7 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 max_steps=planned.max_steps.get(t.agent, limits.max_steps),
                 approval_timeout_seconds=limits.approval_timeout_seconds,
                 plan_approval=approval,
+                thread=workflow_input.thread,
             ).model_dump(mode="json"),
         )
         for t in plan.tasks
@@ -249,11 +253,14 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
         budget_exhausted=exhausted,
         offline=offline and synthesized.offline,
     )
-    return (yield from _finish(context, result, started))
+    return (yield from _finish(context, workflow_input, result, started))
 
 
 def _finish(
-    context: df.DurableOrchestrationContext, result: CoordinatorResult, started: Any
+    context: df.DurableOrchestrationContext,
+    workflow_input: CoordinatorInput,
+    result: CoordinatorResult,
+    started: Any,
 ) -> Any:
     duration_ms = (context.current_utc_datetime - started).total_seconds() * 1000
     record = WorkflowRecord(workflow_id=result.workflow_id, result=result, duration_ms=duration_ms)
@@ -266,6 +273,19 @@ def _finish(
         # The answer is checkpointed in the workflow's own history; an unreachable log store
         # must not throw it away. The status says what was not recorded.
         extra["record_error"] = str(exc).splitlines()[0]
+    if workflow_input.thread is not None and workflow_input.owner is not None:
+        turn = TurnInput(
+            thread_id=workflow_input.thread.thread_id,
+            owner=workflow_input.owner,
+            result=result,
+            finished_at=context.current_utc_datetime,
+        )
+        try:
+            yield context.call_activity_with_retry(
+                names.RECORD_TURN, STORAGE_RETRY, turn.model_dump(mode="json")
+            )
+        except Exception as exc:
+            extra["thread_error"] = str(exc).splitlines()[0]
     workflow_finished(names.COORDINATOR, context=context)
     total = len(result.agents)
     context.set_custom_status(

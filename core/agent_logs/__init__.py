@@ -23,7 +23,10 @@ from core.agent_logs.models import (
     AuditKind,
     AuditRecord,
     Outcome,
+    ThreadId,
+    ThreadTurn,
     TokenUsage,
+    TurnStatus,
 )
 from core.agent_logs.sqlite_store import SqliteAgentLogStore
 from core.agent_logs.store import AgentLogStore
@@ -43,7 +46,10 @@ __all__ = [
     "CosmosConfig",
     "Outcome",
     "SqliteAgentLogStore",
+    "ThreadId",
+    "ThreadTurn",
     "TokenUsage",
+    "TurnStatus",
     "get_agent_log_store",
 ]
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from azure.cosmos.aio import ContainerProxy, CosmosClient
-from azure.cosmos.exceptions import CosmosResourceExistsError
+from azure.cosmos.exceptions import CosmosResourceExistsError, CosmosResourceNotFoundError
 
 from core.agent_logs.cosmos_config import CosmosConfig
 from core.agent_logs.cosmos_container import open_container
@@ -23,9 +23,11 @@ from core.agent_logs.cosmos_credential import CosmosCredential
 from core.agent_logs.cosmos_errors import unavailable_on_failure
 from core.agent_logs.models import (
     AUDIT_PARTITION,
+    THREAD_PARTITION_PREFIX,
     AgentLogRecord,
     AgentStats,
     AuditRecord,
+    ThreadTurn,
     TokenUsage,
     utc_iso,
 )
@@ -138,9 +140,41 @@ class CosmosAgentLogStore:
         items = await self._query("list_audit", sql, parameters, partition=AUDIT_PARTITION)
         return [AuditRecord.model_validate(item) for item in items]
 
+    async def put_turn(self, turn: ThreadTurn, *, replace: bool = True) -> None:
+        """Upsert `turn` (or create it, keeping an existing one, when `replace` is False)
+        in its thread's partition; the container's TTL expires it."""
+        item = _turn_item(turn)
+        async with self._calling("put_turn"):
+            container = await self._open()
+            if replace:
+                await container.upsert_item(item)
+                return
+            with suppress(CosmosResourceExistsError):
+                await container.create_item(item)
+
+    async def list_turns(self, thread_id: str) -> list[ThreadTurn]:
+        """Every turn of one thread, oldest first (one partition)."""
+        sql = "SELECT VALUE c.turn FROM c WHERE c.agent_id = @partition ORDER BY c.timestamp ASC"
+        partition = THREAD_PARTITION_PREFIX + thread_id
+        items = await self._query("list_turns", sql, {"@partition": partition}, partition)
+        return [ThreadTurn.model_validate(item) for item in items]
+
+    async def delete_thread(self, thread_id: str) -> int:
+        """Delete every turn of one thread, item by item within its partition."""
+        partition = THREAD_PARTITION_PREFIX + thread_id
+        sql = "SELECT VALUE c.id FROM c WHERE c.agent_id = @partition"
+        ids = await self._query("delete_thread", sql, {"@partition": partition}, partition)
+        async with self._calling("delete_thread"):
+            container = await self._open()
+            for item_id in ids:
+                with suppress(CosmosResourceNotFoundError):
+                    await container.delete_item(item_id, partition_key=partition)
+        return len(ids)
+
     async def purge_older_than(self, cutoff: datetime) -> int:
         """Delete nothing and return 0: the container's TTL (AGENT_LOG_TTL_DAYS) expires
-        agent logs server-side, counted from each item's last write, at no RU cost."""
+        agent logs and thread turns server-side, counted from each item's last write, at no
+        RU cost."""
         return 0
 
     async def ping(self) -> None:
@@ -177,3 +211,15 @@ class CosmosAgentLogStore:
         """Bound one store call in time and map its transport failures."""
         config = self._config
         return unavailable_on_failure(config.endpoint, operation, config.timeout_seconds)
+
+
+def _turn_item(turn: ThreadTurn) -> dict[str, Any]:
+    """The Cosmos item of a thread turn: its own partition, ordered by when it started.
+    The turn sits under `turn`, so no agent-log query (by `workflow_id`) matches it."""
+    return {
+        "id": turn.workflow_id,
+        "agent_id": THREAD_PARTITION_PREFIX + turn.thread_id,
+        "record": "thread_turn",
+        "timestamp": utc_iso(turn.started_at),
+        "turn": turn.model_dump(mode="json"),
+    }

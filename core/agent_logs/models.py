@@ -13,6 +13,8 @@ from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, Field, JsonValue, PlainSerializer, model_validator
 
+from core.thread_ids import ThreadId
+
 AUDIT_PARTITION: Final = "audit"
 """The `agent_id` under which audit records are stored; no agent may use it."""
 
@@ -150,3 +152,46 @@ class AgentStats(BaseModel):
     avg_latency_ms: float | None = None
     p95_latency_ms: float | None = None
     tokens: TokenUsage = Field(default_factory=lambda: TokenUsage())
+
+
+THREAD_PARTITION_PREFIX: Final = "thread:"
+"""Cosmos DB keeps a thread's turns in the partition `thread:{thread_id}`; agent ids cannot
+contain a colon, so no agent's partition can be one."""
+
+class TurnStatus(StrEnum):
+    """Where one turn of a thread stands."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    DENIED = "denied"
+    SELF_TEST = "self_test"
+
+
+class ThreadTurn(BaseModel):
+    """One request of a conversation thread: who asked what in which workflow, and once it
+    finished, the answer, the agents and tools it used and the items its results listed.
+
+    Keyed by `(thread_id, workflow_id)`: the trigger writes the turn when it starts the
+    workflow and the workflow rewrites it when it ends, so a retried write keeps one turn.
+    """
+
+    thread_id: ThreadId
+    workflow_id: RecordId
+    owner: str = Field(min_length=1, max_length=200, description="The asker's object id.")
+    owner_name: str | None = Field(None, max_length=400)
+    query: str = Field(min_length=1)
+    status: TurnStatus = TurnStatus.RUNNING
+    answer: str = ""
+    agents: list[str] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list, description="`agent: tool` of each tool used.")
+    items: list[str] = Field(
+        default_factory=list, description="The items the results listed, in their order."
+    )
+    started_at: UtcDatetime = Field(default_factory=_now)
+    finished_at: UtcDatetime | None = None
+
+    @property
+    def written_at(self) -> datetime:
+        """When the turn was last written: its end, or its start while it runs."""
+        return self.finished_at or self.started_at

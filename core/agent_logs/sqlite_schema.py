@@ -30,6 +30,16 @@ CREATE INDEX IF NOT EXISTS agent_logs_by_workflow ON agent_logs (workflow_id, ti
 CREATE INDEX IF NOT EXISTS agent_logs_by_agent ON agent_logs (agent_id, timestamp);
 CREATE INDEX IF NOT EXISTS agent_logs_by_time ON agent_logs (timestamp);
 
+CREATE TABLE IF NOT EXISTS thread_turns (
+    thread_id TEXT NOT NULL,
+    workflow_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    written_at TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (thread_id, workflow_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS thread_turns_by_time ON thread_turns (written_at);
+
 CREATE TABLE IF NOT EXISTS audit_log (
     id TEXT PRIMARY KEY,
     timestamp TEXT NOT NULL,

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from core.agent_logs.errors import AgentLogStoreUnavailableError
-from core.agent_logs.models import AgentLogRecord, AgentStats, AuditRecord, TokenUsage, utc_iso
+from core.agent_logs.models import (
+    AgentLogRecord,
+    AgentStats,
+    AuditRecord,
+    ThreadTurn,
+    TokenUsage,
+    utc_iso,
+)
 from core.agent_logs.percentile import p95_top_count
 from core.agent_logs.sqlite_schema import PRAGMAS, SCHEMA
 from core.agent_logs.store import check_agent_id, check_limit
@@ -132,11 +139,41 @@ class SqliteAgentLogStore:
         docs = await self._run("list_audit", lambda db: _column(db, sql, params))
         return [AuditRecord.model_validate_json(doc) for doc in docs]
 
+    async def put_turn(self, turn: ThreadTurn, *, replace: bool = True) -> None:
+        """Write `turn`; with `replace` False an existing turn of its key is kept."""
+        row = (
+            turn.thread_id,
+            turn.workflow_id,
+            utc_iso(turn.started_at),
+            utc_iso(turn.written_at),
+            turn.model_dump_json(),
+        )
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        sql = f"{verb} INTO thread_turns (thread_id, workflow_id, started_at, written_at, doc)"
+        await self._run("put_turn", lambda db: db.execute(sql + " VALUES (?, ?, ?, ?, ?)", row))
+
+    async def list_turns(self, thread_id: str) -> list[ThreadTurn]:
+        """Every turn of one thread, oldest first."""
+        sql = "SELECT doc FROM thread_turns WHERE thread_id = ? ORDER BY started_at, workflow_id"
+        docs = await self._run("list_turns", lambda db: _column(db, sql, (thread_id,)))
+        return [ThreadTurn.model_validate_json(doc) for doc in docs]
+
+    async def delete_thread(self, thread_id: str) -> int:
+        """Delete every turn of one thread; return how many went."""
+        sql = "DELETE FROM thread_turns WHERE thread_id = ?"
+        return await self._run("delete_thread", lambda db: db.execute(sql, (thread_id,)).rowcount)
+
     async def purge_older_than(self, cutoff: datetime) -> int:
-        """Delete agent-log records stamped before `cutoff`; audit records stay."""
-        sql = "DELETE FROM agent_logs WHERE timestamp < ?"
+        """Delete agent-log records and thread turns last written before `cutoff`; audit
+        records stay."""
         params = (utc_iso(cutoff),)
-        return await self._run("purge_older_than", lambda db: db.execute(sql, params).rowcount)
+
+        def purge(db: sqlite3.Connection) -> int:
+            logs = db.execute("DELETE FROM agent_logs WHERE timestamp < ?", params).rowcount
+            turns = db.execute("DELETE FROM thread_turns WHERE written_at < ?", params).rowcount
+            return int(logs + turns)
+
+        return await self._run("purge_older_than", purge)
 
     async def ping(self) -> None:
         """Return when the database file answers a query."""

@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from core.agent_logs.models import AUDIT_PARTITION, AgentLogRecord, AgentStats, AuditRecord
+from core.agent_logs.models import (
+    AUDIT_PARTITION,
+    AgentLogRecord,
+    AgentStats,
+    AuditRecord,
+    ThreadTurn,
+)
 
 
 class AgentLogStore(Protocol):
@@ -41,8 +47,22 @@ class AgentLogStore(Protocol):
         """Up to `limit` audit records from `since` on, oldest first."""
         ...
 
+    async def put_turn(self, turn: ThreadTurn, *, replace: bool = True) -> None:
+        """Write `turn` under `(thread_id, workflow_id)`; with `replace` False an existing
+        turn of that key is kept as it is."""
+        ...
+
+    async def list_turns(self, thread_id: str) -> list[ThreadTurn]:
+        """Every turn of one thread, oldest first (empty for an unknown thread)."""
+        ...
+
+    async def delete_thread(self, thread_id: str) -> int:
+        """Delete every turn of one thread; return how many went."""
+        ...
+
     async def purge_older_than(self, cutoff: datetime) -> int:
-        """Delete agent-log records stamped before `cutoff`; return how many went.
+        """Delete agent-log records and thread turns last written before `cutoff`; return
+        how many went.
 
         Audit records are never purged. On Cosmos DB the container's TTL does this and the
         call deletes nothing.

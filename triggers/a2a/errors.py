@@ -11,7 +11,13 @@ from a2a.utils.errors import (
     UnsupportedOperationError,
 )
 
-from triggers.shared.errors import ApiError, ConflictError, NotFoundError, RequestValidationError
+from triggers.shared.errors import (
+    ApiError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RequestValidationError,
+)
 from triggers.shared.runs import shown
 
 
@@ -36,6 +42,6 @@ def translate(exc: ApiError) -> A2AError:
         return TaskNotFoundError(message=message)
     if isinstance(exc, ConflictError):
         return UnsupportedOperationError(message=message)
-    if isinstance(exc, RequestValidationError) and detail:
+    if isinstance(exc, RequestValidationError | ForbiddenError) and detail:
         return invalid_params(detail.field, detail.message)
     return InternalError(message=message)

@@ -111,6 +111,8 @@ async def _start(invocation: Invocation, message: Message) -> str:
     stored.CopyFrom(message)
     stored.context_id, stored.task_id = context_id, task_id
     annotations = {"contextId": context_id, "message": MessageToDict(stored)}
+    # The context is the conversation: its earlier tasks are the thread's earlier turns.
+    request.setdefault("thread_id", context_id)
     await start_run(
         invocation.client, request, owner=principal, instance_id=task_id, annotations=annotations
     )

@@ -14,6 +14,7 @@ from triggers.api import (
     orchestrate,
     reset,
     start,
+    threads,
     workflow_stream,
     workflows,
 )
@@ -26,6 +27,7 @@ blueprints: list[df.Blueprint] = [
     workflow_stream.bp,
     instance_api.bp,
     approval.bp,
+    threads.bp,
     agents.bp,
     agent_status.bp,
     reset.bp,

@@ -30,6 +30,8 @@ from triggers.shared.api_models import (
     ResetRequest,
     StatusLinks,
     TerminationReport,
+    ThreadDeleted,
+    ThreadView,
     WorkflowStatus,
 )
 from triggers.shared.endpoint import MAX_BODY_BYTES
@@ -59,9 +61,13 @@ RESPONSES: list[type[BaseModel]] = [
     InstanceStatus,
     TerminationReport,
     PurgeReport,
+    ThreadView,
+    ThreadDeleted,
 ]
 ERRORS = {
     400: "The body is not JSON (`invalid_json`) or a field is wrong (`validation_error`).",
+    403: "The caller may not do this (`forbidden`): the `thread_id` names another caller's "
+    "thread.",
     404: "No such resource (`not_found`); the detail names it and what exists.",
     409: "The target's state does not allow this now (`conflict`).",
     413: f"The body is larger than {MAX_BODY_BYTES} bytes (`payload_too_large`).",
@@ -117,6 +123,15 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
     anonymous: list[Schema] = []
     workflow_id = _path_parameter("id", "The workflow id (the coordinator's instance id).")
     instance_id = _path_parameter("id", f"An instance id the caller may act on: {PATTERN_TEXT}.")
+    thread_id = _path_parameter("id", "The thread id (`thread_id` of its requests).")
+    thread_query: Schema = {
+        "name": "thread_id",
+        "in": "query",
+        "required": False,
+        "description": "The conversation the request continues, as `thread_id` in the body "
+        "(a body naming another thread is a 400).",
+        "schema": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*$", "maxLength": 128},
+    }
     return {
         "/" + routes.START: {
             "post": {
@@ -130,7 +145,8 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                 "parameters": [
                     _path_parameter(
                         "name", "Orchestrator name.", sorted(names.PUBLIC_ORCHESTRATORS)
-                    )
+                    ),
+                    thread_query,
                 ],
                 "requestBody": {
                     "required": True,
@@ -143,7 +159,7 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                         Location="statusQueryGetUri",
                         Retry_After="Seconds to wait.",
                     ),
-                    **errors(400, 404, 413, 503),
+                    **errors(400, 403, 404, 413, 503),
                 },
             }
         },
@@ -174,7 +190,10 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                 "summary": "Ask the coordinator",
                 "description": "Starts the coordinator and waits up to ORCHESTRATE_WAIT_SECONDS. "
                 "A request that changes data (or sets `require_approval`) waits for a decision "
-                "at `POST /coordinator/workflows/{id}/approval`.",
+                "at `POST /coordinator/workflows/{id}/approval`. With a `thread_id` the plan and "
+                "the agents see a summary of the thread's earlier turns (questions, answers, "
+                "agents, tools and the items results listed), so a follow-up can refer to them.",
+                "parameters": [thread_query],
                 "requestBody": {"required": True, "content": _json(ref[CoordinatorRequest])},
                 "responses": {
                     "200": _answer(
@@ -186,9 +205,34 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                         Location="statusQueryGetUri",
                         Retry_After="Seconds to wait.",
                     ),
-                    **errors(400, 413, 503),
+                    **errors(400, 403, 413, 503),
                 },
             }
+        },
+        "/" + routes.THREAD: {
+            "get": {
+                "operationId": "getThread",
+                "summary": "A conversation thread: each turn with its workflow id and answer",
+                "description": "Turns oldest first: workflow id, question, status, answer, "
+                "agents, tools, result items, started and finished times. Operators read their "
+                "own threads, Approvers and Admins any.",
+                "parameters": [thread_id],
+                "responses": {
+                    "200": _answer("The thread.", ref[ThreadView]),
+                    **errors(404),
+                },
+            },
+            "delete": {
+                "operationId": "deleteThread",
+                "summary": "Delete a conversation thread",
+                "description": "Removes its turns (the workflows stay until retention purges "
+                "them). Operators delete their own threads, Admins any.",
+                "parameters": [thread_id],
+                "responses": {
+                    "200": _answer("Deleted.", ref[ThreadDeleted]),
+                    **errors(404),
+                },
+            },
         },
         "/" + routes.WORKFLOW: {
             "get": {

@@ -13,13 +13,12 @@ from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrc
 from core.auth import ADMIN, OPERATOR
 from core.models import CoordinatorResult
 from core.settings import get_settings
-from orchestrations import names
 from triggers.shared import routes
 from triggers.shared.api_models import OrchestrateResponse
+from triggers.shared.conversations import query_thread, start_coordinator
 from triggers.shared.endpoint import api_endpoint, json_response, read_json
 from triggers.shared.identity import authorize
 from triggers.shared.instances import Status, find_instance, is_finished, runtime_name
-from triggers.shared.starting import start_orchestration
 from triggers.shared.workflow_input import coordinator_input
 
 bp = df.Blueprint()
@@ -66,10 +65,8 @@ async def orchestrate(
     """Start the coordinator with the settings' limits, owned by the caller; wait up to
     ORCHESTRATE_WAIT_SECONDS."""
     principal = await authorize(req, OPERATOR, ADMIN)
-    workflow_input = coordinator_input(read_json(req), principal)
-    instance_id = await start_orchestration(
-        client, names.COORDINATOR, workflow_input.model_dump(mode="json")
-    )
+    workflow_input = coordinator_input(query_thread(req, read_json(req)), principal)
+    instance_id = await start_coordinator(client, workflow_input, principal)
     status = await wait_for_finish(client, instance_id, get_settings().ORCHESTRATE_WAIT_SECONDS)
     links = routes.status_links(req, routes.ORCHESTRATE, instance_id)
     answer = OrchestrateResponse(

@@ -13,8 +13,10 @@ import azure.functions as func
 from pydantic import BaseModel
 
 from core.auth import ADMIN, OPERATOR, Principal
+from core.models import CoordinatorInput
 from orchestrations import names
 from triggers.shared import routes
+from triggers.shared.conversations import query_thread, start_coordinator
 from triggers.shared.endpoint import api_endpoint, json_response, read_json
 from triggers.shared.errors import NotFoundError
 from triggers.shared.identity import authorize
@@ -55,8 +57,13 @@ async def start_orchestrator(
     """Validate the body as the orchestrator's input and start it; 202 with its status URLs."""
     principal = await authorize(req, OPERATOR, ADMIN)
     name = public_orchestrator(req.route_params.get("name", ""))
-    workflow_input = INPUTS[name](read_json(req), principal)
-    instance_id = await start_orchestration(client, name, workflow_input.model_dump(mode="json"))
+    workflow_input = INPUTS[name](query_thread(req, read_json(req)), principal)
+    if isinstance(workflow_input, CoordinatorInput):
+        instance_id = await start_coordinator(client, workflow_input, principal)
+    else:
+        instance_id = await start_orchestration(
+            client, name, workflow_input.model_dump(mode="json")
+        )
     links = routes.status_links(req, routes.START, instance_id)
     headers = {"Location": links.statusQueryGetUri, "Retry-After": RETRY_AFTER_SECONDS}
     return json_response(links, 202, headers)

@@ -37,6 +37,12 @@ class AskAgentsArguments(BaseModel):
         description="Wait for a human to approve the plan before acting "
         "(decide with approve_workflow or deny_workflow).",
     )
+    thread_id: str | None = Field(
+        None,
+        description="A conversation id (letters, digits, '.', '_', '-'): ask in the same "
+        "thread again and the agents see the earlier questions and answers, so a follow-up "
+        "like 'and the second one?' resolves.",
+    )
     wait_seconds: float | None = Field(
         None,
         ge=0,

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.agent_logs import AuditRecord
+from core.agent_logs import AuditRecord, ThreadTurn
 from core.models import CoordinatorResult, PendingApproval, Plan
 
 API_VERSION = "0.1.0"
@@ -110,6 +110,23 @@ class WorkflowStatus(BaseModel):
     progress: WorkflowProgress | None = None
     result: CoordinatorResult | None = None
     error: str | None = None
+
+
+class ThreadView(BaseModel):
+    """A conversation thread: who started it and each turn, oldest first, with its
+    workflow id, question, answer, the agents and tools used and when it ran."""
+
+    thread_id: str
+    owner: str = Field(description="Object id of the caller who started the thread.")
+    owner_name: str | None = None
+    turns: list[ThreadTurn]
+
+
+class ThreadDeleted(BaseModel):
+    """What `DELETE coordinator/threads/{id}` removed."""
+
+    thread_id: str
+    deleted_turns: int
 
 
 class ApprovalRequest(BaseModel):

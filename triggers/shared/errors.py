@@ -75,6 +75,13 @@ class PayloadTooLargeError(ApiError):
     code = "payload_too_large"
 
 
+class ForbiddenError(ApiError):
+    """The caller is known but may not do this to the target."""
+
+    status_code = 403
+    code = "forbidden"
+
+
 class NotFoundError(ApiError):
     """The named agent, orchestrator or workflow does not exist."""
 

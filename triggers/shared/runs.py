@@ -16,11 +16,11 @@ from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrc
 
 from core.auth import Principal
 from orchestrations import names
+from triggers.shared.conversations import ANNOTATIONS_KEY, start_coordinator
 from triggers.shared.decisions import SentDecision, decide_approval
 from triggers.shared.errors import ConflictError, NotFoundError
 from triggers.shared.instances import Status, find_instance, is_finished
 from triggers.shared.pending import AWAITING_APPROVAL, with_pending_approvals
-from triggers.shared.starting import start_orchestration
 from triggers.shared.workflow_input import coordinator_input
 from triggers.shared.workflows import progress_of
 
@@ -29,10 +29,6 @@ MAX_POLL_SECONDS = 0.5
 DECISION_RETRY_SECONDS = 3.0
 """How long a decision waits for the approval step to start (it starts right after the
 coordinator shows its plan)."""
-
-ANNOTATIONS_KEY = "a2a"
-"""Key of the caller's annotations in the run's input: the coordinator reads only `request`
-and `limits`, so what is kept here travels with the run's durable history unread."""
 
 
 def awaiting_approval(status: DurableOrchestrationStatus) -> bool:
@@ -116,12 +112,12 @@ async def start_run(
     annotations: dict[str, Any] | None = None,
 ) -> str:
     """Start the coordinator on `request` (a CoordinatorRequest body, validated here: raises
-    RequestValidationError) with the settings' limits, owned by `owner`; returns the
-    workflow id."""
-    body: dict[str, Any] = coordinator_input(request, owner).model_dump(mode="json")
-    if annotations:
-        body[ANNOTATIONS_KEY] = annotations
-    return await start_orchestration(client, names.COORDINATOR, body, instance_id)
+    RequestValidationError) with the settings' limits, owned by `owner`, in the thread it
+    names (ForbiddenError for another's); returns the workflow id."""
+    workflow_input = coordinator_input(request, owner)
+    return await start_coordinator(
+        client, workflow_input, owner, instance_id=instance_id, annotations=annotations
+    )
 
 
 async def send_decision(

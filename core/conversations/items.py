@@ -1,0 +1,55 @@
+"""The items a turn's tool results listed (tickets, orders, sensors...), in order, so a later
+"the second one" can name the item it means."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.models import AgentAnswer
+
+MAX_ITEMS = 20
+MAX_LABEL_CHARS = 80
+LABEL_FIELDS = ("name", "title", "subject", "description", "type", "status")
+
+
+def result_items(answers: list[AgentAnswer]) -> list[str]:
+    """One line per record the agents' successful tool calls returned in a list, in the
+    order they came: its id field and, when it has one, a label (`TCK-10011 (Refund not
+    received)`). At most MAX_ITEMS."""
+    items: list[str] = []
+    for answer in answers:
+        for call in answer.tool_calls:
+            if call.result is not None and call.error is None:
+                _collect(call.result, items)
+    return list(dict.fromkeys(items))[:MAX_ITEMS]
+
+
+def _collect(value: Any, items: list[str]) -> None:
+    if isinstance(value, dict):
+        for child in value.values():
+            _collect(child, items)
+    elif isinstance(value, list):
+        for entry in value:
+            line = _item_line(entry) if isinstance(entry, dict) else None
+            if line:
+                items.append(line)
+            else:
+                _collect(entry, items)
+
+
+def _item_line(record: dict[str, Any]) -> str | None:
+    key = next((k for k in record if k == "id" or k.endswith("_id")), None)
+    if key is None or not isinstance(record[key], str | int):
+        return None
+    label = next(
+        (str(record[f]) for f in LABEL_FIELDS if isinstance(record.get(f), str) and record[f]),
+        None,
+    )
+    if label is None:
+        return str(record[key])
+    return f"{record[key]} ({clip(label, MAX_LABEL_CHARS)})"
+
+
+def clip(text: str, limit: int) -> str:
+    """`text`, cut to at most `limit` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
