@@ -1,15 +1,19 @@
 """Open MCP sessions, one per tool server per event loop (a worker), reused by every tool
-call and tool listing until it fails; then it is closed and the next call opens a new one."""
+call and tool listing until it fails; then it is closed and the next call opens a new one.
+Each session reports the server's tool-list changes: `notifications/tools/list_changed` on
+protocol versions before 2026-07-28, a `subscriptions/listen` stream from then on."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
 import mcp_types as types
-from mcp import Client
+from mcp import Client, MCPError
+from mcp.client.subscriptions import ListenNotSupportedError, SubscriptionLost
 
 from core.catalogue import AgentSpec
 from core.mcp_result_validation import validate_quickly
@@ -19,6 +23,10 @@ SessionKey = tuple[str, str]
 """(agent id, target): a server moved to another URL gets a session of its own."""
 
 ToolsChanged = Callable[[SessionKey], None]
+
+logger = logging.getLogger(__name__)
+RELISTEN_SECONDS = 0.5
+MAX_RELISTEN_SECONDS = 30.0
 
 
 class _HeldSession:
@@ -72,13 +80,36 @@ class _HeldSession:
         validate_quickly(client.session)
         self.client = client
         self._ready.set()
+        listening = asyncio.create_task(self._listen(client), name=f"mcp-listen:{self.key[0]}")
         try:
             await self._closing.wait()
         finally:
             self.client = None
+            listening.cancel()
+            await asyncio.gather(listening, return_exceptions=True)
             # The server may already be gone; closing what is left is all that matters.
             with contextlib.suppress(Exception):
                 await opening.__aexit__(None, None, None)
+
+    async def _listen(self, client: Client) -> None:
+        """Report each tool-list change a 2026-07-28 server publishes, listening again
+        whenever the stream drops (an idle read timeout, say); an earlier server sends its
+        notifications to `_on_message` instead."""
+        pause = RELISTEN_SECONDS
+        while True:
+            try:
+                async with client.listen(tools_list_changed=True) as changes:
+                    pause = RELISTEN_SECONDS
+                    async for _ in changes:
+                        self._on_tools_changed(self.key)
+            except ListenNotSupportedError:
+                return
+            except (SubscriptionLost, MCPError, TimeoutError) as exc:
+                logger.debug("tool-list stream of %s ended: %s", self.key[0], exc)
+            # A new stream replays nothing: what changed in between is fetched again.
+            self._on_tools_changed(self.key)
+            await asyncio.sleep(pause)
+            pause = min(2 * pause, MAX_RELISTEN_SECONDS)
 
     async def _on_message(self, message: object) -> None:
         if isinstance(message, types.ToolListChangedNotification):
