@@ -58,7 +58,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "devhost/engine/store.py": (f"{ENGINE}/test_store_rules.py",),
     "devhost/engine/entities.py": (f"{ENGINE}/test_entity_rules.py",),
     "devhost/engine/history.py": HISTORY_TESTS,
-    "devhost/engine/retry.py": REPLAY_TESTS,
+    "devhost/engine/retry.py": (f"{ENGINE}/test_retry_rules.py", *REPLAY_TESTS),
     "devhost/host/keys.py": ("tests/unit/devhost/host", "tests/conformance/test_keys.py"),
     "devhost/host/routes.py": (
         "tests/unit/devhost/host",
