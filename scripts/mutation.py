@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -92,6 +92,11 @@ KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 UNTESTED = "could not find any test case for any mutant"
 NOT_RUN = {"skipped", "not checked", "check was interrupted by user"}
 
+# Modules whose string literals are SQL statements: SQLite reads keywords, table and column
+# names in any case, so a survivor that only changes the letter case of such a string (and of
+# no quoted SQL value in it) cannot change behaviour. It is listed as equivalent, not scored.
+CASE_BLIND_SQL = {"devhost/engine/store.py"}
+
 
 @dataclass
 class Score:
@@ -101,6 +106,7 @@ class Score:
     statuses: Counter[str]
     survivors: list[str]
     seconds: float
+    equivalent: list[str] = field(default_factory=list)
 
     @property
     def killed(self) -> int:
@@ -111,8 +117,12 @@ class Score:
         return sum(n for status, n in self.statuses.items() if status not in NOT_RUN)
 
     @property
+    def scored(self) -> int:
+        return self.judged - len(self.equivalent)
+
+    @property
     def rate(self) -> float:
-        return 100.0 * self.killed / self.judged if self.judged else 100.0
+        return 100.0 * self.killed / self.scored if self.scored else 100.0
 
 
 def _workspace(module: str, tests: tuple[str, ...]) -> Path:
@@ -176,25 +186,48 @@ def run_module(module: str, max_children: int) -> Score:
         statuses[status] += 1
         if status not in KILLED and status not in NOT_RUN:
             survivors.append(name)
-    return Score(module, statuses, survivors, time.monotonic() - started)
+    equivalent = []
+    if module in CASE_BLIND_SQL:
+        equivalent = [name for name in survivors if _only_case(_changed_lines(work, name))]
+    survivors = [name for name in survivors if name not in equivalent]
+    return Score(module, statuses, survivors, time.monotonic() - started, equivalent)
+
+
+def _changed_lines(work: Path, name: str) -> list[str]:
+    """The removed (-) and added (+) lines of one mutant."""
+    diff = _mutmut(work, "show", name).splitlines()
+    return [line for line in diff[3:] if line[:1] in "+-" and line[:3] not in "---+++"]
+
+
+def _only_case(changed: list[str]) -> bool:
+    """True when each changed line differs from the line it replaced in letter case only,
+    outside any quoted SQL value."""
+    removed = [line[1:].strip() for line in changed if line.startswith("-")]
+    added = [line[1:].strip() for line in changed if line.startswith("+")]
+    return (
+        bool(removed)
+        and len(removed) == len(added)
+        and all(
+            old != new and old.lower() == new.lower() and "'" not in old
+            for old, new in zip(removed, added, strict=True)
+        )
+    )
 
 
 def _report(score: Score, work: Path, show_diffs: bool) -> None:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(score.statuses.items()))
     print(
-        f"{score.module}: {score.killed}/{score.judged} killed ({score.rate:.1f}%) "
+        f"{score.module}: {score.killed}/{score.scored} killed ({score.rate:.1f}%) "
         f"in {score.seconds:.0f}s [{counts}]",
         flush=True,
     )
+    if score.equivalent:
+        print(f"  equivalent (SQL letter case only): {', '.join(score.equivalent)}")
     for name in score.survivors:
-        if not show_diffs:
-            print(f"  survived: {name}")
-            continue
-        diff = _mutmut(work, "show", name).splitlines()
-        changed = [line for line in diff[3:] if line[:1] in "+-" and line[:3] not in "---+++"]
         print(f"  survived: {name}")
-        for line in changed:
-            print(f"    {line.strip()}")
+        if show_diffs:
+            for line in _changed_lines(work, name):
+                print(f"    {line.strip()}")
 
 
 def main() -> int:
@@ -215,7 +248,7 @@ def main() -> int:
         scores.append(score)
     print("\nmodule                                  killed  rate")
     for score in scores:
-        print(f"{score.module:<40}{score.killed:>4}/{score.judged:<4} {score.rate:5.1f}%")
+        print(f"{score.module:<40}{score.killed:>4}/{score.scored:<4} {score.rate:5.1f}%")
     return 0
 
 
