@@ -1,7 +1,8 @@
 """`retention_timer`: keep history and logs for a bounded time by default. On its schedule it
 purges the history of finished workflows older than HISTORY_RETENTION_DAYS and, where the
 log store does not expire records itself (SQLite; Cosmos DB has a TTL), agent-log records
-older than AGENT_LOG_TTL_DAYS. Audit records are never purged."""
+and conversation-thread turns last written more than AGENT_LOG_TTL_DAYS ago. Audit records
+are never purged."""
 
 from __future__ import annotations
 
