@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx2
+from azure.core.exceptions import ClientAuthenticationError
 from azure.identity.aio import get_bearer_token_provider
 from mcp import Client
 from mcp.client.session import MessageHandlerFnT
@@ -23,6 +24,18 @@ from core.llm.azure.auth import default_credential
 from core.settings import get_settings
 
 IN_PROCESS = "in-process"
+
+ResponseHook = Callable[[httpx2.Response], Awaitable[None]]
+
+
+class ManagedIdentityTokenError(Exception):
+    """The app's managed identity gave no token for a tool server's scope."""
+
+    def __init__(self, scope: str, cause: Exception):
+        self.scope = scope
+        reason = next((line for line in str(cause).splitlines() if line.strip()), "")
+        super().__init__(f"no token of the app's managed identity for {scope}: {reason}")
+
 
 _servers: dict[str, MCPServer[Any]] = {}
 _servers_lock = threading.Lock()
@@ -92,9 +105,11 @@ async def open_client(
             yield client
     else:
         url = target_of(agent)
-        headers = await _headers(server if isinstance(server, HttpServer) else None)
+        http_server = server if isinstance(server, HttpServer) else None
+        headers = await _headers(http_server)
+        hooks = {"response": [_refusal_check(http_server)]}
         async with (
-            httpx2.AsyncClient(headers=headers, timeout=timeout) as http,
+            httpx2.AsyncClient(headers=headers, timeout=timeout, event_hooks=hooks) as http,
             Client(streamable_http_client(url, http_client=http), **options) as client,
         ):
             yield client
@@ -107,8 +122,29 @@ async def _headers(server: HttpServer | None) -> dict[str, str]:
     if server.auth is not None:
         # A token is fetched per session; a session outliving it fails with 401 and is
         # reopened with a fresh one.
+        scope = server.auth.managed_identity_scope
         credential = default_credential(get_settings().AZURE_CLIENT_ID)
-        async with credential:
-            provider = get_bearer_token_provider(credential, server.auth.managed_identity_scope)
-            headers["Authorization"] = f"Bearer {await provider()}"
+        try:
+            async with credential:
+                provider = get_bearer_token_provider(credential, scope)
+                headers["Authorization"] = f"Bearer {await provider()}"
+        except ClientAuthenticationError as exc:
+            raise ManagedIdentityTokenError(scope, exc) from exc
     return headers
+
+
+def _refusal_check(server: HttpServer | None) -> ResponseHook:
+    """A response hook that fails a request the server answered with 401 or 403, saying what
+    was refused (the SDK would report only "Server returned an error response")."""
+    sent = "credentials"
+    if server is not None and server.auth is not None:
+        sent = f"managed identity token for {server.auth.managed_identity_scope}"
+
+    async def check(response: httpx2.Response) -> None:
+        if response.status_code in (401, 403):
+            message = (
+                f"{response.status_code} {response.reason_phrase}: the server refused the {sent}"
+            )
+            raise httpx2.HTTPStatusError(message, request=response.request, response=response)
+
+    return check
