@@ -49,7 +49,9 @@ AUTH_MODULES = (
     "errors",
     "responses",
 )
-ORCHESTRATION_TESTS = ("tests/unit/orchestrations",)
+# The orchestrators' own decisions, run through the SDK with scripted activities: milliseconds
+# per test, where the engine tests in the same folder take seconds.
+STEPS = "tests/unit/orchestrations"
 
 # Module -> the tests that are meant to catch its mistakes.
 TARGETS: dict[str, tuple[str, ...]] = {
@@ -73,13 +75,16 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "core/tool_risk.py": ("tests/unit/core/test_tool_risk.py",),
     "activities/approvals.py": ("tests/unit/activities/test_check_approval.py",),
     "triggers/shared/decisions.py": ("tests/unit/triggers/shared/test_decisions.py",),
-    "orchestrations/coordinator.py": ORCHESTRATION_TESTS,
-    "orchestrations/agent_run.py": ORCHESTRATION_TESTS,
-    "orchestrations/approval.py": ORCHESTRATION_TESTS,
-    "orchestrations/tool_gate.py": ORCHESTRATION_TESTS,
-    "orchestrations/admission.py": ORCHESTRATION_TESTS,
-    "orchestrations/batch_sweep.py": ORCHESTRATION_TESTS,
-    "orchestrations/self_test.py": ORCHESTRATION_TESTS,
+    "orchestrations/coordinator.py": (f"{STEPS}/test_coordinator_steps.py",),
+    "orchestrations/agent_run.py": (f"{STEPS}/test_agent_run_steps.py",),
+    "orchestrations/tool_gate.py": (f"{STEPS}/test_agent_run_steps.py",),
+    "orchestrations/approval.py": (f"{STEPS}/test_approval_steps.py",),
+    "orchestrations/admission.py": (
+        f"{STEPS}/test_agent_run_steps.py",
+        f"{STEPS}/test_coordinator_steps.py",
+    ),
+    "orchestrations/batch_sweep.py": (f"{STEPS}/test_sweep_and_self_test_steps.py",),
+    "orchestrations/self_test.py": (f"{STEPS}/test_sweep_and_self_test_steps.py",),
     "orchestrations/budget.py": ("tests/unit/orchestrations/test_budget_split.py",),
     "core/models.py": ("tests/unit/core/test_plan_digest.py", "tests/unit/orchestrations"),
 }
