@@ -48,6 +48,10 @@ def _opening(task: AgentTask) -> list[ChatMessage]:
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.AGENT_RUN)
 def agent_run(context: df.DurableOrchestrationContext) -> Any:
+    return (yield from _run(context))
+
+
+def _run(context: df.DurableOrchestrationContext) -> Any:
     task = AgentTask.model_validate((yield from admitted(context, names.AGENT_RUN)))
     started = context.current_utc_datetime
     answer: AgentAnswer = yield from _loop(context, task)

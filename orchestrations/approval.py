@@ -88,6 +88,10 @@ def pending_view(approval_id: str, request: ApprovalInput, expires_at: str) -> d
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.APPROVAL)
 def approval(context: df.DurableOrchestrationContext) -> Any:
+    return (yield from _await_decision(context))
+
+
+def _await_decision(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
     request = ApprovalInput.model_validate((yield from admitted(context, names.APPROVAL)))
     digest = request.digest()
     expires = (

@@ -18,6 +18,10 @@ bp = df.Blueprint()
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.BATCH_SWEEP)
 def batch_sweep(context: df.DurableOrchestrationContext) -> Any:
+    return (yield from _sweep(context))
+
+
+def _sweep(context: df.DurableOrchestrationContext) -> Any:
     sweep = SweepInput.model_validate(context.get_input())
     found = SweepTargets.model_validate(
         (

@@ -23,6 +23,10 @@ bp = df.Blueprint()
 
 @bp.orchestration_trigger(context_name="context", orchestration=names.SELF_TEST)
 def self_test_run(context: df.DurableOrchestrationContext) -> Any:
+    return (yield from _self_test(context))
+
+
+def _self_test(context: df.DurableOrchestrationContext) -> Any:
     request = CoordinatorRequest.model_validate((yield from admitted(context, names.SELF_TEST)))
     workflow_id = context.parent_instance_id or context.instance_id
     # The catalogue is read in an activity: a redeployed catalogue must not change a replay.
