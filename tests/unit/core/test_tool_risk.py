@@ -40,8 +40,9 @@ def catalogue(tmp_path: Path) -> Iterator[None]:
 
 @pytest.mark.parametrize("read_only", [True, False])
 def test_without_an_override_a_tool_that_changes_data_needs_approval(read_only: bool) -> None:
-    assert needs_approval("customer-support", tool("get_ticket", read_only)) is not read_only
-    assert needs_approval("smart-city", tool("update_ticket", read_only)) is not read_only
+    changes_data = not read_only
+    assert needs_approval("customer-support", tool("get_ticket", read_only)) is changes_data
+    assert needs_approval("smart-city", tool("update_ticket", read_only)) is changes_data
 
 
 @pytest.mark.parametrize("read_only", [True, False])

@@ -34,6 +34,13 @@ def test_a_sealed_input_keeps_its_fields_and_verifies_for_its_instance() -> None
     assert input_proofs.is_sealed("agent_run", "wf-1:enterprise", sealed)
 
 
+def test_a_seal_is_the_proof_of_orchestrator_instance_and_input_together() -> None:
+    """The sealed fields, by name: the inputs of runs in flight carry proofs made this way."""
+    sealed = input_proofs.seal("agent_run", "wf-1:enterprise", PAYLOAD)
+    fields = {"orchestration": "agent_run", "instance_id": "wf-1:enterprise", "input": PAYLOAD}
+    assert signing.verify(input_proofs.PURPOSE, fields, sealed[input_proofs.PROOF_FIELD])
+
+
 def test_resealing_a_sealed_input_gives_the_same_proof() -> None:
     sealed = input_proofs.seal("approval", "wf-1:approval", PAYLOAD)
     assert input_proofs.seal("approval", "wf-1:approval", sealed) == sealed
