@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt.exceptions import InvalidKeyError, PyJWKError
 
 from core.auth.errors import AuthenticationError, SigningKeysUnavailableError
 from core.auth.jwks_fetch import JwksFetcher
@@ -36,7 +36,8 @@ def parse_signing_keys(document: Mapping[str, Any]) -> dict[str, PyJWK]:
             continue
         try:
             keys[kid] = PyJWK(entry, algorithm="RS256")
-        except PyJWKError:
+        except (PyJWKError, InvalidKeyError):
+            # PyJWT reports a malformed RSA key (a bad modulus) as InvalidKeyError.
             logger.warning("Skipping unusable signing key %r", kid)
     if not keys:
         raise SigningKeysUnavailableError("Signing key set has no usable RSA signing key.")

@@ -3,6 +3,7 @@ endpoint fails or serves keys it cannot use."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -169,4 +170,87 @@ def test_a_key_set_without_usable_keys_is_unavailable(clock):
 @pytest.mark.parametrize(("ttl", "interval"), [(0, 60), (10, -1)])
 def test_cache_settings_are_checked(ttl, interval):
     with pytest.raises(ValueError, match="must be"):
+        JwksCache(lambda: {}, ttl_seconds=ttl, min_refresh_interval_seconds=interval)
+
+
+@pytest.mark.parametrize("document", [{}, {"keys": None}, {"keys": {"kid": "key-1"}}])
+def test_a_key_set_without_a_list_of_keys_is_unavailable(clock, document):
+    cache = JwksCache(lambda: document, clock=clock)
+
+    with pytest.raises(SigningKeysUnavailableError, match="no usable RSA signing key"):
+        cache.signing_key("key-1")
+
+
+def test_a_signing_key_need_not_say_what_it_is_for(clock, signing_key):
+    unmarked = {k: v for k, v in signing_key.jwk().items() if k != "use"}
+    cache = JwksCache(lambda: {"keys": [unmarked]}, clock=clock)
+
+    assert cache.signing_key("key-1").key_id == "key-1"
+
+
+def test_an_unusable_rsa_key_is_skipped_and_logged(clock, signing_key, caplog):
+    """One malformed key in the tenant's set must not lock every caller out."""
+    broken = {"kty": "RSA", "kid": "broken", "n": "!", "e": "AQAB"}
+    cache = JwksCache(lambda: {"keys": [broken, signing_key.jwk()]}, clock=clock)
+
+    with caplog.at_level("WARNING", logger="core.auth.jwks"):
+        assert cache.signing_key("key-1").key_id == "key-1"
+    assert [r.getMessage() for r in caplog.records] == ["Skipping unusable signing key 'broken'"]
+
+
+def test_without_keys_and_before_the_next_attempt_keys_are_not_available_yet(clock, signing_key):
+    fetch = FlakyFetch([signing_key.jwk()])
+    fetch.down = True
+    cache = JwksCache(fetch, clock=clock)
+    with pytest.raises(SigningKeysUnavailableError, match="endpoint down"):
+        cache.signing_key("key-1")
+
+    with pytest.raises(SigningKeysUnavailableError) as waiting:
+        cache.signing_key("key-1")
+    assert str(waiting.value) == "Signing keys are not available yet."
+
+
+def test_a_failed_refresh_is_logged_with_its_cause(clock, signing_key, caplog):
+    fetch = FlakyFetch([signing_key.jwk()])
+    cache = JwksCache(fetch, ttl_seconds=10, clock=clock)
+    cache.signing_key("key-1")
+    fetch.down = True
+    clock.now += 60
+
+    with caplog.at_level("WARNING", logger="core.auth.jwks"):
+        cache.signing_key("key-1")
+    (record,) = caplog.records
+    assert record.getMessage() == "Signing key refresh failed; keeping the cached keys"
+    assert record.exc_info is not None
+    assert "endpoint down" in str(record.exc_info[1])
+
+
+def test_keys_are_refetched_exactly_when_the_ttl_has_run_out(clock, signing_key):
+    fetch = FlakyFetch([signing_key.jwk()])
+    cache = JwksCache(fetch, clock=clock)
+    cache.signing_key("key-1")
+    clock.now += 3599
+    cache.signing_key("key-1")
+    assert fetch.calls == 1
+    clock.now += 1
+    cache.signing_key("key-1")
+    assert fetch.calls == 2
+
+
+@pytest.mark.parametrize(("ttl", "interval"), [(0.5, 0), (1, 0.5)])
+def test_short_cache_settings_are_allowed(clock, signing_key, ttl, interval):
+    fetch = FlakyFetch([signing_key.jwk()])
+    cache = JwksCache(fetch, ttl_seconds=ttl, min_refresh_interval_seconds=interval, clock=clock)
+    cache.signing_key("key-1")
+    clock.now += 1
+    cache.signing_key("key-1")
+    assert fetch.calls == 2
+
+
+@pytest.mark.parametrize(
+    ("ttl", "interval", "message"),
+    [(0, 60, "ttl_seconds must be > 0"), (10, -1, "min_refresh_interval_seconds must be >= 0")],
+)
+def test_cache_settings_errors_name_the_setting(ttl, interval, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         JwksCache(lambda: {}, ttl_seconds=ttl, min_refresh_interval_seconds=interval)

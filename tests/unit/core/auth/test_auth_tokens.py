@@ -191,3 +191,39 @@ def test_validator_fetches_through_the_https_fetcher(jwks_server: JwksServer, si
     validator = TokenValidator(TENANT.upper(), ["api://coordinator"], JwksCache(fetch))
 
     assert validator.validate(mint(signing_key)).tenant_id == TENANT
+
+
+@pytest.mark.parametrize(
+    ("tenant", "audiences", "skew", "message"),
+    [
+        ("common", ["a"], 60, "tenant_id must be the tenant's GUID: 'common'"),
+        (TENANT, [], 60, "audiences must name at least one audience"),
+        (TENANT, ["a", ""], 60, "audiences must name at least one audience"),
+        (TENANT, ["a"], -1, "clock_skew_seconds must be between 0 and 300"),
+        (TENANT, ["a"], 300.5, "clock_skew_seconds must be between 0 and 300"),
+    ],
+)
+def test_a_configuration_error_says_what_to_fix(tenant, audiences, skew, message):
+    keys = JwksCache(lambda: {"keys": []})
+    with pytest.raises(AuthConfigurationError) as refused:
+        TokenValidator(tenant, audiences, keys, clock_skew_seconds=skew)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("skew", [0, 0.5, 300])
+def test_a_clock_skew_from_none_to_five_minutes_is_allowed(skew):
+    assert TokenValidator(TENANT, ["a"], JwksCache(lambda: {"keys": []}), clock_skew_seconds=skew)
+
+
+def test_a_token_with_an_empty_kid_is_rejected(validator, signing_key):
+    assert rejected(validator, mint(signing_key, kid="")) == "The token names no signing key (kid)."
+
+
+def test_a_token_with_an_unreadable_expiry_is_invalid(validator, signing_key):
+    token = mint(signing_key, claims(exp="tomorrow"))
+
+    assert rejected(validator, token) == "The token is invalid."
+
+
+def test_a_token_without_a_tenant_claim_is_judged_by_its_issuer(validator, signing_key):
+    assert validator.validate(mint(signing_key, claims(tid=None))).authenticated
