@@ -327,8 +327,7 @@ class EpisodeRunner:
         row, now = ep.row, ep.now
         row.status = status.value
         row.output = output
-        if ep.new_events[-1]["EventType"] != EventType.ORCHESTRATOR_COMPLETED:
-            ep.new_events.append(h.orchestrator_completed(now))
+        ep.new_events.append(h.orchestrator_completed(now))
         self._append(ep)
         ep.effects.terminal = True
         if row.parent_instance_id and row.parent_task_id is not None:

@@ -247,3 +247,74 @@ def test_a_child_id_already_running_fails_the_parents_task(
         expected = [("one", h.sub_orchestration_failed(T0, 1, reason, None), T0.timestamp())]
     assert refusals == expected
     assert all(m.id == 0 for m in batch.add_messages)
+
+
+def test_entity_calls_and_signals_are_recorded_and_sent_to_the_entity(
+    feature_index: FunctionIndex,
+):
+    _, effects, batch = first_episode(feature_index, new_row("use_counter"))
+    sent = [e for e in effects.history if e["EventType"] == EventType.EVENT_SENT]
+    assert [(e["EventId"], e["InstanceId"], e["Name"]) for e in sent] == [
+        (0, "@counter@shared", "op"),
+        (1, "@counter@shared", "op"),
+    ]
+    assert [m.instance_id for m in batch.add_messages] == ["@counter@shared"] * 2
+    for event, message in zip(sent, batch.add_messages, strict=True):
+        assert message.event == h.event_raised(T0, "op", event["Input"])
+        assert (message.id, message.visible_at) == (0, T0.timestamp())
+    requests = [json.loads(e["Input"]) for e in sent]
+    assert [(r["op"], r["signal"], r["parent"]) for r in requests] == [
+        ("add", True, None),
+        ("add", False, "one"),
+    ]
+
+
+def test_a_terminated_child_tells_its_parent_it_was_terminated(feature_index: FunctionIndex):
+    row = new_row("two_events", "child")
+    row.parent_instance_id, row.parent_task_id = "parent", 2
+    runner, first, _ = first_episode(feature_index, row)
+    stop = MessageRow(4, "child", h.execution_terminated(T1, "enough"), 0.0)
+    effects, batch = next_episode(runner, row, first, [stop])
+    assert row.status == RuntimeStatus.TERMINATED.value
+    assert row.output == json.dumps("enough")
+    assert effects.consumed == [4]
+    (report,) = batch.add_messages
+    assert (report.id, report.instance_id, report.visible_at) == (0, "parent", T1.timestamp())
+    assert report.event == h.sub_orchestration_failed(
+        T1, 2, "Sub-orchestration 'two_events' was terminated.", None
+    )
+
+
+def test_a_completed_child_hands_its_output_to_its_parent(feature_index: FunctionIndex):
+    row = new_row("version_echo", "child")
+    row.parent_instance_id, row.parent_task_id = "parent", 4
+    row.version = "3.1"
+    _, effects, batch = first_episode(feature_index, row)
+    (report,) = batch.add_messages
+    assert (report.id, report.visible_at) == (0, T0.timestamp())
+    assert report.event == h.sub_orchestration_completed(T0, 4, json.dumps("3.1"))
+    assert [e["EventType"] for e in effects.history[-2:]] == [
+        EventType.EXECUTION_COMPLETED,
+        EventType.ORCHESTRATOR_COMPLETED,
+    ]
+
+
+def test_continue_as_new_starts_a_fresh_execution_of_the_same_instance(
+    feature_index: FunctionIndex,
+):
+    row = new_row("counter_loop")
+    first = start_message(row, T0)
+    batch = Batch()
+    effects = EpisodeRunner(feature_index, None).run(
+        row, [], [], [first, tick(2, 10), tick(3, 11)], T0, batch, {}
+    )
+    assert len(row.execution_id) == 32
+    assert row.execution_id != "e1"
+    assert row.output is None
+    assert batch.upsert_instances == [row]
+    assert effects.row is row
+    assert effects.history == []
+    restart, carried = batch.add_messages
+    assert restart.event["OrchestrationInstance"]["ExecutionId"] == row.execution_id
+    assert (carried.id, carried.instance_id, carried.visible_at) == (0, "one", T0.timestamp())
+    assert carried.event == h.event_raised(T0, "tick", "11")
