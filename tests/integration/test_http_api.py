@@ -182,7 +182,7 @@ def test_two_agent_query_answers_citing_both_agents_tool_results(api: httpx.Clie
     assert [item["sku"] for item in stock["items"]] == ["SKU-10001"]
     assert "customer-support" in result["answer"]
     assert "enterprise" in result["answer"]
-    assert "get_order for order id ORD-2025-00012 found ORD-2025-00012" in result["answer"]
+    assert "get_order for order id ORD-2025-00012 returned ORD-2025-00012" in result["answer"]
     assert "check_inventory" in result["answer"]
     progress = workflow["progress"]
     assert progress["phase"] == "completed"

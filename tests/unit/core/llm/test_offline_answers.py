@@ -99,7 +99,7 @@ async def test_a_record_reads_as_its_id_name_and_telling_fields() -> None:
     assert result.finish_reason == "stop"
     assert result.content.splitlines() == [
         NOTICE,
-        "get_ticket for ticket id TKT-1234 found TKT-1234 Printer jams: status open, "
+        "get_ticket for ticket id TKT-1234 returned TKT-1234 Printer jams: status open, "
         "priority high, refund ¥12,800.",
     ]
 
@@ -180,7 +180,7 @@ async def test_nested_records_plain_text_errors_and_empty_lists_read_as_sentence
     result = await OfflineChat().complete(request)
 
     assert result.content.splitlines()[1:] == [
-        "lookup_customer for customer id CUST-0001 found:",
+        "lookup_customer for customer id CUST-0001 returned:",
         "- customer (CUST-0001 Sato: tier gold)",
         "- orders (2): ORD-1: status shipped; ORD-2: status delivered",
         "- open tickets: none",
