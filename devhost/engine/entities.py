@@ -60,8 +60,11 @@ def run_entity_batch(
     requests: list[dict[str, Any]] = []
     for message in messages:
         effects.consumed.append(message.id)
+        text = message.event.get("Input")
+        if not text:
+            continue
         try:
-            request = json.loads(message.event.get("Input") or "{}")
+            request = json.loads(text)
         except json.JSONDecodeError:
             continue
         # Anything but an operation request (a JSON object) is consumed without running.

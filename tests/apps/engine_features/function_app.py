@@ -192,6 +192,8 @@ def counter(context: df.DurableEntityContext) -> None:
         context.set_result(current)
     elif operation == "explode":
         raise ValueError("entity exploded")
+    elif operation == "delete":
+        context.destruct_on_exit()
 
 
 @app.activity_trigger(input_name="name")

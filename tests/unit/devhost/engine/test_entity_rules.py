@@ -108,11 +108,12 @@ def test_a_raw_json_input_is_taken_as_the_value(feature_index: FunctionIndex):
 def test_unreadable_requests_are_consumed_without_running(feature_index: FunctionIndex):
     garbled = MessageRow(1, COUNTER, h.event_raised(T0, "op", "{not json"), 0.0)
     not_an_operation = MessageRow(2, COUNTER, h.event_raised(T0, "op", "7"), 0.0)
+    empty = MessageRow(3, COUNTER, h.event_raised(T0, "op", None), 0.0)
     batch = Batch()
     effects = run_entity_batch(
-        feature_index, COUNTER, "3", True, [garbled, not_an_operation], T0, batch
+        feature_index, COUNTER, "3", True, [garbled, not_an_operation, empty], T0, batch
     )
-    assert effects.consumed == [1, 2]
+    assert effects.consumed == [1, 2, 3]
     assert (effects.state, effects.exists) == ("3", True)
     assert batch.is_empty()
 
@@ -139,6 +140,34 @@ def test_an_entity_that_never_existed_is_not_saved(feature_index: FunctionIndex)
     assert batch.entity_states == {}
     assert batch.entity_deletes == ["@nothing@k"]
     assert not effects.exists
+
+
+def test_a_request_naming_no_operation_fails_its_caller_and_keeps_the_state(
+    feature_index: FunctionIndex,
+):
+    nameless = {"id": "request-1", "parent": "caller"}
+    message = MessageRow(1, COUNTER, h.event_raised(T0, "op", json.dumps(nameless)), 0.0)
+    batch = Batch()
+    effects = run_entity_batch(feature_index, COUNTER, "3", True, [message], T0, batch)
+    ((caller, name, response),) = responses(batch)
+    assert (caller, name, response["exceptionType"]) == ("caller", "request-1", "Exception")
+    assert "missing a name field" in json.loads(response["result"])
+    assert (effects.state, effects.exists) == ("3", True)
+    assert batch.entity_states == {COUNTER: "3"}
+
+
+def test_an_entity_that_deletes_itself_forgets_its_state(feature_index: FunctionIndex):
+    batch = Batch()
+    effects = run_entity_batch(
+        feature_index, COUNTER, "3", True, [operation(1, "delete")], T0, batch
+    )
+    assert (effects.state, effects.exists) == (None, False)
+    assert batch.entity_deletes == [COUNTER]
+    assert batch.entity_states == {}
+    again = run_entity_batch(
+        feature_index, COUNTER, None, False, [operation(2, "get")], T0, Batch()
+    )
+    assert again.new_messages[0].event["Input"] == json.dumps({"result": "0"})
 
 
 async def test_a_stored_request_that_is_not_an_operation_does_not_block_the_entity(
