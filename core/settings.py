@@ -91,8 +91,8 @@ class Settings(BaseSettings):
         25.0,
         gt=0,
         le=200,
-        description="Longest a workflow events request waits for new events before it answers "
-        "(the client reconnects); under the platform's 230 s HTTP limit.",
+        description="Longest a workflow events stream stays open (the client reconnects with "
+        "Last-Event-ID); under the platform's 230 s HTTP limit.",
     )
     MAX_QUERY_CHARS: int = Field(4000, ge=1, description="Longest accepted query.")
     THREAD_HISTORY_TOKENS: int = Field(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -37,30 +36,49 @@ def takes_streaming_request(function: FunctionInfo) -> bool:
     return inspect.isclass(annotation) and issubclass(annotation, Request)
 
 
-def _scope(request: web.Request, route_params: dict[str, str]) -> dict[str, Any]:
+_REPLACED = {b"host", b"x-forwarded-host", b"x-forwarded-proto", b"x-forwarded-for"}
+
+
+def _forwarded_headers(request: web.Request) -> list[tuple[bytes, bytes]]:
+    """The headers as the host forwards them to the worker: `Host` names the worker, the
+    client's host, scheme and address go in `X-Forwarded-*` (any the client sent replaced)."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    worker = f"127.0.0.1:{sockname[1]}" if isinstance(sockname, tuple) else "127.0.0.1"
+    headers = [(k.lower(), v) for k, v in request.raw_headers if k.lower() not in _REPLACED]
+    forwarded = {
+        "host": worker,
+        "x-forwarded-host": request.host,
+        "x-forwarded-proto": request.scheme,
+    }
+    if request.remote:
+        forwarded["x-forwarded-for"] = request.remote
+    return headers + [(k.encode(), v.encode("latin-1")) for k, v in forwarded.items()]
+
+
+def _scope(request: web.Request, route_params: dict[str, str]) -> Scope:
     path, _, query = request.raw_path.partition("?")
     peer = request.transport.get_extra_info("peername") if request.transport else None
-    host = request.host.rsplit(":", 1)
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.4"},
         "http_version": f"{request.version.major}.{request.version.minor}",
         "method": request.method,
-        "scheme": request.scheme,
+        "scheme": "http",
         "path": request.path,
         "raw_path": path.encode(),
         "root_path": "",
         "query_string": query.encode(),
-        "headers": [(k.lower(), v) for k, v in request.raw_headers],
+        "headers": _forwarded_headers(request),
         "client": tuple(peer[:2]) if isinstance(peer, tuple) else None,
-        "server": (host[0], int(host[1]) if len(host) > 1 and host[1].isdigit() else None),
+        "server": None,
         "path_params": dict(route_params),
     }
 
 
 async def to_streaming_request(request: web.Request, route_params: dict[str, str]) -> Request:
-    """The Starlette request the worker hands the function: method, URL, headers, query,
-    the route values as `path_params` and the body (read within the host's size limit)."""
+    """The Starlette request the worker hands the function: method, path, query, headers as
+    forwarded, the route values as `path_params` and the body (read within the host's size
+    limit)."""
     body = await request.read()
     delivered = False
 

@@ -135,6 +135,12 @@ var hostSettings = [
     name: 'FUNCTIONS_WORKER_RUNTIME'
     value: 'python'
   }
+  // The worker loads the HTTP streams extension (triggers/shared/http_streams.py) only with
+  // indexing at init, which Python before 3.13 has to be asked for.
+  {
+    name: 'PYTHON_ENABLE_INIT_INDEXING'
+    value: '1'
+  }
   // One Python worker per replica (1 vCPU): the work is I/O-bound and async, so more
   // processes would only split the MCP sessions and model clients; docs/operations.md.
   {

@@ -41,9 +41,10 @@ async def test_each_part_reaches_the_client_before_the_function_produces_the_nex
 
 
 async def test_the_request_carries_route_values_query_headers_and_body(http, streams):
-    response = await http.post(
-        "/api/echo/42?a=1&a=2", content=b"payload", headers={"X-Custom": "hdr"}
-    )
+    # As the host forwards a request to the worker: the client's host and scheme in
+    # X-Forwarded-Host / -Proto, whatever the client itself put there.
+    headers = {"X-Custom": "hdr", "X-Forwarded-Host": "forged.example"}
+    response = await http.post("/api/echo/42?a=1&a=2", content=b"payload", headers=headers)
     assert response.status_code == 201
     assert response.headers["X-Echo"] == "yes"
     assert response.json() == {
@@ -52,6 +53,7 @@ async def test_the_request_carries_route_values_query_headers_and_body(http, str
         "path_params": {"id": "42"},
         "query": [["a", "1"], ["a", "2"]],
         "header": "hdr",
+        "forwarded": [f"127.0.0.1:{streams.port}", "http"],
         "body": "payload",
     }
 

@@ -41,6 +41,7 @@ INTENTIONALLY_UNSET = {
 # Settings of the Functions host (not in core/settings.py) the app needs in Azure.
 HOST_SETTINGS = {
     "FUNCTIONS_WORKER_RUNTIME",
+    "PYTHON_ENABLE_INIT_INDEXING",
     "AzureWebJobsStorage__accountName",
     "AzureWebJobsStorage__credential",
     "AzureWebJobsStorage__clientId",

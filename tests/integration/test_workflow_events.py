@@ -1,10 +1,13 @@
 """`GET /api/coordinator/workflows/{id}/events` over real HTTP: a coordinator run under
-devhost (the offline model slowed down so the run takes a few seconds), followed as
-Server-Sent Events by reconnecting with `Last-Event-ID` as an EventSource client does."""
+devhost (the offline model slowed down so the run takes a few seconds), followed as a stream
+of Server-Sent Events that arrive as they happen, reconnecting with `Last-Event-ID` as an
+EventSource client does."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,6 +29,14 @@ class Event:
     id: str
     event: str
     data: dict
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An event and when (time.monotonic) the client had it."""
+
+    event: Event
+    at: float
 
 
 @pytest.fixture(scope="module")
@@ -52,56 +63,112 @@ def api(app_host: AppHost) -> Iterator[httpx.Client]:
         yield client
 
 
-def parse_sse(text: str) -> tuple[int | None, list[Event]]:
-    """The `retry:` value and the events of an SSE body."""
-    retry, events = None, []
-    for block in text.split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        if "retry" in fields:
-            retry = int(fields["retry"])
-        if "event" in fields:
-            events.append(Event(fields["id"], fields["event"], json.loads(fields["data"])))
-    return retry, events
-
-
 def read_events(api: httpx.Client, workflow_id: str, last_id: str | None = None) -> httpx.Response:
     headers = {"Last-Event-ID": last_id} if last_id else {}
     return api.get(f"coordinator/workflows/{workflow_id}/events", headers=headers)
 
 
-def follow(api: httpx.Client, workflow_id: str) -> list[list[Event]]:
-    """Every answer's events, reconnecting with the last id until the server answers 204."""
-    answers: list[list[Event]] = []
+def stream_events(
+    api: httpx.Client, workflow_id: str, last_id: str | None = None, stop_after: int | None = None
+) -> tuple[int, list[Arrival]]:
+    """One connection: its status and each event as it arrived (at most `stop_after`, then
+    the client hangs up)."""
+    headers = {"Last-Event-ID": last_id} if last_id else {}
+    arrivals: list[Arrival] = []
+    with api.stream("GET", f"coordinator/workflows/{workflow_id}/events", headers=headers) as got:
+        if got.status_code != 200:
+            return got.status_code, arrivals
+        assert got.headers["content-type"].startswith("text/event-stream")
+        fields: dict[str, str] = {}
+        for line in got.iter_lines():
+            if line:
+                name, _, value = line.partition(": ")
+                fields[name] = value
+                continue
+            if "event" in fields:
+                event = Event(fields["id"], fields["event"], json.loads(fields["data"]))
+                arrivals.append(Arrival(event, time.monotonic()))
+                if stop_after is not None and len(arrivals) >= stop_after:
+                    break
+            fields = {}
+    return 200, arrivals
+
+
+def follow(
+    api: httpx.Client, workflow_id: str, stop_first_after: int | None = None
+) -> list[list[Arrival]]:
+    """Every connection's events, reconnecting with the last id until the server answers
+    204; the first connection hangs up after `stop_first_after` events."""
+    connections: list[list[Arrival]] = []
     last_id: str | None = None
-    for _ in range(200):
-        response = read_events(api, workflow_id, last_id)
-        if response.status_code == 204:
-            return answers
-        assert response.status_code == 200, response.text
-        assert response.headers["content-type"].startswith("text/event-stream")
-        retry, events = parse_sse(response.text)
-        assert retry is not None
-        assert retry > 0
-        answers.append(events)
-        if events:
-            last_id = events[-1].id
+    for attempt in range(200):
+        status, arrivals = stream_events(
+            api, workflow_id, last_id, stop_first_after if attempt == 0 else None
+        )
+        if status == 204:
+            return connections
+        assert status == 200
+        connections.append(arrivals)
+        if arrivals:
+            last_id = arrivals[-1].event.id
     raise AssertionError("the stream never ended")
 
 
-@pytest.fixture(scope="module")
-def run(api: httpx.Client) -> tuple[str, list[list[Event]]]:
-    """A two-agent run followed from its start to its end: its id and each answer's events."""
+def completed_at(api: httpx.Client, workflow_id: str, done: threading.Event) -> list[float]:
+    """Polls the workflow's status in the background; the list gets the time it first read
+    `Completed`."""
+    seen: list[float] = []
+
+    def poll() -> None:
+        while not done.is_set():
+            status = api.get(f"coordinator/workflows/{workflow_id}").json()
+            if status.get("runtime_status") == "Completed":
+                seen.append(time.monotonic())
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=poll, daemon=True).start()
+    return seen
+
+
+@dataclass(frozen=True)
+class Run:
+    """A followed run: its id, each connection's events, when its status first read
+    Completed."""
+
+    workflow_id: str
+    connections: list[list[Arrival]]
+    completed_at: float
+
+    @property
+    def events(self) -> list[Event]:
+        return [a.event for connection in self.connections for a in connection]
+
+
+def followed_run(api: httpx.Client, stop_first_after: int | None = None) -> Run:
     started = api.post("coordinator/orchestrate", json={"query": TWO_AGENT_QUERY})
     assert started.status_code == 202, started.text
     workflow_id = started.json()["workflow_id"]
-    return workflow_id, follow(api, workflow_id)
+    done = threading.Event()
+    seen = completed_at(api, workflow_id, done)
+    connections = follow(api, workflow_id, stop_first_after)
+    for _ in range(100):
+        if seen:
+            break
+        time.sleep(0.1)
+    done.set()
+    assert seen, "the workflow never read completed"
+    return Run(workflow_id, connections, seen[0])
 
 
-def test_stream_shows_plan_agents_tools_and_answer_before_the_end(
-    run: tuple[str, list[list[Event]]],
-):
-    _, answers = run
-    events = [e for answer in answers for e in answer]
+@pytest.fixture(scope="module")
+def run(api: httpx.Client) -> Run:
+    """A two-agent run followed from its start to its end."""
+    return followed_run(api)
+
+
+def test_stream_shows_plan_agents_tools_and_answer_before_the_end(run: Run):
+    events = run.events
     kinds = [e.event for e in events]
     assert kinds[-1] == "workflow_ended"
     assert events[-1].data == {"runtime_status": "Completed", "outcome": "completed"}
@@ -126,35 +193,43 @@ def test_stream_shows_plan_agents_tools_and_answer_before_the_end(
         assert kinds.index("plan") < index_of(events, "agent_started", agent)
         assert index_of(events, "agent_started", agent) < index_of(events, "agent_finished", agent)
         assert index_of(events, "agent_finished", agent) < kinds.index("answer")
-    # Delivered while the run was going on: several answers, the plan in one before the end.
-    assert len(answers) >= 3
-    assert not any(e.event == "workflow_ended" for e in answers[0])
-    first_with_plan = next(a for a in answers if any(e.event == "plan" for e in a))
-    assert not any(e.event == "workflow_ended" for e in first_with_plan)
+    assert kinds.index("answer") < kinds.index("workflow_ended")
+
+
+def test_events_arrive_while_the_run_goes_on_before_its_status_reads_completed(run: Run):
+    # One connection carried the whole run: it stayed open and each event came as it happened.
+    assert len(run.connections[0]) == len(run.events)
+    arrivals = run.connections[0]
+    arrived = {(a.event.event, a.event.data.get("agent")): a.at for a in arrivals}
+    early = [("plan", None)] + [(k, a) for a in AGENTS for k in ("agent_started", "agent_finished")]
+    for key in early:
+        assert arrived[key] < run.completed_at, key
+    # The run takes seconds (each model call 300 ms): its events spread over that time.
+    assert arrived[("agent_finished", "customer-support")] - arrived[("plan", None)] > 0.5
 
 
 def index_of(events: list[Event], kind: str, agent: str) -> int:
     return next(i for i, e in enumerate(events) if e.event == kind and e.data.get("agent") == agent)
 
 
-def test_reconnect_with_last_event_id_neither_loses_nor_repeats(
-    api: httpx.Client, run: tuple[str, list[list[Event]]]
-):
-    workflow_id, answers = run
-    followed = [e for answer in answers for e in answer]
+def test_reconnect_with_last_event_id_neither_loses_nor_repeats(api: httpx.Client, run: Run):
+    cut_run = followed_run(api, stop_first_after=4)
+    first, *rest = cut_run.connections
+    assert len(first) == 4
+    assert rest, "the client reconnected after hanging up"
+    followed = cut_run.events
     assert len({e.id for e in followed}) == len(followed)
-    everything = parse_sse(read_events(api, workflow_id).text)[1]
-    assert sorted(map(repr, followed)) == sorted(map(repr, everything))
+    assert followed[-1].event == "workflow_ended"
+    _, everything = stream_events(api, cut_run.workflow_id)
+    assert followed == [a.event for a in everything]
     for cut in (0, len(everything) // 2, len(everything) - 2):
-        resumed = parse_sse(read_events(api, workflow_id, everything[cut].id).text)[1]
-        assert resumed == everything[cut + 1 :]
-    assert read_events(api, workflow_id, everything[-1].id).status_code == 204
+        _, resumed = stream_events(api, cut_run.workflow_id, everything[cut].event.id)
+        assert [a.event for a in resumed] == followed[cut + 1 :]
+    assert stream_events(api, cut_run.workflow_id, followed[-1].id)[0] == 204
 
 
-def test_bad_last_event_id_is_400_naming_the_header(
-    api: httpx.Client, run: tuple[str, list[list[Event]]]
-):
-    workflow_id, _ = run
+def test_bad_last_event_id_is_400_naming_the_header(api: httpx.Client, run: Run):
+    workflow_id = run.workflow_id
     for bad in ("@=x", "nonsense", "@=1,@=2", "a/b=1"):
         response = read_events(api, workflow_id, bad)
         assert response.status_code == 400, response.text

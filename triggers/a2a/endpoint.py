@@ -1,7 +1,8 @@
 """The A2A bindings as Functions HTTP triggers: the SDK's JSON-RPC routes at `POST /api/a2a`
 and HTTP+JSON routes under `/api/a2a/rest` (each with 0.3 compatibility: the 0.3 JSON-RPC
-methods, and the 0.3 REST endpoints under `/v1`), served through `func.AsgiMiddleware` with
-`CoordinatorRequestHandler` behind them, and the agent card.
+methods, and the 0.3 REST endpoints under `/v1`), with `CoordinatorRequestHandler` behind
+them, and the agent card. The SDK's answer is streamed (`asgi_response`): the events of
+`SendStreamingMessage` and `SubscribeToTask` reach the client as the task goes on.
 
 The trigger answers itself, in the binding's error shape, what the SDK has no answer for: a
 body above MAX_BODY_BYTES (413), a refused caller (401, 403) and an unreachable Durable
@@ -27,7 +28,6 @@ from a2a.utils.errors import InvalidParamsError, MethodNotFoundError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.auth.headers import header_value
 from triggers.a2a.card import JSONRPC_ROUTE, REST_ROUTE, agent_card, card_json
@@ -35,6 +35,7 @@ from triggers.a2a.handler import CoordinatorRequestHandler
 from triggers.a2a.invocation import HttpFailure, Invocation, answering
 from triggers.shared import routes
 from triggers.shared.endpoint import MAX_BODY_BYTES
+from triggers.shared.http_streams import asgi_response, streamed
 
 bp = df.Blueprint()
 
@@ -86,15 +87,6 @@ APP = Starlette(
     exception_handlers={404: _no_endpoint, 405: _no_endpoint},
 )
 """The SDK's routes, relative to the API root (the host's route prefix)."""
-
-
-def _below(root_path: str) -> ASGIApp:
-    """APP, mounted at `root_path` (the route prefix the host serves the triggers under)."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        await APP({**scope, "root_path": root_path}, receive, send)
-
-    return app
 
 
 def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> func.HttpResponse:
@@ -150,9 +142,8 @@ def _has_lone_surrogate(request: Any) -> bool:
 async def serve(
     req: func.HttpRequest,
     client: df.DurableOrchestrationClient,
-    context: func.Context,
     failed: Callable[[HttpFailure], func.HttpResponse],
-) -> func.HttpResponse:
+) -> func.HttpResponse | Response:
     """Answer `req` with the SDK's routes; `failed` renders a failure the trigger answers."""
     body = req.get_body() or b""
     if len(body) > MAX_BODY_BYTES:
@@ -168,7 +159,7 @@ async def serve(
     root_path = path[: path.find("/" + JSONRPC_ROUTE)]
     invocation = Invocation(client, req.headers)
     with answering(invocation):
-        response = await func.AsgiMiddleware(_below(root_path)).handle_async(req, context)
+        response = await asgi_response(APP, req, root_path)
     if invocation.failure is not None:
         return failed(invocation.failure)
     return response
@@ -176,25 +167,27 @@ async def serve(
 
 @bp.route(route=JSONRPC_ROUTE, methods=["POST"])
 @bp.durable_client_input(client_name="client")
+@streamed
 async def a2a_jsonrpc(
-    req: func.HttpRequest, client: df.DurableOrchestrationClient, context: func.Context
-) -> func.HttpResponse:
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse | Response:
     """The coordinator's A2A JSON-RPC endpoint."""
     request = _request(req.get_body() or b"")
     request_id = _request_id(request)
     if _has_lone_surrogate(request):
         error = InvalidParamsError(message="strings must be Unicode text: no lone surrogates")
         return _json(build_error_response(request_id, error), 200)
-    return await serve(req, client, context, lambda failure: jsonrpc_failure(failure, request_id))
+    return await serve(req, client, lambda failure: jsonrpc_failure(failure, request_id))
 
 
 @bp.route(route=REST_ROUTE + "/{*path}", methods=["GET", "POST", "DELETE"])
 @bp.durable_client_input(client_name="client")
+@streamed
 async def a2a_rest(
-    req: func.HttpRequest, client: df.DurableOrchestrationClient, context: func.Context
-) -> func.HttpResponse:
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse | Response:
     """The coordinator's A2A HTTP+JSON endpoints."""
-    return await serve(req, client, context, rest_failure)
+    return await serve(req, client, rest_failure)
 
 
 def requested_card_version(req: func.HttpRequest) -> str:
@@ -206,6 +199,7 @@ def requested_card_version(req: func.HttpRequest) -> str:
 
 
 @bp.route(route=CARD_ROUTE, methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@streamed
 def a2a_agent_card(req: func.HttpRequest) -> func.HttpResponse:
     """The public agent card, in the shape of the protocol version the client asks for."""
     card = agent_card(routes.api_base(req, CARD_ROUTE))

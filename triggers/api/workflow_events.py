@@ -206,8 +206,11 @@ def new_events(
     return events, position
 
 
-def sse_text(events: Sequence[StreamEvent], retry_ms: int) -> str:
-    """The events as an SSE body, with the reconnection delay first."""
-    parts = [f"retry: {retry_ms}\n\n"]
-    parts += [f"id: {e.id}\nevent: {e.event}\ndata: {json_text(e.data)}\n\n" for e in events]
-    return "".join(parts)
+def retry_text(retry_ms: int) -> str:
+    """The SSE field telling the client how long to wait before it reconnects."""
+    return f"retry: {retry_ms}\n\n"
+
+
+def sse_text(events: Sequence[StreamEvent]) -> str:
+    """The events as SSE text: id, event name and JSON data each."""
+    return "".join(f"id: {e.id}\nevent: {e.event}\ndata: {json_text(e.data)}\n\n" for e in events)

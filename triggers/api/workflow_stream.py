@@ -1,23 +1,26 @@
 """`GET /api/coordinator/workflows/{id}/events`: the workflow's progress as Server-Sent Events
 (plan, approval, each agent's start, model steps, tool calls and end, the answer, the end).
 
-Each answer holds the events past the client's `Last-Event-ID` (all of them without one):
-it waits, polling the durable histories, until there is at least one new event, the workflow
-has ended, or `EVENT_STREAM_SECONDS` have passed, then closes with a `retry:` hint so the
-client reconnects with the id of the last event it got. Once the workflow has ended and every
-event was delivered, the answer is 204, which tells an EventSource client to stop. Events are
-read from durable state only, so any replica serves any reconnect.
+The answer streams: it sends the events past the client's `Last-Event-ID` (all of them
+without one), then each new one as soon as a read of the durable histories shows it, and
+closes once the workflow's end was sent or after `EVENT_STREAM_SECONDS`, under the
+platform's HTTP time limit; its `retry:` hint tells the client to reconnect with the id of
+the last event it got. Once the workflow has ended and every event was delivered, the answer
+is 204, which tells an EventSource client to stop. Events are read from durable state only,
+so any replica serves any reconnect.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+from azurefunctions.extensions.http.fastapi import StreamingResponse
 
 from core.auth import ADMIN, APPROVER, OPERATOR
 from core.settings import get_settings
@@ -28,11 +31,12 @@ from triggers.api.workflow_events import (
     StreamEvent,
     new_events,
     parse_cursor,
+    retry_text,
     sse_text,
 )
 from triggers.shared import routes
 from triggers.shared.endpoint import api_endpoint
-from triggers.shared.errors import NotFoundError
+from triggers.shared.errors import DURABLE_TRANSPORT_ERRORS, NotFoundError
 from triggers.shared.identity import authorize
 from triggers.shared.instance_ids import url_segment
 from triggers.shared.instance_scan import scan_instances
@@ -40,11 +44,14 @@ from triggers.shared.instances import is_finished
 from triggers.shared.workflows import coordinator_workflow
 
 bp = df.Blueprint()
+log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5
-"""Pause between two reads of the histories while nothing new happened."""
+"""Pause between two reads of the histories."""
 RETRY_MS = 500
-"""The reconnection delay the answer asks for (the server itself waits for news)."""
+"""The reconnection delay the answer asks for."""
+KEEP_ALIVE_SECONDS = 15.0
+"""Longest a stream stays silent: a comment then keeps proxies from closing it."""
 MAX_CHILDREN = 100
 """Most sub-orchestrations of one workflow that are read."""
 _READS_AT_ONCE = 8
@@ -92,18 +99,51 @@ async def read_sources(
     return [own, *children], is_finished(root)
 
 
-async def wait_for_events(
-    client: df.DurableOrchestrationClient, workflow_id: str, cursor: Cursor, seconds: float
-) -> tuple[list[StreamEvent], bool]:
-    """The events past `cursor` as soon as there is one (or the workflow has ended, or
-    `seconds` passed), and whether the workflow had ended."""
-    deadline = time.monotonic() + seconds
+def comment(text: str) -> str:
+    """An SSE comment line block: clients ignore it; it keeps an idle connection open."""
+    return f": {text}\n\n"
+
+
+async def event_stream(
+    client: df.DurableOrchestrationClient,
+    workflow_id: str,
+    cursor: Cursor,
+    seconds: float,
+    first: tuple[list[StreamEvent], bool],
+) -> AsyncIterator[str]:
+    """The SSE text of the events past `cursor`, beginning with `first` (the events of a
+    read already made and whether the workflow had ended then), as they happen, until the
+    workflow's end was sent or `seconds` passed."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    quiet_since = loop.time()
+    yield retry_text(RETRY_MS)
+    events, ended = first
     while True:
-        sources, ended = await read_sources(client, workflow_id)
-        events, _ = new_events(sources, cursor, workflow_id)
-        if events or ended or time.monotonic() + POLL_SECONDS > deadline:
-            return events, ended
+        if events:
+            yield sse_text(events)
+            cursor = parse_cursor(events[-1].id)
+            quiet_since = loop.time()
+        if ended or loop.time() + POLL_SECONDS > deadline:
+            return
+        if loop.time() - quiet_since >= KEEP_ALIVE_SECONDS:
+            yield comment("waiting")
+            quiet_since = loop.time()
         await asyncio.sleep(POLL_SECONDS)
+        try:
+            events, ended = await new_events_of(client, workflow_id, cursor)
+        except DURABLE_TRANSPORT_ERRORS as exc:
+            log.warning("Events of %s not readable, the stream closes: %r", workflow_id, exc)
+            return
+
+
+async def new_events_of(
+    client: df.DurableOrchestrationClient, workflow_id: str, cursor: Cursor
+) -> tuple[list[StreamEvent], bool]:
+    """The events past `cursor` now, and whether the workflow had ended."""
+    sources, ended = await read_sources(client, workflow_id)
+    events, _ = new_events(sources, cursor, workflow_id)
+    return events, ended
 
 
 @bp.route(route=routes.WORKFLOW_EVENTS, methods=["GET"])
@@ -111,20 +151,19 @@ async def wait_for_events(
 @api_endpoint
 async def workflow_events(
     req: func.HttpRequest, client: df.DurableOrchestrationClient
-) -> func.HttpResponse:
-    """200 `text/event-stream` with the events past `Last-Event-ID`; 204 once the workflow
-    has ended and nothing is left; 404 for a workflow that is not the caller's."""
+) -> func.HttpResponse | StreamingResponse:
+    """200 `text/event-stream`, streaming the events past `Last-Event-ID`; 204 once the
+    workflow has ended and nothing is left; 404 for a workflow that is not the caller's."""
     principal = await authorize(req, OPERATOR, APPROVER, ADMIN)
     cursor = parse_cursor(req.headers.get("Last-Event-ID"))
     workflow_id = req.route_params.get("id", "")
     await coordinator_workflow(client, workflow_id, principal)
-    seconds = get_settings().EVENT_STREAM_SECONDS
-    events, ended = await wait_for_events(client, workflow_id, cursor, seconds)
-    if ended and not events:
+    first = await new_events_of(client, workflow_id, cursor)
+    if first == ([], True):
         return func.HttpResponse(status_code=204)
-    return func.HttpResponse(
-        sse_text(events, RETRY_MS),
-        mimetype="text/event-stream",
-        charset="utf-8",
+    seconds = get_settings().EVENT_STREAM_SECONDS
+    return StreamingResponse(
+        event_stream(client, workflow_id, cursor, seconds, first),
+        media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

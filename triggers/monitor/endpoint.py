@@ -16,6 +16,7 @@ from core.auth import AuthError, auth_error_response
 from triggers.monitor.common import check_caller
 from triggers.shared.endpoint import json_text
 from triggers.shared.errors import DURABLE_TRANSPORT_ERRORS, ApiError, DurableUnavailableError
+from triggers.shared.http_streams import StreamedHandler, streamed
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def json_answer(body: Any, status_code: int = 200) -> func.HttpResponse:
 Handler = Callable[..., Awaitable[func.HttpResponse]]
 
 
-def monitor_endpoint(handler: Handler) -> Handler:
+def monitor_endpoint(handler: Handler) -> StreamedHandler:
     """Check the caller holds an app role, then run `handler` with the principal (which
     checks the run's owner and the action's role); errors become JSON answers.
     The wrapper keeps the handler's name but not its signature: the Functions indexer must
@@ -63,4 +64,4 @@ def monitor_endpoint(handler: Handler) -> Handler:
             return json_answer({"error": "internal_error", "message": message}, 500)
 
     names_only = ("__module__", "__name__", "__qualname__", "__doc__")
-    return functools.update_wrapper(run, handler, assigned=names_only, updated=())
+    return streamed(functools.update_wrapper(run, handler, assigned=names_only, updated=()))

@@ -15,6 +15,7 @@ import azure.functions as func
 
 from core.auth import AuthError, auth_error_response
 from triggers.monitor.common import MONITOR_AUTH_LEVEL, check_admin
+from triggers.shared.http_streams import streamed
 
 bp = df.Blueprint()
 
@@ -64,6 +65,7 @@ def monitor_document() -> tuple[str, str]:
 
 
 @bp.route(route="monitor", methods=["GET"], auth_level=MONITOR_AUTH_LEVEL)
+@streamed
 def monitor_page(req: func.HttpRequest) -> func.HttpResponse:
     """The monitor page for admins; 401/403 (JSON) for anyone else."""
     try:

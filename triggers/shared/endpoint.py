@@ -21,6 +21,7 @@ from triggers.shared.errors import (
     PayloadTooLargeError,
     RequestValidationError,
 )
+from triggers.shared.http_streams import Answer, StreamedHandler, streamed
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ MAX_BODY_BYTES = 256 * 1024
 """The largest request body an endpoint reads."""
 
 M = TypeVar("M", bound=BaseModel)
-Handler = Callable[..., Awaitable[func.HttpResponse]]
+Handler = Callable[..., Awaitable[Answer]]
 
 
 def json_response(
@@ -99,12 +100,13 @@ def parse(model: type[M], data: Any) -> M:
         raise RequestValidationError.from_pydantic(exc) from None
 
 
-def api_endpoint(handler: Handler) -> Handler:
+def api_endpoint(handler: Handler) -> StreamedHandler:
     """Wrap an HTTP trigger so that every failure is a JSON answer: its own status for an
-    ApiError, 503 when the Durable backend is unreachable, 500 (logged) for anything else."""
+    ApiError, 503 when the Durable backend is unreachable, 500 (logged) for anything else;
+    served through the HTTP streams extension (`streamed`)."""
 
     @functools.wraps(handler)
-    async def answer(*args: Any, **kwargs: Any) -> func.HttpResponse:
+    async def answer(*args: Any, **kwargs: Any) -> Answer:
         try:
             return await handler(*args, **kwargs)
         except ApiError as exc:
@@ -124,4 +126,4 @@ def api_endpoint(handler: Handler) -> Handler:
                 ApiError.about("server", "the request failed unexpectedly; see the function logs")
             )
 
-    return answer
+    return streamed(answer)

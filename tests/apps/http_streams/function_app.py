@@ -56,6 +56,10 @@ async def echo(req: Request) -> JSONResponse:
             "path_params": req.path_params,
             "query": sorted(req.query_params.multi_items()),
             "header": req.headers.get("x-custom"),
+            "forwarded": [
+                req.headers.get("x-forwarded-host"),
+                req.headers.get("x-forwarded-proto"),
+            ],
             "body": body.decode(),
         },
         status_code=201,

@@ -6,9 +6,10 @@ import json
 import aiohttp
 import azure.functions as func
 import pytest
+from starlette.responses import Response
 
 from core.models import CoordinatorRequest
-from tests.unit.triggers.trigger_requests import http_request
+from tests.unit.triggers.trigger_requests import http_request, streams_request
 from triggers.shared.endpoint import MAX_BODY_BYTES, api_endpoint, json_response, parse, read_json
 from triggers.shared.errors import (
     ConflictError,
@@ -21,6 +22,11 @@ from triggers.shared.errors import (
 def body_of(response: func.HttpResponse) -> dict:
     assert response.mimetype == "application/json"
     return json.loads(response.get_body())
+
+
+def streamed_body(response: Response) -> dict:
+    assert response.headers["Content-Type"] == "application/json"
+    return json.loads(bytes(response.body))
 
 
 def test_read_json_parses_the_body():
@@ -84,10 +90,10 @@ async def test_api_endpoint_answers_an_api_error_with_its_status_body_and_header
     async def handler(req: func.HttpRequest) -> func.HttpResponse:
         raise ConflictError.about("id", "busy", {"Retry-After": "1"})
 
-    response = await handler(http_request())
+    response = await handler(req=streams_request())
     assert response.status_code == 409
     assert response.headers["Retry-After"] == "1"
-    assert body_of(response) == {
+    assert streamed_body(response) == {
         "error": "conflict",
         "detail": [{"field": "id", "message": "busy"}],
     }
@@ -98,9 +104,9 @@ async def test_api_endpoint_answers_503_when_the_durable_backend_is_unreachable(
     async def handler(req: func.HttpRequest) -> func.HttpResponse:
         raise aiohttp.ClientConnectionError("connection refused")
 
-    response = await handler(http_request())
+    response = await handler(req=streams_request())
     assert response.status_code == 503
-    assert body_of(response)["error"] == "durable_unavailable"
+    assert streamed_body(response)["error"] == "durable_unavailable"
 
 
 async def test_api_endpoint_answers_500_json_without_the_exception_text(caplog):
@@ -108,9 +114,9 @@ async def test_api_endpoint_answers_500_json_without_the_exception_text(caplog):
     async def handler(req: func.HttpRequest) -> func.HttpResponse:
         raise RuntimeError("secret internals")
 
-    response = await handler(http_request())
+    response = await handler(req=streams_request())
     assert response.status_code == 500
-    body = body_of(response)
+    body = streamed_body(response)
     assert body["error"] == "internal_error"
     assert "secret internals" not in json.dumps(body)
     assert "secret internals" in caplog.text

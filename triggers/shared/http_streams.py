@@ -1,0 +1,181 @@
+"""HTTP triggers served through the Python worker's HTTP streams extension
+(`azurefunctions-extensions-http-fastapi`), so that a response can leave as it is produced.
+
+Once the app imports the extension, the worker hands every HTTP trigger the extension's
+`Request` (the host forwards the client's request to the worker, the original host and
+scheme in `X-Forwarded-Host` / `X-Forwarded-Proto`) and sends back the Starlette `Response`
+the trigger returns. `streamed` keeps the app's triggers written against `func.HttpRequest`:
+the handler gets the request as a `func.HttpRequest` and may answer with a `func.HttpResponse`
+or with any Starlette response, a `StreamingResponse` included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import typing
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import azure.functions as func
+from azurefunctions.extensions.http.fastapi import Request, Response
+from starlette.datastructures import Headers
+from starlette.responses import Response as StarletteResponse
+from starlette.responses import StreamingResponse
+from starlette.types import ASGIApp, Message, Scope
+
+TRIGGER_PARAM = "req"
+Answer = func.HttpResponse | StarletteResponse
+Handler = Callable[..., Awaitable[Answer] | Answer]
+StreamedHandler = Callable[..., Awaitable[StarletteResponse]]
+
+
+def _first(headers: Headers, name: str) -> str | None:
+    value = headers.get(name)
+    return value.split(",", 1)[0].strip() or None if value else None
+
+
+def client_url(request: Request) -> str:
+    """The URL the client called: the forwarded scheme and host, the request's path and
+    query."""
+    url = request.url
+    scheme = _first(request.headers, "x-forwarded-proto") or url.scheme
+    host = _first(request.headers, "x-forwarded-host") or url.netloc
+    return str(url.replace(scheme=scheme, netloc=host))
+
+
+def _joined(pairs: list[tuple[str, str]], separator: str) -> dict[str, str]:
+    joined: dict[str, list[str]] = {}
+    for key, value in pairs:
+        joined.setdefault(key, []).append(value)
+    return {key: separator.join(values) for key, values in joined.items()}
+
+
+async def to_http_request(request: Request) -> func.HttpRequest:
+    """The `func.HttpRequest` the worker would have built: method, the client's URL, headers
+    (repeated ones joined by `, `), query (repeated keys joined by `,`), route values, body."""
+    return func.HttpRequest(
+        method=request.method,
+        url=client_url(request),
+        headers=_joined(request.headers.items(), ", "),
+        params=_joined(request.query_params.multi_items(), ","),
+        route_params={key: str(value) for key, value in request.path_params.items()},
+        body=await request.body(),
+    )
+
+
+def to_response(answer: Answer) -> StarletteResponse:
+    """A Starlette response as it is; a `func.HttpResponse` as the same status, headers
+    (every `Set-Cookie` kept) and body."""
+    if isinstance(answer, StarletteResponse):
+        return answer
+    response = StarletteResponse(answer.get_body() or b"", status_code=answer.status_code)
+    for name, value in answer.headers.items():
+        if name.lower() != "set-cookie":
+            response.headers[name] = value
+    if "set-cookie" in answer.headers:
+        for cookie in answer.headers.get_all("Set-Cookie"):
+            response.headers.append("Set-Cookie", cookie)
+    if "content-type" not in answer.headers:
+        mimetype = answer.mimetype or "text/plain"
+        text = mimetype.startswith("text/")
+        response.headers["Content-Type"] = (
+            f"{mimetype}; charset={answer.charset}" if text else mimetype
+        )
+    return response
+
+
+def streamed(handler: Handler) -> StreamedHandler:
+    """`handler` as the worker calls an HTTP trigger under the extension: its `req` is the
+    extension's `Request`, its answer a Starlette response. The handler itself still gets a
+    `func.HttpRequest` and answers as before; sync handlers run on a worker thread."""
+
+    async def serve(**kwargs: Any) -> StarletteResponse:
+        kwargs[TRIGGER_PARAM] = await to_http_request(kwargs[TRIGGER_PARAM])
+        if inspect.iscoroutinefunction(handler):
+            answer = await handler(**kwargs)
+        else:
+            answer = await asyncio.to_thread(functools.partial(handler, **kwargs))
+        return to_response(answer)
+
+    # The worker reads the parameters with inspect.signature and their types with
+    # typing.get_type_hints: both must show the extension's types.
+    hints = {**typing.get_type_hints(handler), TRIGGER_PARAM: Request, "return": Response}
+    signature = inspect.signature(handler)
+    parameters = [
+        p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()
+    ]
+    functools.update_wrapper(serve, handler, updated=())
+    delattr(serve, "__wrapped__")
+    serve.__annotations__ = hints
+    serve.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters, return_annotation=Response
+    )
+    return serve
+
+
+def asgi_scope(req: func.HttpRequest, root_path: str) -> Scope:
+    """The ASGI scope of `req` for an app mounted at `root_path`."""
+    url = urlsplit(req.url)
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": req.method,
+        "scheme": url.scheme or "http",
+        "path": unquote(url.path),
+        "raw_path": url.path.encode(),
+        "root_path": root_path,
+        "query_string": url.query.encode(),
+        "headers": [(k.lower().encode(), v.encode("latin-1")) for k, v in req.headers.items()],
+        "server": (url.hostname or "localhost", url.port),
+        "client": None,
+    }
+
+
+async def asgi_response(app: ASGIApp, req: func.HttpRequest, root_path: str) -> StarletteResponse:
+    """The response of the ASGI `app` to `req`, streamed: it is returned once the app sent
+    its status, headers and first part of the body, and the rest follows as the app sends
+    it."""
+    messages: asyncio.Queue[Message] = asyncio.Queue()
+    body = req.get_body() or b""
+    delivered = False
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if delivered:
+            # The client's going away ends the response's body instead (see parts()).
+            await asyncio.Event().wait()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def run() -> None:
+        try:
+            await app(asgi_scope(req, root_path), receive, messages.put)
+        finally:
+            await messages.put({"type": "http.response.body", "body": b"", "more_body": False})
+
+    task = asyncio.create_task(run())
+    start = await messages.get()
+    if start["type"] != "http.response.start":
+        await task
+        raise RuntimeError("the ASGI app ended without a response")
+    first = await messages.get()
+
+    async def parts() -> AsyncIterator[bytes]:
+        message = first
+        try:
+            while True:
+                if message.get("body"):
+                    yield message["body"]
+                if not message.get("more_body"):
+                    return
+                message = await messages.get()
+        finally:
+            task.cancel()
+
+    response = StreamingResponse(parts(), status_code=start["status"])
+    response.raw_headers = [(k.lower(), v) for k, v in start.get("headers", [])]
+    return response
