@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import http_bench, mcp_bench, peer_env, report
+from bench import http_bench, mcp_bench, peer_env, report, stream_bench
 from bench.runner import run_system
 from bench.workload import FULL, QUICK, Workload
 
@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--skip-peers", action="store_true", help="measure devhost only")
     parser.add_argument("--skip-http", action="store_true", help="skip the end-to-end HTTP bench")
     parser.add_argument("--skip-mcp", action="store_true", help="skip the MCP tool call bench")
+    parser.add_argument("--skip-streams", action="store_true", help="skip the event stream bench")
     args = parser.parse_args(argv)
     work = QUICK if args.quick else FULL
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -167,6 +168,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if not args.skip_mcp:
         print("MCP tool calls ...", flush=True)
         mcp = asyncio.run(mcp_bench.run(args.quick))
+    streams: dict[str, Any] | None = None
+    if not args.skip_streams:
+        print("workflow event streams ...", flush=True)
+        streams = asyncio.run(stream_bench.measure(args.quick, LOGS))
     summaries = {
         name: report.summarise_system(raw) for name, raw in systems.items() if "phases" in raw
     }
@@ -186,6 +191,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "systems": systems,
         "http": http,
         "mcp": mcp,
+        "streams": streams,
         "http_goals": (
             report.http_goals(http["summary"], http["hosts"][0]["label"]) if http else []
         ),
@@ -195,6 +201,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print_report(results)
     if mcp:
         print_mcp_report(mcp)
+    if streams:
+        print()
+        print(f"== Workflow event streams (devhost, offline model at {streams['model_latency_ms']} "
+              "ms per call) ==")  # fmt: skip
+        print(stream_bench.table(streams))
     print()
     print(f"results: {path}")
     print(f"chart: {draw_chart(path)}")

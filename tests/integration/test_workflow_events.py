@@ -41,11 +41,11 @@ class Arrival:
 
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
-    """The app under devhost, each offline model call taking 300 ms."""
+    """The app under devhost, each offline model call taking 800 ms."""
     host = AppHost(
         tmp_path_factory.mktemp("workflow_events"),
         settings={
-            "OFFLINE_MODEL_LATENCY_MS": "300",
+            "OFFLINE_MODEL_LATENCY_MS": "800",
             "ORCHESTRATE_WAIT_SECONDS": "0",
             "EVENT_STREAM_SECONDS": "10",
         },
@@ -204,7 +204,7 @@ def test_events_arrive_while_the_run_goes_on_before_its_status_reads_completed(r
     early = [("plan", None)] + [(k, a) for a in AGENTS for k in ("agent_started", "agent_finished")]
     for key in early:
         assert arrived[key] < run.completed_at, key
-    # The run takes seconds (each model call 300 ms): its events spread over that time.
+    # The run takes seconds (each model call 800 ms): its events spread over that time.
     assert arrived[("agent_finished", "customer-support")] - arrived[("plan", None)] > 0.5
 
 

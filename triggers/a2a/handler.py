@@ -178,12 +178,15 @@ async def _accept(invocation: Invocation, params: SendMessageRequest, wait: bool
     return task_id
 
 
-async def _updates(invocation: Invocation, task: Task) -> AsyncGenerator[Event]:
-    """What follows the first task of a stream."""
+async def _updates(
+    invocation: Invocation, task: Task, *, from_start: bool
+) -> AsyncGenerator[Event]:
+    """What follows the first task of a stream: the run's events (from its start, or from
+    now on) and its changes of state."""
     if ended(task):
         yield closing(task)
         return
-    async for event in follow(invocation.client, task):
+    async for event in follow(invocation.client, task, from_start=from_start):
         yield event
 
 
@@ -216,7 +219,7 @@ class CoordinatorRequestHandler(RequestHandler):
         with invocation.backend():
             task = task_of(await _run(invocation, await _accept(invocation, params, wait=True)))
         yield apply_history_length(task, params.configuration)
-        async for event in _updates(invocation, task):
+        async for event in _updates(invocation, task, from_start=True):
             yield event
 
     @validate_request_params
@@ -267,7 +270,7 @@ class CoordinatorRequestHandler(RequestHandler):
                 "it has no more updates"
             )
         yield task
-        async for event in _updates(invocation, task):
+        async for event in _updates(invocation, task, from_start=False):
             yield event
 
     async def on_create_task_push_notification_config(

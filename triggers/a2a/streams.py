@@ -1,11 +1,12 @@
-"""Task updates as a stream of the SDK's events, from polling the run's durable status.
+"""Task updates as a stream of the SDK's events, from the run's durable state.
 
-Each change of state or progress is a status update, a finished run's answer an artifact
-update before the last status. The stream ends when the task ends or waits for input, or when
-the stream window closes (the client subscribes again to go on).
-
-Under the Functions Python worker an HTTP response leaves when the function returns, so the
-whole stream arrives at once when it ends; the events are the same.
+Each workflow event (`triggers/api/workflow_events.py`: the plan, approval, each agent's
+start, model steps, tool calls and end, the answer) is a status update as it happens; each
+change of the task's state or status text is a status update too, a finished run's answer an
+artifact update before the last status. The stream ends when the task ends or waits for
+input, or when the stream window closes (the client subscribes again to go on). The answer
+is streamed (`triggers/shared/http_streams.py`), so each update reaches the client when it
+is read.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from collections.abc import AsyncIterator
 import azure.durable_functions as df
 from a2a.types import Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent
 
+from triggers.a2a.progress import progress_update
 from triggers.a2a.tasks import INTERRUPTED, TERMINAL, task_of
+from triggers.api.workflow_events import Cursor, parse_cursor
+from triggers.api.workflow_stream import new_events_of
 from triggers.shared.runs import read_run
 
 STREAM_WINDOW_SECONDS = 120.0
@@ -24,7 +28,7 @@ STREAM_WINDOW_SECONDS = 120.0
 230 seconds)."""
 
 FIRST_POLL_SECONDS = 0.1
-MAX_POLL_SECONDS = 1.0
+MAX_POLL_SECONDS = 0.5
 
 Update = TaskStatusUpdateEvent | TaskArtifactUpdateEvent
 
@@ -47,14 +51,26 @@ async def follow(
     client: df.DurableOrchestrationClient,
     seen: Task,
     window: float = STREAM_WINDOW_SECONDS,
+    *,
+    from_start: bool = True,
 ) -> AsyncIterator[Update]:
-    """The updates of task `seen` after the state it shows, until the stream ends."""
+    """The updates of task `seen` after the state it shows, until the stream ends: the run's
+    events (all of them, or from now on unless `from_start`), and its changes of state."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + window
     last = _signature(seen)
+    cursor: Cursor = {}
+    if not from_start:
+        cursor = await _position(client, seen.id, cursor)
     delay = FIRST_POLL_SECONDS
     while True:
+        # The status first: the events read after it include every one before its state.
         task = task_of(await read_run(client, seen.id, show_input=True))
+        events, _ = await new_events_of(client, seen.id, cursor)
+        for event in events:
+            cursor = parse_cursor(event.id)
+            if event.event != "workflow_ended":
+                yield progress_update(task, event)
         if _signature(task) != last:
             last = _signature(task)
             for artifact in task.artifacts:
@@ -68,3 +84,9 @@ async def follow(
             return
         await asyncio.sleep(delay)
         delay = min(delay * 2, MAX_POLL_SECONDS)
+
+
+async def _position(client: df.DurableOrchestrationClient, task_id: str, cursor: Cursor) -> Cursor:
+    """The stream position after every event the run has had so far."""
+    events, _ = await new_events_of(client, task_id, cursor)
+    return parse_cursor(events[-1].id) if events else cursor

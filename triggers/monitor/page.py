@@ -27,6 +27,7 @@ SCRIPTS = (
     "history.js",
     "approvals.js",
     "list.js",
+    "live.js",
     "instance.js",
     "app.js",
 )

@@ -29,6 +29,7 @@
       if (where.view === "instance") {
         live = await M.instanceView(view, where.id);
       } else {
+        M.live.stop();
         M.lastListHash = window.location.hash || "#/";
         await M.listView(view, where.query, refreshing);
         live = true;

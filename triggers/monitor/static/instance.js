@@ -230,6 +230,10 @@
       ...tabs(detail));
     document.title = `${status.name} ${status.instanceId} · Durable monitor`;
     const active = ["Running", "Pending", "Suspended", "ContinuedAsNew"].includes(status.runtimeStatus);
+    if (status.name === "coordinator") {
+      if (active) M.live.follow(status.instanceId);
+      view.append(M.live.panel(status.instanceId));
+    }
     return active || (detail.children || []).some((c) => ["Running", "Pending"].includes(c.runtimeStatus));
   };
 })();
