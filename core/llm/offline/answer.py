@@ -153,7 +153,9 @@ def describe_result(
 def _intro(call: ToolCall, reading: Reading, words: dict[str, str]) -> str:
     """The tool's name and the arguments it was given from the request's own words."""
     given = [
-        f"{humanize(name)} {', '.join(map(str, value))}"
+        humanize(name)
+        if value is True
+        else f"{humanize(name)} {', '.join(map(str, value))}"
         if isinstance(value, list)
         else field_phrase(name, value, reading)
         for name, value in call.arguments.items()
@@ -228,7 +230,8 @@ def _record(
     intro: str, record: dict[str, Any], reading: Reading, words: dict[str, str]
 ) -> list[str]:
     phrase = record_phrase(record, reading, limit=RECORD_FIELDS)
-    if any(is_identifier(key) for key in record) or not phrase:
+    nested = any(isinstance(value, dict | list) for value in record.values())
+    if any(is_identifier(key) for key in record) or not nested or not phrase:
         return [words["record"].format(intro=intro, record=phrase or "{}")]
     # A result of several parts (a customer, their orders, their tickets): one line each.
     parts = [field_phrase(key, value, reading) for key, value in record.items()]

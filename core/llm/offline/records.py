@@ -110,10 +110,10 @@ def record_phrase(
 
 
 def field_phrase(key: str, value: Any, reading: Reading) -> str:
-    """One field as words: "average speed 13.3 km/h", "below reorder point", "stock: …"."""
+    """One field as words: "average speed 13.3 km/h", "below reorder point: yes", "stock: …"."""
     name, unit = _name_and_unit(key)
     if isinstance(value, bool):
-        return name if value else f"not {name}"
+        return f"{name}: {'yes' if value else 'no'}"
     if isinstance(value, int | float):
         return f"{name} {unit.format(value) if unit else value}"
     if isinstance(value, str):

@@ -404,3 +404,18 @@ async def test_list_arguments_from_the_request_are_named_and_the_whole_request_i
     assert result.content.splitlines()[1] == (
         "search_tickets for status open, priority urgent found no tickets."
     )
+
+
+async def test_a_flat_record_without_an_id_reads_as_one_sentence() -> None:
+    now = {"timezone": "Asia/Tokyo", "datetime": "2026-12-02T21:07:00+09:00", "is_dst": False}
+    request = with_results(
+        "What time is it in Asia/Tokyo?",
+        ("get_current_time", {"timezone": "Asia/Tokyo"}, json.dumps(now)),
+    )
+
+    result = await OfflineChat().complete(request)
+
+    assert result.content.splitlines()[1] == (
+        "get_current_time for timezone Asia/Tokyo returned timezone Asia/Tokyo, "
+        "datetime 2026-12-02T21:07:00+09:00, is dst: no."
+    )
