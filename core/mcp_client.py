@@ -5,7 +5,8 @@ process, or streamable HTTP), through one session per server per event loop, ope
 first use and reused by every call (`core.mcp_sessions`). A session that fails is closed
 and reopened, and a call that is safe to repeat (read-only, or a write with its
 idempotency key) is tried once more on the new session. Tool lists are cached per server
-until it sends `notifications/tools/list_changed`, and narrowed to the catalogue's
+until it says they changed (`notifications/tools/list_changed`, or an event on the
+session's `subscriptions/listen` stream from 2026-07-28 on), and narrowed to the catalogue's
 `tools.allow`. Every exchange is bounded by `MCP_TOOL_TIMEOUT_SECONDS`.
 """
 
