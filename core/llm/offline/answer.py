@@ -159,7 +159,7 @@ def _intro(call: ToolCall, reading: Reading, words: dict[str, str]) -> str:
         if isinstance(value, list)
         else field_phrase(name, value, reading)
         for name, value in call.arguments.items()
-        if value is True or _from_request(value, reading)
+        if (value is True and reading.names_all(name)) or _from_request(value, reading)
     ]
     if not given:
         return call.name

@@ -51,6 +51,11 @@ class Reading:
         parts = [p for p in key.casefold().split("_") if len(p) >= 3]
         return any(w.startswith(p[:_STEM]) for p in parts for w in words if len(w) >= 3)
 
+    def names_all(self, key: str) -> bool:
+        """True when the request names every word of the key (a flag it asked for:
+        "below their reorder point" names `below_reorder_point`)."""
+        return all(self.names(part) for part in key.split("_") if len(part) >= 3)
+
     def mentions(self, value: Any) -> bool:
         """True when the request contains the value (a whole word for Latin text)."""
         if not isinstance(value, str) or len(value) < 2:

@@ -419,3 +419,21 @@ async def test_a_flat_record_without_an_id_reads_as_one_sentence() -> None:
         "get_current_time for timezone Asia/Tokyo returned timezone Asia/Tokyo, "
         "datetime 2026-12-02T21:07:00+09:00, is dst: no."
     )
+
+
+async def test_a_flag_is_named_only_when_the_request_asks_for_it() -> None:
+    empty = json.dumps({"items": []})
+    asked = with_results(
+        "Which parts are below their reorder point?",
+        ("check_inventory", {"below_reorder_point": True}, empty),
+    )
+    defaulted = with_results(
+        "Which parts are low?", ("check_inventory", {"below_reorder_point": True}, empty)
+    )
+
+    assert (await OfflineChat().complete(asked)).content.splitlines()[1] == (
+        "check_inventory for below reorder point found no items."
+    )
+    assert (await OfflineChat().complete(defaulted)).content.splitlines()[1] == (
+        "check_inventory found no items."
+    )
