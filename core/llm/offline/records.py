@@ -54,7 +54,8 @@ class Reading:
     def names_all(self, key: str) -> bool:
         """True when the request names every word of the key (a flag it asked for:
         "below their reorder point" names `below_reorder_point`)."""
-        return all(self.names(part) for part in key.split("_") if len(part) >= 3)
+        parts = [part for part in key.split("_") if len(part) >= 3]
+        return bool(parts) and all(self.names(part) for part in parts)
 
     def mentions(self, value: Any) -> bool:
         """True when the request contains the value (a whole word for Latin text)."""
