@@ -55,14 +55,17 @@ class ReplayOutcome:
 
 
 class _Node:
-    """A task in the replay tree; leaves are scheduled work, inner nodes combine children."""
+    """A task in the replay tree; leaves are scheduled work, inner nodes combine children.
+
+    Only a leaf records whether it failed (a retry reads it): whether a combined task failed
+    is the SDK's to decide, the replay only needs to know when it is done."""
 
     def __init__(self, parent: _Node | None) -> None:
         self.parent = parent
         self.done = False
         self.failed = False
 
-    def finish(self, failed: bool) -> None:
+    def finish(self, failed: bool = False) -> None:
         if self.done:
             return
         self.done = True
@@ -80,12 +83,6 @@ class _Leaf(_Node):
         self.task = task
 
 
-class _EventWait(_Node):
-    def __init__(self, parent: _Node | None, name: str) -> None:
-        super().__init__(parent)
-        self.name = name
-
-
 class _All(_Node):
     def __init__(self, parent: _Node | None) -> None:
         super().__init__(parent)
@@ -93,7 +90,7 @@ class _All(_Node):
 
     def check(self) -> None:
         if all(c.done for c in self.children):
-            self.finish(any(c.failed for c in self.children))
+            self.finish()
 
     def child_done(self, child: _Node) -> None:
         self.check()
@@ -106,10 +103,10 @@ class _Any(_Node):
 
     def check(self) -> None:
         if any(c.done for c in self.children) or not self.children:
-            self.finish(False)
+            self.finish()
 
     def child_done(self, child: _Node) -> None:
-        self.finish(False)
+        self.finish()
 
 
 class _Retry(_Node):
@@ -135,12 +132,12 @@ class _Retry(_Node):
         if self.waiting_on_timer:
             self.waiting_on_timer = False
             if self.attempt >= self.policy.max_attempts:
-                self.finish(True)
+                self.finish()
             else:
                 self.start()
             return
         if not child.failed:
-            self.finish(False)
+            self.finish()
             return
         delay = self.policy.next_delay(self.attempt - 1, self.first_attempt_at, self.replay.now)
         if delay is None:
@@ -159,7 +156,7 @@ class _Replay:
         self.now = datetime.min
         self.unrecorded: dict[int, _Leaf] = {}
         self.open_leaves: dict[int, _Leaf] = {}
-        self.waiters: dict[str, deque[_EventWait]] = {}
+        self.waiters: dict[str, deque[_Node]] = {}
         self.buffered: dict[str, deque[str | None]] = {}
         self.buffer_order: list[tuple[str, str | None]] = []
         self.outcome = ReplayOutcome()
@@ -232,14 +229,14 @@ class _Replay:
             raise NonDeterminismError("call_http is not supported by devhost")
         raise NonDeterminismError(f"Unknown action type {kind}")
 
-    def wait_for_event(self, parent: _Node | None, name: str) -> _EventWait:
-        waiter = _EventWait(parent, name)
+    def wait_for_event(self, parent: _Node | None, name: str) -> _Node:
+        waiter = _Node(parent)
         key = name.casefold()
         queue = self.buffered.get(key)
         if queue:
             payload = queue.popleft()
             self._forget_buffered(key, payload)
-            waiter.finish(False)
+            waiter.finish()
         else:
             self.waiters.setdefault(key, deque()).append(waiter)
         return waiter
@@ -321,11 +318,10 @@ class _Replay:
     def raise_event(self, name: str, payload: str | None) -> None:
         key = name.casefold()
         queue = self.waiters.get(key)
-        while queue:
-            waiter = queue.popleft()
-            if not waiter.done:
-                waiter.finish(False)
-                return
+        if queue:
+            # The oldest waiter takes it, even one whose task_any another task has decided.
+            queue.popleft().finish()
+            return
         self.buffered.setdefault(key, deque()).append(payload)
         self.buffer_order.append((name, payload))
 

@@ -419,3 +419,86 @@ def test_an_attempt_that_fails_after_the_last_retry_fails_the_task():
         ("timer", 3, due + timedelta(seconds=1))
     ]
     assert last_timer[0].fail_immediately is None
+
+
+def test_an_event_raised_before_its_wait_is_reached_is_taken_from_the_buffer():
+    actions = [activity("first"), {"actionType": 6, "externalEventName": "go"}, activity("after")]
+    history = [
+        *opening(),
+        scheduled(0, "first"),
+        h.orchestrator_started(T0),
+        h.event_raised(T0, "other", "x"),
+        h.event_raised(T0, "GO", "x"),
+        h.event_raised(T0, "go", "z"),
+        finished(0, False),
+    ]
+    outcome = replay(history, actions)
+    assert [(t.name, t.task_id) for t in outcome.new_tasks] == [("after", 1)]
+    assert outcome.buffered_events == [("other", "x"), ("go", "z")]
+
+
+def test_task_any_over_nothing_is_done_at_once():
+    outcome = replay(opening(), [{"actionType": 11, "compoundActions": []}, activity("after")])
+    assert [(t.name, t.task_id) for t in outcome.new_tasks] == [("after", 0)]
+
+
+def test_an_event_wins_a_race_with_a_timer():
+    due = T0 + timedelta(minutes=5)
+    race = {
+        "actionType": 11,
+        "compoundActions": [
+            {"actionType": 6, "externalEventName": "Approval"},
+            {"actionType": 5, "fireAt": h.format_time(due)},
+        ],
+    }
+    actions = [race, activity("after")]
+    history = [
+        *opening(),
+        h.new_event(EventType.TIMER_CREATED, T0, 0, FireAt=h.format_time(due)),
+        h.orchestrator_started(T0),
+        h.event_raised(T0, "approval", "true"),
+    ]
+    assert [(t.name, t.task_id) for t in replay(history, actions).new_tasks] == [("after", 1)]
+
+
+def test_task_all_over_entity_calls_waits_for_every_response():
+    calls = [entity_action(7, "get"), entity_action(7, "add", input="1")]
+    actions = [{"actionType": 12, "compoundActions": calls}, activity("after")]
+    ids = [json.loads(t.input or "")["id"] for t in replay(opening(), actions).new_tasks]
+    history = [
+        *opening(),
+        h.new_event(EventType.EVENT_SENT, T0, 0, InstanceId="@counter@shared", Name="op"),
+        h.new_event(EventType.EVENT_SENT, T0, 1, InstanceId="@counter@shared", Name="op"),
+        h.orchestrator_started(T0),
+        h.event_raised(T0, ids[1], "{}"),
+    ]
+    assert replay(history, actions).new_tasks == []
+    history.append(h.event_raised(T0, ids[0], "{}"))
+    assert [(t.name, t.task_id) for t in replay(history, actions).new_tasks] == [("after", 2)]
+
+
+def test_task_all_over_retried_tasks_waits_for_every_one():
+    retried = [retry_action(1000, 3, 1, None), retry_action(1000, 3, 1, None)]
+    actions = [{"actionType": 12, "compoundActions": retried}, activity("after")]
+    history = [*opening(), scheduled(0, "flaky"), scheduled(1, "flaky")]
+    history += [h.orchestrator_started(T0), finished(1, False)]
+    assert replay(history, actions).new_tasks == []
+    history.append(finished(0, False))
+    assert [(t.name, t.task_id) for t in replay(history, actions).new_tasks] == [("after", 2)]
+
+
+def test_only_a_scheduled_signal_carries_a_due_time():
+    due = h.format_time(T0 + timedelta(minutes=5))
+    outcome = replay(opening(), [entity_action(9, fireAt=due)])
+    assert [(t.kind, t.task_id) for t in outcome.new_tasks] == [("event_sent", 0)]
+    assert "due" not in sent_message(outcome)
+
+
+def test_an_orchestrator_on_the_original_schema_is_told_which_sdk_it_needs():
+    message = (
+        "The orchestrator returned actions in the original replay schema; devhost speaks "
+        "schema V2 and later, as azure-functions-durable 1.2 and later do."
+    )
+    with pytest.raises(NonDeterminismError) as refused:
+        flatten_actions([activity("a")])
+    assert str(refused.value) == message
