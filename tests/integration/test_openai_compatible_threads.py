@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.apphost import AppHost
-from tests.integration.test_openai_compatible_model import ThreadedServer
+from tests.integration.test_openai_compatible_model import model_server
 from tests.unit.core.llm.openai_compatible_server import (
     OpenAICompatibleServer,
     ReceivedRequest,
@@ -22,6 +22,8 @@ from tests.unit.core.llm.openai_compatible_server import (
     completion,
     function_call,
 )
+
+__all__ = ["model_server"]
 
 FIRST = "Which open support tickets are urgent?"
 FOLLOW_UP = "And the second one?"
@@ -39,12 +41,6 @@ def turn(task: str, tool: str, arguments: dict[str, Any], answer: str) -> list[R
         Reply(body=completion(answer)),
         Reply(body=completion(json.dumps(synthesis))),
     ]
-
-
-@pytest.fixture(scope="module")
-def model_server() -> Iterator[OpenAICompatibleServer]:
-    with ThreadedServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Two-turn conversations with the offline model over real HTTP against devhost (keys
 enforced): the second question ("And the second one?") only makes sense after the first
 ("Which open support tickets are urgent?", two tickets, TCK-10013 second). Asked in the same
-thread over the HTTP API (body or query `thread_id`), A2A (the same `contextId`, with the
+thread over the HTTP API (body or query `thread_id`), A2A (the same `contextId`, whatever its text, with the
 official `a2a-sdk` client) and MCP (`ask_agents` with `thread_id`, with the official `mcp`
 client), it looks up TCK-10013; asked alone it does not. The thread reads back and deletes."""
 
@@ -20,6 +20,7 @@ from a2a.types import Message, Role, SendMessageRequest, TaskState
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
+from core.thread_ids import thread_id_for
 from tests.apphost import KEYS, AppHost
 
 FIRST = "Which open support tickets are urgent?"
@@ -121,10 +122,9 @@ def test_a_bad_thread_id_is_refused_naming_the_field(
     assert [d["field"] for d in answer.json()["detail"]] == ["thread_id"]
 
 
-async def test_the_same_a2a_context_is_one_conversation(
-    app_host: AppHost,
-) -> None:
-    context = str(uuid.uuid4())
+@pytest.mark.parametrize("shape", ["uuid", "any text"])
+async def test_the_same_a2a_context_is_one_conversation(app_host: AppHost, shape: str) -> None:
+    context = str(uuid.uuid4()) if shape == "uuid" else f"chat:{uuid.uuid4().hex}/about tickets?"
     headers = {"x-functions-key": KEYS["function"]}
     async with httpx.AsyncClient(headers=headers, timeout=120) as http:
         card = await A2ACardResolver(http, app_host.url + "/api").get_agent_card()
@@ -142,7 +142,7 @@ async def test_the_same_a2a_context_is_one_conversation(
                     r async for r in client.send_message(SendMessageRequest(message=sent))
                 ]
                 tasks.append(response.task)
-        thread = await http.get(f"{app_host.url}/api/coordinator/threads/{context}")
+        thread = await http.get(f"{app_host.url}/api/coordinator/threads/{thread_id_for(context)}")
 
     assert [t.status.state for t in tasks] == [TaskState.TASK_STATE_COMPLETED] * 2
     assert {t.context_id for t in tasks} == {context}

@@ -47,6 +47,7 @@ from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrc
 from google.protobuf.json_format import MessageToDict
 
 from core.auth import Principal
+from core.thread_ids import thread_id_for
 from triggers.a2a.errors import invalid_params, task_not_found
 from triggers.a2a.invocation import Invocation, current
 from triggers.a2a.listing import list_tasks
@@ -112,7 +113,7 @@ async def _start(invocation: Invocation, message: Message) -> str:
     stored.context_id, stored.task_id = context_id, task_id
     annotations = {"contextId": context_id, "message": MessageToDict(stored)}
     # The context is the conversation: its earlier tasks are the thread's earlier turns.
-    request.setdefault("thread_id", context_id)
+    request.setdefault("thread_id", thread_id_for(context_id))
     await start_run(
         invocation.client, request, owner=principal, instance_id=task_id, annotations=annotations
     )
