@@ -403,3 +403,43 @@ def test_each_run_counts_one_request_its_tokens_and_a_failure_once(index, record
         tokens[(("agent", "customer-support"), ("model", "gpt-test"), ("token_type", "output"))]
         == 20
     )
+
+
+def test_every_change_not_made_is_listed_on_its_own_line(index) -> None:
+    other = {**WRITE, "id": "c3", "arguments": {"ticket_id": "T-2", "status": "closed"}}
+    script = Script(
+        reply("", [WRITE, other]), reply("Neither closed."), approval=decided(False, "Denied.")
+    )
+    _, answer = agent(index, script)
+    assert len(answer.not_done) == 2
+    assert answer.answer == "Neither closed.\n\nChanges not made:\n" + "\n".join(
+        f"- {n}" for n in answer.not_done
+    )
+
+
+class FlakyTool(Script):
+    """A script whose tool calls fail once before they answer."""
+
+    failed = False
+
+    def __call__(self, task: Task) -> Any:
+        if task.name == names.MCP_TOOL and not self.failed:
+            self.failed = True
+            return Failure("tool server restarting")
+        return super().__call__(task)
+
+
+def test_a_tool_call_is_retried(index) -> None:
+    done, answer = agent(index, FlakyTool(reply("", [READ]), reply("done")))
+    assert len(done.named(names.MCP_TOOL)) == 2
+    assert answer.status == AgentStatus.OK
+    assert answer.tool_calls[0].result == {"ok": "get_ticket"}
+
+
+def test_tokens_of_a_reply_without_a_model_name_are_counted_as_unknown(index, recorded) -> None:
+    agent(index, Script({**reply("ok", tokens=30), "model": ""}))
+    tokens = recorded.values("agent_tokens_total")
+    assert (
+        tokens[(("agent", "customer-support"), ("model", "unknown"), ("token_type", "output"))]
+        == 10
+    )

@@ -28,8 +28,11 @@ from core.models import (
 from devhost.app_loader import FunctionIndex, load_app
 from orchestrations import names
 from orchestrations.budget import split_budget
+from tests.unit.core.telemetry.conftest import recorded
 from tests.unit.orchestrations.conftest import ROOT
 from tests.unit.orchestrations.scripted import PENDING, Failure, Later, Run, Task, run
+
+__all__ = ["recorded"]
 
 WRITE = ProposedCall(agent="customer-support", tool="update_ticket", arguments={"id": "T-1"})
 TWO = Plan(
@@ -282,7 +285,49 @@ def test_the_finished_run_is_recorded_with_its_duration(index) -> None:
     record = WorkflowRecord.model_validate(recorded.input)
     assert record.workflow_id == "wf-1"
     assert record.result == result
-    assert record.duration_ms > 0
+    # The run started in the first episode; the driver's clock moves a second per episode.
+    assert record.duration_ms == 1000.0 * recorded.episode
+
+
+def test_the_input_limits_go_to_the_settings_check(index) -> None:
+    limits = {"default_budget_tokens": 900, "max_steps": 2, "approval_timeout_seconds": 30}
+    payload = {"request": {"query": "q"}, "limits": limits}
+    done = run(index, names.COORDINATOR, payload, Script())
+    (checked,) = done.named(names.RUN_LIMITS)
+    assert checked.input == limits
+
+
+class Flaky(Script):
+    """A script whose `step` fails `times` times before it answers."""
+
+    def __init__(self, step: str, times: int, **change: Any) -> None:
+        super().__init__(**change)
+        self.step, self.left = step, times
+
+    def __call__(self, task: Task) -> Any:
+        if task.name == self.step and self.left:
+            self.left -= 1
+            return Failure(f"{self.step} briefly down")
+        return super().__call__(task)
+
+
+@pytest.mark.parametrize("step", [names.PLAN, names.SYNTHESIZE, names.RECORD_WORKFLOW])
+def test_model_and_storage_steps_are_retried(index, step: str) -> None:
+    done = run(index, names.COORDINATOR, {"query": "q"}, Flaky(step, 2), max_episodes=80)
+    assert done.done, done.error
+    assert len(done.named(step)) == 3
+    assert "record_error" not in done.statuses[-1]
+
+
+def test_a_plan_that_keeps_failing_fails_the_run(index) -> None:
+    done = run(index, names.COORDINATOR, {"query": "q"}, Flaky(names.PLAN, 3), max_episodes=80)
+    assert not done.done
+    assert "plan briefly down" in (done.error or "")
+
+
+def test_a_finished_run_is_no_longer_counted_active(index, recorded) -> None:
+    coordinate(index, Script())
+    assert recorded.values("active_workflows") == {(("workflow", "coordinator"),): 0}
 
 
 def test_an_unreachable_log_store_keeps_the_answer_and_says_so(index) -> None:
