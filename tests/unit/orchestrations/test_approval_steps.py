@@ -4,6 +4,7 @@ it shows while it waits, which decisions count, what it audits, and how its dead
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from devhost.app_loader import FunctionIndex, load_app
 from orchestrations import names
 from orchestrations.approval import pending_view
 from tests.unit.orchestrations.conftest import ROOT
-from tests.unit.orchestrations.scripted import PENDING, Run, Task, run
+from tests.unit.orchestrations.scripted import PENDING, START, Failure, Run, Task, run
 
 APPROVAL_ID = "wf-1:customer-support:approval:1:0"
 CALL = ProposedCall(
@@ -54,7 +55,9 @@ class Script:
 
     def __call__(self, task: Task) -> Any:
         if task.kind == "timer":
-            return None if self.deadline else PENDING
+            # Retry timers fire; the deadline's fires only when the test says so.
+            retry = task.fire_at is not None and task.fire_at < START + timedelta(minutes=1)
+            return None if self.deadline or retry else PENDING
         if task.name == names.ADMIT_INPUT:
             return True
         if task.name == names.CHECK_APPROVAL:
@@ -216,6 +219,11 @@ def test_the_deadline_denies_automatically(index) -> None:
     [
         (decision(True, digest="0" * 64), "ada", "Digest mismatch: got " + "0" * 64 + "."),
         ({"approved": "perhaps"}, "unknown", "Malformed decision: "),
+        (
+            decision(True, approver=""),
+            "unknown",
+            "Malformed decision: String should have at least 1 character",
+        ),
     ],
 )
 def test_a_decision_on_something_else_is_rejected_and_the_wait_goes_on(
@@ -224,7 +232,7 @@ def test_a_decision_on_something_else_is_rejected_and_the_wait_goes_on(
     done = approve(index, Script(), sent)
     assert not done.done
     (entry,) = audits(done)
-    assert (entry.actor, entry.action) == (actor, "rejected")
+    assert (entry.actor, entry.action, entry.entry_id) == (actor, "rejected", f"{APPROVAL_ID}:1")
     assert entry.detail.startswith(detail)
     assert done.named(names.CHECK_APPROVAL) == []
     again = ApprovalInput.model_validate(done.continued_with)
@@ -243,8 +251,11 @@ def test_a_decision_without_the_apps_proof_is_ignored_and_audited(index) -> None
     done = approve(index, Script(authentic=False), decision(True))
     assert not done.done
     (entry,) = audits(done)
-    assert (entry.actor, entry.action) == ("ada", "ignored")
-    assert entry.detail.startswith("Ignored: the decision carries no valid proof")
+    assert (entry.actor, entry.action, entry.entry_id) == ("ada", "ignored", f"{APPROVAL_ID}:1")
+    assert entry.detail == (
+        "Ignored: the decision carries no valid proof of the app's approval "
+        "endpoints (an event raised around them); the named approver is unverified."
+    )
     assert ApprovalInput.model_validate(done.continued_with).decisions_seen == 1
 
 
@@ -252,3 +263,26 @@ def test_a_later_generation_numbers_its_audit_entries_after_the_earlier_ones(ind
     request = REQUEST.model_copy(update={"decisions_seen": 2})
     done = approve(index, Script(), decision(True), request=request)
     assert audits(done)[0].entry_id == f"{APPROVAL_ID}:3"
+
+
+class Flaky(Script):
+    """A script whose `step` fails once before it answers."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__()
+        self.step, self.failed = step, False
+
+    def __call__(self, task: Task) -> Any:
+        if task.name == self.step and not self.failed:
+            self.failed = True
+            return Failure(f"{self.step} briefly down")
+        return super().__call__(task)
+
+
+@pytest.mark.parametrize("step", [names.CHECK_APPROVAL, names.RECORD_AUDIT])
+def test_the_proof_check_and_the_audit_are_retried(index, step: str) -> None:
+    script = Flaky(step)
+    done = approve(index, script, decision(True))
+    assert done.done, done.error
+    assert len(done.named(step)) == 2
+    assert ApprovalOutcome.model_validate(done.output).approved
