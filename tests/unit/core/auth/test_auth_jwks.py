@@ -3,7 +3,9 @@ endpoint fails or serves keys it cannot use."""
 
 from __future__ import annotations
 
+import json
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,14 +24,20 @@ from core.auth import (
     entra_jwks_url,
     https_jwks_fetcher,
 )
+from core.auth.jwks_fetch import MAX_JWKS_BYTES
 
 
 @contextmanager
-def plain_http(status: int, body: bytes, headers: dict[str, str]) -> Iterator[str]:
-    """A plain-HTTP loopback server answering every GET the same way; yields its URL."""
+def plain_http(
+    status: int, body: bytes, headers: dict[str, str], seen: list[dict[str, str]] | None = None
+) -> Iterator[str]:
+    """A plain-HTTP loopback server answering every GET the same way, keeping each request's
+    headers in `seen`; yields its URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if seen is not None:
+                seen.append(dict(self.headers))
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -101,6 +109,73 @@ def test_redirects_are_refused():
         fetch = https_jwks_fetcher(url, allow_insecure_loopback=True)
         with pytest.raises(SigningKeysUnavailableError):
             fetch()
+
+
+def test_a_redirect_to_a_working_key_set_is_refused_too(signing_key):
+    elsewhere: list[dict[str, str]] = []
+    served = json.dumps({"keys": [signing_key.jwk()]}).encode()
+    with (
+        plain_http(200, served, {}, elsewhere) as target,
+        plain_http(302, b"", {"Location": target}) as url,
+        pytest.raises(SigningKeysUnavailableError) as refused,
+    ):
+        https_jwks_fetcher(url, allow_insecure_loopback=True)()
+    assert str(refused.value) == (
+        "Signing keys could not be fetched: HTTP Error 302: redirect refused"
+    )
+    assert elsewhere == []
+
+
+def test_the_fetch_asks_for_json(signing_key):
+    seen: list[dict[str, str]] = []
+    served = json.dumps({"keys": [signing_key.jwk()]}).encode()
+    with plain_http(200, served, {"Content-Type": "application/json"}, seen) as url:
+        assert https_jwks_fetcher(url, allow_insecure_loopback=True)() == {
+            "keys": [signing_key.jwk()]
+        }
+    assert seen[0]["Accept"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>", "Signing key set is not JSON."),
+        (b"[1, 2]", "Signing key set is not a JSON object."),
+        (b" " * MAX_JWKS_BYTES + b"{}", "Signing key set is larger than allowed."),
+    ],
+)
+def test_an_unusable_answer_says_what_is_wrong(body, message):
+    with plain_http(200, body, {}) as url, pytest.raises(SigningKeysUnavailableError) as refused:
+        https_jwks_fetcher(url, allow_insecure_loopback=True)()
+    assert str(refused.value) == message
+
+
+def test_a_key_set_of_the_largest_allowed_size_is_read_whole():
+    document = b'{"keys": []}'
+    body = b" " * (MAX_JWKS_BYTES - len(document)) + document
+    with plain_http(200, body, {}) as url:
+        assert https_jwks_fetcher(url, allow_insecure_loopback=True)() == {"keys": []}
+
+
+def test_a_key_server_that_never_answers_times_out():
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/keys"
+        fetch = https_jwks_fetcher(url, allow_insecure_loopback=True, timeout_seconds=0.2)
+        with pytest.raises(SigningKeysUnavailableError, match="timed out"):
+            fetch()
+
+
+def test_plain_http_needs_the_explicit_flag_even_on_loopback():
+    with pytest.raises(AuthConfigurationError) as refused:
+        check_jwks_url("http://127.0.0.1:8080/keys")
+    assert str(refused.value) == "JWKS URL must be https: 'http://127.0.0.1:8080/keys'"
+
+
+def test_a_host_name_other_than_localhost_is_no_loopback():
+    with pytest.raises(AuthConfigurationError):
+        check_jwks_url("http://keys.example/keys", allow_insecure_loopback=True)
 
 
 def test_a_body_that_is_not_json_is_unavailable_keys():
