@@ -10,6 +10,8 @@ from typing import Any
 import azure.functions as func
 import pytest
 from fake_entra import AUDIENCE, OTHER_TENANT, TENANT, claims, mint
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.auth import (
     ADMIN,
@@ -226,3 +228,26 @@ def test_audience_setting_may_list_several_audiences():
     assert validator is settings_token_validator(
         settings(AUTH_AUDIENCE=f"{AUDIENCE},0000-client-id")
     )
+
+
+ROLE_SETS = st.frozensets(st.sampled_from(sorted(ALL_ROLES)))
+
+
+@given(held=ROLE_SETS, required=ROLE_SETS.filter(bool))
+def test_a_caller_holding_none_of_the_required_roles_is_refused(held, required):
+    caller = Principal(
+        oid="o",
+        name=None,
+        upn=None,
+        roles=held,
+        tenant_id=TENANT,
+        app_id=None,
+        authenticated=True,
+        source="bearer",
+    )
+    if held & required:
+        assert require_roles(caller, *required) is caller
+    else:
+        with pytest.raises(AuthorizationError) as refused:
+            require_roles(caller, *required)
+        assert refused.value.required_roles == tuple(sorted(required))
