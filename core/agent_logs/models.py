@@ -166,6 +166,9 @@ class TurnStatus(StrEnum):
     PARTIAL = "partial"
     DENIED = "denied"
     SELF_TEST = "self_test"
+    ENDED_WITHOUT_ANSWER = "ended_without_answer"
+    """Shown, never stored: the run of a turn that is still `running` failed or was
+    terminated, so it will not write its answer."""
 
 
 class ThreadTurn(BaseModel):

@@ -7,6 +7,7 @@ client), it looks up TCK-10013; asked alone it does not. The thread reads back a
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -170,3 +171,27 @@ async def test_ask_agents_with_a_thread_id_is_one_conversation(app_host: AppHost
 
     assert [v["runtime_status"] for v in views] == ["Completed", "Completed"]
     assert looked_up_tickets(views[1]["result"]) == [SECOND_ITEM]
+
+
+def test_a_turn_whose_run_was_terminated_shows_it_ended_without_answer(api: httpx.Client) -> None:
+    thread = f"ended-{uuid.uuid4().hex}"
+    started = api.post(
+        "/api/orchestrators/coordinator",
+        params={"thread_id": thread},
+        json={"query": FIRST, "require_approval": True},
+    )
+    assert started.status_code == 202, started.text
+    workflow_id = started.json()["id"]
+    assert [t["status"] for t in api.get(f"/api/coordinator/threads/{thread}").json()["turns"]] == [
+        "running"
+    ]
+
+    assert api.post(f"/api/instances/{workflow_id}/terminate").status_code == 202
+    deadline = time.monotonic() + 30
+    while (
+        status := api.get(f"/api/coordinator/threads/{thread}").json()["turns"][0]["status"]
+    ) == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+
+    assert status == "ended_without_answer"

@@ -214,8 +214,9 @@ def _operations(ref: dict[type[BaseModel], Schema]) -> dict[str, Schema]:
                 "operationId": "getThread",
                 "summary": "A conversation thread: each turn with its workflow id and answer",
                 "description": "Turns oldest first: workflow id, question, status, answer, "
-                "agents, tools, result items, started and finished times. Operators read their "
-                "own threads, Approvers and Admins any.",
+                "agents, tools, result items, started and finished times; a turn whose run "
+                "failed or was terminated before it answered shows `ended_without_answer`. "
+                "Operators read their own threads, Approvers and Admins any.",
                 "parameters": [thread_id],
                 "responses": {
                     "200": _answer("The thread.", ref[ThreadView]),

@@ -8,13 +8,14 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from core.agent_logs import ThreadTurn, get_agent_log_store
+from core.agent_logs import ThreadTurn, TurnStatus, get_agent_log_store
 from core.auth import ADMIN, APPROVER, OPERATOR, Principal
 from triggers.shared import routes
 from triggers.shared.api_models import ThreadDeleted, ThreadView
 from triggers.shared.endpoint import api_endpoint, json_response
 from triggers.shared.errors import NotFoundError
 from triggers.shared.identity import authorize
+from triggers.shared.instances import Status, find_instance, is_finished
 from triggers.shared.run_access import RunAction, may_access_run
 
 bp = df.Blueprint()
@@ -40,14 +41,34 @@ async def accessible_thread(
     return turns
 
 
+async def with_run_outcomes(
+    client: df.DurableOrchestrationClient, turns: list[ThreadTurn]
+) -> list[ThreadTurn]:
+    """`turns`, each still `running` whose run ended without completing (failed, terminated,
+    purged) shown as ENDED_WITHOUT_ANSWER."""
+    shown = []
+    for turn in turns:
+        if turn.status == TurnStatus.RUNNING:
+            run = await find_instance(client, turn.workflow_id)
+            if run is None or (is_finished(run) and run.runtime_status != Status.Completed):
+                turn = turn.model_copy(update={"status": TurnStatus.ENDED_WITHOUT_ANSWER})
+        shown.append(turn)
+    return shown
+
+
 @bp.route(route=routes.THREAD, methods=["GET"])
+@bp.durable_client_input(client_name="client")
 @api_endpoint
-async def get_thread(req: func.HttpRequest) -> func.HttpResponse:
+async def get_thread(
+    req: func.HttpRequest, client: df.DurableOrchestrationClient
+) -> func.HttpResponse:
     """200 with the thread's turns; 404 for an unknown thread or one that is not the
     caller's."""
     principal = await authorize(req, OPERATOR, APPROVER, ADMIN)
     thread_id = req.route_params.get("id", "")
-    turns = await accessible_thread(principal, thread_id, RunAction.READ)
+    turns = await with_run_outcomes(
+        client, await accessible_thread(principal, thread_id, RunAction.READ)
+    )
     first = turns[0]
     view = ThreadView(
         thread_id=thread_id, owner=first.owner, owner_name=first.owner_name, turns=turns
