@@ -11,6 +11,8 @@ from typing import Any
 ID_SUFFIXES = ("_id", "_number", "_no", "_code")
 ID_KEYS = frozenset({"id", "sku", "code", "key", "number"})
 LABEL_KEYS = ("name", "title", "subject", "label", "display_name")
+# Fields of prose, said after everything shorter unless the request names them.
+PROSE_KEYS = frozenset({"description", "summary", "details", "notes", "comment", "body"})
 # A unit a field name ends with, and how its value is written.
 UNITS: dict[str, str] = {
     "_jpy": "¥{:,}",
@@ -172,6 +174,8 @@ def _rank(key: str, value: Any, reading: Reading) -> int | None:
         return None
     if reading.names(key):
         return 0
+    if key.casefold() in PROSE_KEYS:
+        return 6
     if isinstance(value, str):
         if _ENUM_LIKE.match(value):
             return 1

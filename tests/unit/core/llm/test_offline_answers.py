@@ -437,3 +437,26 @@ async def test_a_flag_is_named_only_when_the_request_asks_for_it() -> None:
     assert (await OfflineChat().complete(defaulted)).content.splitlines()[1] == (
         "check_inventory found no items."
     )
+
+
+async def test_prose_comes_after_the_short_fields_unless_the_request_names_it() -> None:
+    incident = {
+        "incident_id": "INC-1",
+        "description": "Water on the road",
+        "severity": "high",
+        "status": "open",
+        "location": "Bridge",
+        "crew": "Team 4",
+        "reported_by": "Patrol",
+    }
+    result = json.dumps({"incidents": [incident]})
+    plain = with_results("Incidents?", ("list_incidents", {}, result))
+    named = with_results("Describe the incidents", ("list_incidents", {}, result))
+
+    assert (await OfflineChat().complete(plain)).content.splitlines()[2] == (
+        "- INC-1: severity high, status open, location Bridge, crew Team 4, reported by Patrol"
+    )
+    assert (await OfflineChat().complete(named)).content.splitlines()[2] == (
+        "- INC-1: description Water on the road, severity high, status open, location Bridge, "
+        "crew Team 4"
+    )
