@@ -11,6 +11,7 @@ import azure.durable_functions as df
 
 from activities.step_log import StepLog
 from core.agent_logs import Outcome
+from core.conversations.prompt import describe_thread
 from core.llm import ChatMessage, ChatRequest, get_chat_model
 from core.llm.offline import language_of, notice_for, without_notice
 from core.models import AgentStatus, Synthesis, SynthesisInput, SynthesisOutput
@@ -51,9 +52,12 @@ async def synthesize(payload: dict[str, Any]) -> dict[str, Any]:
     work = SynthesisInput.model_validate(payload)
     model = get_chat_model(skills={Synthesis: lambda _: offline_synthesis(work)})
     answers = json.dumps([a.model_dump(mode="json") for a in work.answers], ensure_ascii=False)
+    system = SYNTHESIS_PROMPT
+    if work.thread is not None and work.thread.turns:
+        system += "\n\n" + describe_thread(work.thread)
     chat = ChatRequest(
         messages=[
-            ChatMessage(role="system", content=SYNTHESIS_PROMPT),
+            ChatMessage(role="system", content=system),
             ChatMessage(
                 role="user",
                 content=f"Request: {work.request.query}\n\nAgent answers (JSON): {answers}",

@@ -334,6 +334,7 @@ class SynthesisInput(BaseModel):
     request: CoordinatorRequest
     answers: list[AgentAnswer]
     max_tokens: int | None = None
+    thread: ThreadContext | None = None
 
 
 class Synthesis(BaseModel):

@@ -220,7 +220,11 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     context.set_custom_status(_status("synthesizing", total, total, tokens, budget))
     remaining = budget - tokens
     synthesis_input = SynthesisInput(
-        workflow_id=workflow_id, request=request, answers=answers, max_tokens=max(64, remaining)
+        workflow_id=workflow_id,
+        request=request,
+        answers=answers,
+        max_tokens=max(64, remaining),
+        thread=workflow_input.thread,
     )
     synthesized = SynthesisOutput.model_validate(
         (

@@ -1,6 +1,6 @@
 """A two-turn conversation under devhost with an OpenAI-compatible endpoint (OPENAI_BASE_URL,
 the scripted server, the real `openai` SDK): the second question ("And the second one?")
-reaches the planner and the agent with the first turn in their prompts (its question, the
+reaches the planner, the agent and the synthesis with the first turn in their prompts (its question, the
 agent and tool that answered, the items its results listed, numbered, and its answer), so a
 model can resolve it; the first question's prompts carry no such summary."""
 
@@ -67,7 +67,7 @@ def system_text(request: ReceivedRequest) -> str:
     return "\n".join(m["content"] for m in request.body["messages"] if m["role"] == "system")
 
 
-def test_the_follow_ups_plan_and_agent_prompts_carry_the_first_turn(
+def test_the_follow_ups_plan_agent_and_synthesis_prompts_carry_the_first_turn(
     api: httpx.Client, model_server: OpenAICompatibleServer
 ) -> None:
     thread = "openai-two-turns"
@@ -93,16 +93,11 @@ def test_the_follow_ups_plan_and_agent_prompts_carry_the_first_turn(
     assert first.status_code == second.status_code == 200, (first.text, second.text)
     requests = model_server.requests[before:]
     assert len(requests) == 8
-    first_plan, first_agent, second_plan, second_agent = (
-        requests[0],
-        requests[1],
-        requests[4],
-        requests[5],
-    )
-    assert "Earlier turns of this conversation" not in system_text(first_plan) + system_text(
-        first_agent
-    )
-    for prompt in (system_text(second_plan), system_text(second_agent)):
+    first_plan, first_agent, first_synthesis = requests[0], requests[1], requests[3]
+    second_plan, second_agent, second_synthesis = requests[4], requests[5], requests[7]
+    for request in (first_plan, first_agent, first_synthesis):
+        assert "Earlier turns of this conversation" not in system_text(request)
+    for prompt in map(system_text, (second_plan, second_agent, second_synthesis)):
         assert f"Turn 1 (workflow {first.json()['workflow_id']}): {FIRST}" in prompt
         assert "Tools: customer-support: search_tickets" in prompt
         assert "2. TCK-10013 (Refund not received)" in prompt
