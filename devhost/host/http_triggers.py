@@ -71,8 +71,22 @@ def http_functions(index: FunctionIndex, route_prefix: str) -> list[HttpFunction
                 streaming=takes_streaming_request(function),
             )
         )
+    warn_of_mixed_models(found)
     order = {id(t): i for i, t in enumerate(sort_by_precedence([f.route for f in found]))}
     return sorted(found, key=lambda f: order[id(f.route)])
+
+
+def warn_of_mixed_models(found: list[HttpFunction]) -> None:
+    """Log an error naming the `func.HttpRequest` triggers of an app whose other triggers
+    take the HTTP streams extension's `Request`: the Python worker does not load them."""
+    plain = sorted(f.function.name for f in found if not f.streaming)
+    if plain and len(plain) < len(found):
+        logger.error(
+            "Functions %s take func.HttpRequest while others take the HTTP streams extension's "
+            "Request: once an app imports the extension, the Python worker requires every HTTP "
+            "trigger to take its Request and does not load these",
+            ", ".join(plain),
+        )
 
 
 def match(

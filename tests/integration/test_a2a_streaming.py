@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from a2a.client import A2ACardResolver, Client, ClientConfig, ClientFactory
+from a2a.client import Client, ClientConfig, ClientFactory
 from a2a.helpers.proto_helpers import get_data_parts, new_text_part
 from a2a.types import (
     GetTaskRequest,
@@ -25,7 +25,7 @@ from a2a.types import (
 
 from tests.apphost import KEYS, AppHost
 from tests.integration.test_a2a import TWO_AGENT_QUERY
-from tests.integration.test_a2a_sdk_client import user_message
+from tests.integration.test_a2a_sdk_client import card_of, user_message
 
 AGENTS = {"customer-support", "enterprise"}
 
@@ -48,9 +48,24 @@ async def http(app_host: AppHost) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def a2a_client(app_host: AppHost, http: httpx.AsyncClient, streaming: bool) -> Client:
-    card = await A2ACardResolver(http, app_host.url + "/api").get_agent_card()
-    return ClientFactory(ClientConfig(streaming=streaming, httpx_client=http)).create(card)
+@pytest.fixture
+async def clients(
+    app_host: AppHost, http: httpx.AsyncClient
+) -> AsyncIterator[tuple[Client, Client]]:
+    """A streaming and a blocking A2A client, both built by the SDK's factory from the card."""
+    card = await card_of(app_host, http)
+    made = [
+        ClientFactory(ClientConfig(streaming=streaming, httpx_client=http)).create(card)
+        for streaming in (True, False)
+    ]
+    async with made[0], made[1]:
+        yield made[0], made[1]
+
+
+def two_agent_request(configuration: SendMessageConfiguration) -> SendMessageRequest:
+    return SendMessageRequest(
+        message=user_message(new_text_part(TWO_AGENT_QUERY)), configuration=configuration
+    )
 
 
 def progress(update: TaskStatusUpdateEvent) -> dict | None:
@@ -95,40 +110,29 @@ def check_progress(received: list[tuple[StreamResponse, float]], done_at: float)
 
 
 async def test_send_streaming_message_delivers_the_progress_as_it_happens(
-    app_host: AppHost, http: httpx.AsyncClient
+    clients: tuple[Client, Client],
 ) -> None:
-    streaming = await a2a_client(app_host, http, streaming=True)
-    polling = await a2a_client(app_host, http, streaming=False)
-    request = SendMessageRequest(
-        message=user_message(new_text_part(TWO_AGENT_QUERY)),
-        configuration=SendMessageConfiguration(history_length=1),
-    )
-    async with streaming, polling:
-        stream = streaming.send_message(request)
-        first = await anext(stream)
-        assert first.HasField("task")
-        done = asyncio.create_task(completed_at(polling, first.task.id))
-        received = await timed(stream)
-        check_progress(received, await done)
+    streaming, polling = clients
+    stream = streaming.send_message(two_agent_request(SendMessageConfiguration(history_length=1)))
+    first = await anext(stream)
+    assert first.HasField("task")
+    done = asyncio.create_task(completed_at(polling, first.task.id))
+    received = await timed(stream)
+    check_progress(received, await done)
     artifacts = [r.artifact_update for r, _ in received if r.HasField("artifact_update")]
     assert artifacts
 
 
 async def test_subscribe_to_task_delivers_the_progress_from_then_on(
-    app_host: AppHost, http: httpx.AsyncClient
+    clients: tuple[Client, Client],
 ) -> None:
-    streaming = await a2a_client(app_host, http, streaming=True)
-    polling = await a2a_client(app_host, http, streaming=False)
-    request = SendMessageRequest(
-        message=user_message(new_text_part(TWO_AGENT_QUERY)),
-        configuration=SendMessageConfiguration(return_immediately=True),
-    )
-    async with streaming, polling:
-        (started,) = [r async for r in polling.send_message(request)]
-        task_id = started.task.id
-        stream = streaming.subscribe(SubscribeToTaskRequest(id=task_id))
-        first = await anext(stream)
-        assert first.task.id == task_id
-        done = asyncio.create_task(completed_at(polling, task_id))
-        received = await timed(stream)
-        check_progress(received, await done)
+    streaming, polling = clients
+    request = two_agent_request(SendMessageConfiguration(return_immediately=True))
+    (started,) = [r async for r in polling.send_message(request)]
+    task_id = started.task.id
+    stream = streaming.subscribe(SubscribeToTaskRequest(id=task_id))
+    first = await anext(stream)
+    assert first.task.id == task_id
+    done = asyncio.create_task(completed_at(polling, task_id))
+    received = await timed(stream)
+    check_progress(received, await done)
