@@ -21,17 +21,18 @@ def _host(state: Path) -> AppHost:
 
 def test_a_stream_cut_by_a_devhost_kill_goes_on_after_the_restart(tmp_path: Path):
     host = _host(tmp_path)
-    api = httpx.Client(base_url=host.url + "/api/", timeout=60)
-    started = api.post("coordinator/orchestrate", json={"query": TWO_AGENT_QUERY})
-    assert started.status_code == 202, started.text
-    workflow_id = started.json()["workflow_id"]
-    _, before = stream_events(api, workflow_id, stop_after=3)
+    try:
+        with httpx.Client(base_url=host.url + "/api/", timeout=60) as api:
+            started = api.post("coordinator/orchestrate", json={"query": TWO_AGENT_QUERY})
+            assert started.status_code == 202, started.text
+            workflow_id = started.json()["workflow_id"]
+            _, before = stream_events(api, workflow_id, stop_after=3)
+    finally:
+        host.process.kill()
+        host.process.wait()
     kinds = [a.event.event for a in before]
     assert kinds[0] == "workflow_started"
     assert "workflow_ended" not in kinds
-    host.process.kill()
-    host.process.wait()
-    api.close()
 
     host = _host(tmp_path)
     try:

@@ -20,7 +20,7 @@ from a2a.types import Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent
 from triggers.a2a.progress import progress_update
 from triggers.a2a.tasks import INTERRUPTED, TERMINAL, task_of
 from triggers.api.workflow_events import Cursor, parse_cursor
-from triggers.api.workflow_stream import new_events_of
+from triggers.api.workflow_stream import Ended, new_events_of
 from triggers.shared.runs import read_run
 
 STREAM_WINDOW_SECONDS = 120.0
@@ -60,13 +60,14 @@ async def follow(
     deadline = loop.time() + window
     last = _signature(seen)
     cursor: Cursor = {}
+    children_ended: Ended = {}
     if not from_start:
         cursor = await _position(client, seen.id, cursor)
     delay = FIRST_POLL_SECONDS
     while True:
         # The status first: the events read after it include every one before its state.
         task = task_of(await read_run(client, seen.id, show_input=True))
-        events, _ = await new_events_of(client, seen.id, cursor)
+        events, _ = await new_events_of(client, seen.id, cursor, children_ended)
         for event in events:
             cursor = parse_cursor(event.id)
             if event.event != "workflow_ended":

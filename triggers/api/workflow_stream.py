@@ -72,12 +72,19 @@ def history_of(status: DurableOrchestrationStatus) -> list[Any]:
     return list(getattr(status, "historyEvents", None) or status.history or [])
 
 
+Ended = dict[str, Source]
+"""The sub-orchestrations of a workflow already read after they ended, by key: their
+histories no longer change, so a stream reads each of them once."""
+
+
 async def read_sources(
-    client: df.DurableOrchestrationClient, workflow_id: str
+    client: df.DurableOrchestrationClient, workflow_id: str, ended: Ended | None = None
 ) -> tuple[list[Source], bool]:
     """The histories of the workflow (keyed ROOT) and of its sub-orchestrations (keyed by
     their id's suffix), and whether the workflow had ended when it was read. The workflow is
-    read first: once it has ended, its children (which it waited for) have too."""
+    read first: once it has ended, its children (which it waited for) have too. Children in
+    `ended` are not read again; those read after they ended are added to it."""
+    known: Ended = {} if ended is None else ended
     root = await _read(client, workflow_id)
     if root is None:
         raise NotFoundError.about("id", f"no coordinator workflow '{workflow_id}'")
@@ -87,12 +94,17 @@ async def read_sources(
     gate = asyncio.Semaphore(_READS_AT_ONCE)
 
     async def child(instance_id: str) -> Source | None:
+        key = instance_id.removeprefix(prefix)
+        if key in known:
+            return known[key]
         async with gate:
             found = await _read(client, instance_id)
         if found is None:
             return None
-        key = instance_id.removeprefix(prefix)
-        return Source(key, found.name or "", history_of(found))
+        source = Source(key, found.name or "", history_of(found))
+        if is_finished(found):
+            known[key] = source
+        return source
 
     children = [s for s in await asyncio.gather(*map(child, ids)) if s is not None]
     own = Source(ROOT, root.name or "", history_of(root))
@@ -119,6 +131,7 @@ async def event_stream(
     quiet_since = loop.time()
     yield retry_text(RETRY_MS)
     events, ended = first
+    children_ended: Ended = {}
     while True:
         if events:
             yield sse_text(events)
@@ -131,19 +144,23 @@ async def event_stream(
             quiet_since = loop.time()
         await asyncio.sleep(POLL_SECONDS)
         try:
-            events, ended = await new_events_of(client, workflow_id, cursor)
+            events, ended = await new_events_of(client, workflow_id, cursor, children_ended)
         except DURABLE_TRANSPORT_ERRORS as exc:
             log.warning("Events of %s not readable, the stream closes: %r", workflow_id, exc)
             return
 
 
 async def new_events_of(
-    client: df.DurableOrchestrationClient, workflow_id: str, cursor: Cursor
+    client: df.DurableOrchestrationClient,
+    workflow_id: str,
+    cursor: Cursor,
+    ended: Ended | None = None,
 ) -> tuple[list[StreamEvent], bool]:
-    """The events past `cursor` now, and whether the workflow had ended."""
-    sources, ended = await read_sources(client, workflow_id)
+    """The events past `cursor` now, and whether the workflow had ended (`ended` as for
+    read_sources)."""
+    sources, finished = await read_sources(client, workflow_id, ended)
     events, _ = new_events(sources, cursor, workflow_id)
-    return events, ended
+    return events, finished
 
 
 @bp.route(route=routes.WORKFLOW_EVENTS, methods=["GET"])

@@ -86,7 +86,7 @@
       const status = state.id === id && state.source ? "Following as it runs." : state.ended ? "The workflow ended." : "Not following.";
       return M.el("section", { class: "live", "aria-labelledby": "live-title" },
         M.el("h2", { id: "live-title" }, "Live events"),
-        M.el("p", { class: "muted", id: "live-state", role: "status" }, status),
+        M.el("p", { class: "muted", id: "live-state" }, status),
         M.el("ol", { id: "live-events", "aria-live": "polite" }, lines.map(item)));
     },
   };
