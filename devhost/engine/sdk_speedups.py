@@ -3,7 +3,8 @@
 - The SDK parses every history event's `Timestamp` with `dateutil` on every replay, which was
   most of an episode's cost. devhost writes timestamps in one fixed format, so the engine
   installs a parser that reads exactly that format directly and hands anything else to
-  `dateutil`; both give equal datetimes (checked by the tests).
+  `dateutil`; both give equal datetimes (checked by the tests). Each replay reads the same
+  past timestamps again, so the datetimes read are kept by text (they are immutable).
 - The SDK's executor builds the same `namedtuple` class anew for every episode; the engine
   hands it a cached one (the class is immutable, so sharing it changes nothing).
 
@@ -33,12 +34,18 @@ history_event_module: Any = importlib.import_module(
 _dateutil_parse = history_event_module.dt_parse
 
 
+@lru_cache(maxsize=16384)
+def _engine_timestamp(text: str) -> datetime | None:
+    fast = engine_time(text)
+    # dateutil marks UTC with its own tzinfo; keep that, so results are identical.
+    return None if fast is None else fast.replace(tzinfo=_UTC)
+
+
 def parse_timestamp(text: Any, *args: Any, **kwargs: Any) -> datetime:
     """Parse `YYYY-MM-DDTHH:MM:SS.fffffffZ` directly; defer any other input to dateutil."""
-    fast = engine_time(text) if isinstance(text, str) and not args and not kwargs else None
+    fast = _engine_timestamp(text) if isinstance(text, str) and not args and not kwargs else None
     if fast is not None:
-        # dateutil marks UTC with its own tzinfo; keep that, so results are identical.
-        return fast.replace(tzinfo=_UTC)
+        return fast
     parsed: datetime = _dateutil_parse(text, *args, **kwargs)
     return parsed
 
