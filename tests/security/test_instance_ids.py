@@ -1,7 +1,8 @@
 """Attack: instance ids that break URLs (`.`, `..`, `%2E%2E`, `../../etc/passwd`, `a/b`, a
 lone surrogate, control and non-BMP characters, 10,000 characters) on every app endpoint that
-takes one: the HTTP API, the monitor's JSON API and the MCP tools. Each answer is a 4xx with a
-JSON body (or a 2xx/4xx MCP tool result), never a 5xx or a JSON-RPC internal error."""
+takes one: the HTTP API (and its conversation-thread routes), the monitor's JSON API and the
+MCP tools. Each answer is a 4xx with a JSON body (or a 2xx/4xx MCP tool result), never a 5xx
+or a JSON-RPC internal error."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ HTTP_ENDPOINTS = [
     ("POST", "/api/monitor/api/instances/{id}/terminate", {}),
     ("POST", "/api/monitor/api/instances/{id}/rewind", {}),
     ("DELETE", "/api/monitor/api/instances/{id}", None),
+    ("GET", "/api/coordinator/threads/{id}", None),
+    ("DELETE", "/api/coordinator/threads/{id}", None),
 ]
 MCP_TOOLS = ["get_workflow", "approve_workflow", "deny_workflow"]
 HOST_LINE_LIMIT = 8000
