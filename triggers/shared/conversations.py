@@ -21,6 +21,9 @@ from triggers.shared.errors import BadRequestError, ForbiddenError
 from triggers.shared.instance_ids import checked_instance_id
 from triggers.shared.starting import start_orchestration
 
+HISTORY_SHARE = 10
+"""The summary of earlier turns is at most this fraction of a request's token budget: it is
+repeated in the plan's, every agent's and the synthesis's prompt."""
 ANNOTATIONS_KEY = "a2a"
 """Key of a caller's annotations in the run's input: the coordinator reads only `request`
 and `limits`, so what is kept here travels with the run's durable history unread."""
@@ -28,7 +31,8 @@ and `limits`, so what is kept here travels with the run's durable history unread
 
 async def with_thread(workflow_input: CoordinatorInput, principal: Principal) -> CoordinatorInput:
     """`workflow_input` with the summary of its thread's earlier turns (unchanged without a
-    `thread_id`). ForbiddenError when the thread was started by someone else."""
+    `thread_id`), bounded by THREAD_HISTORY_TOKENS and by a 1/HISTORY_SHARE share of the
+    request's token budget. ForbiddenError when the thread was started by someone else."""
     thread_id = workflow_input.request.thread_id
     if thread_id is None:
         return workflow_input
@@ -38,7 +42,9 @@ async def with_thread(workflow_input: CoordinatorInput, principal: Principal) ->
             "thread_id",
             f"thread '{thread_id}' belongs to another caller; start a thread of your own",
         )
-    context = thread_context(thread_id, turns, get_settings().THREAD_HISTORY_TOKENS)
+    budget = workflow_input.request.budget_tokens or workflow_input.limits.default_budget_tokens
+    bound = min(get_settings().THREAD_HISTORY_TOKENS, budget // HISTORY_SHARE)
+    context = thread_context(thread_id, turns, bound)
     return workflow_input.model_copy(update={"thread": context})
 
 
