@@ -240,3 +240,16 @@ def twin_children(context: df.DurableOrchestrationContext):
     child_id = f"{context.instance_id}-twin"
     children = [context.call_sub_orchestrator("version_echo", None, child_id) for _ in range(2)]
     return (yield context.task_all(children))
+
+
+@app.orchestration_trigger(context_name="context")
+def context_view(context: df.DurableOrchestrationContext):
+    seen = {"parent": context.parent_instance_id, "replaying": context.is_replaying}
+    yield context.call_activity("double", 1)
+    return {**seen, "replaying_after": context.is_replaying}
+
+
+@app.orchestration_trigger(context_name="context")
+def fails_at_once(context: df.DurableOrchestrationContext):
+    raise ValueError("no start")
+    yield  # a generator, as orchestrators are

@@ -318,3 +318,138 @@ def test_continue_as_new_starts_a_fresh_execution_of_the_same_instance(
     assert restart.event["OrchestrationInstance"]["ExecutionId"] == row.execution_id
     assert (carried.id, carried.instance_id, carried.visible_at) == (0, "one", T0.timestamp())
     assert carried.event == h.event_raised(T0, "tick", "11")
+
+
+def test_the_orchestrator_sees_its_parent_and_whether_it_is_replaying(
+    feature_index: FunctionIndex,
+):
+    row = new_row("context_view", "child")
+    row.parent_instance_id, row.parent_task_id = "dad", 1
+    runner, first, _ = first_episode(feature_index, row)
+    assert all(json.loads(text)["IsPlayed"] is True for text in first.history_json)
+    assert all(e["IsPlayed"] is False for e in first.history)
+    done = MessageRow(3, "child", h.task_completed(T1, 0, "2"), 0.0)
+    next_episode(runner, row, first, [done])
+    assert json.loads(row.output or "") == {
+        "parent": "dad",
+        "replaying": True,
+        "replaying_after": False,
+    }
+
+
+@pytest.mark.parametrize("reason", ["enough", None])
+def test_terminating_a_running_instance_ends_it_and_leaves_later_messages(
+    feature_index: FunctionIndex, reason: str | None
+):
+    row = new_row("two_events")
+    runner, first, _ = first_episode(feature_index, row)
+    stop = MessageRow(4, "one", h.execution_terminated(T1, reason), 0.0)
+    effects, batch = next_episode(runner, row, first, [stop, tick(5, 1)])
+    output = None if reason is None else json.dumps(reason)
+    assert (row.status, row.output) == (RuntimeStatus.TERMINATED.value, output)
+    assert effects.consumed == [4]
+    assert effects.history == [
+        h.orchestrator_started(T1),
+        stop.event,
+        h.execution_completed(T1, "Terminated", output),
+        h.orchestrator_completed(T1),
+    ]
+    assert batch.add_messages == []
+
+
+def test_suspending_holds_later_events_until_resumed(feature_index: FunctionIndex):
+    row = new_row("two_events")
+    runner, first, _ = first_episode(feature_index, row)
+    pause = MessageRow(4, "one", h.execution_suspended(T1, "wait"), 0.0)
+    effects, batch = next_episode(runner, row, first, [pause, tick(5, 1)])
+    assert row.status == RuntimeStatus.SUSPENDED.value
+    assert effects.consumed == [4]
+    assert effects.history == [
+        h.orchestrator_started(T1),
+        pause.event,
+        h.orchestrator_completed(T1),
+    ]
+    start = len(first.history)
+    assert [seq for _, seq, _ in batch.append_history] == [start, start + 1, start + 2]
+    assert batch.upsert_instances == [row]
+    resume = MessageRow(6, "one", h.execution_resumed(T1, None), 0.0)
+    runner2 = EpisodeRunner(feature_index, "2.0")
+    past = [*first.history, *effects.history]
+    past_json = [*first.history_json, *effects.history_json]
+    later = runner2.run(row, past, past_json, [resume, tick(5, 1)], T1, Batch(), {})
+    assert later.consumed == [6, 5]
+    assert row.status == RuntimeStatus.RUNNING.value
+
+
+def test_a_suspended_instance_with_only_other_messages_writes_nothing(
+    feature_index: FunctionIndex,
+):
+    row = new_row("two_events")
+    row.status = RuntimeStatus.SUSPENDED.value
+    past = [h.orchestrator_started(T0), start_message(row, T0).event]
+    batch = Batch()
+    effects = EpisodeRunner(feature_index, None).run(row, past, [], [tick(7, 1)], T1, batch, {})
+    assert batch.is_empty()
+    assert effects.history is None
+    assert row.status == RuntimeStatus.SUSPENDED.value
+
+
+def test_messages_for_an_execution_not_yet_started_wait(feature_index: FunctionIndex):
+    row = new_row("two_events")
+    batch = Batch()
+    effects = EpisodeRunner(feature_index, None).run(row, [], [], [tick(7, 1)], T0, batch, {})
+    assert effects.consumed == []
+    assert batch.is_empty()
+    assert row.status == "Pending"
+
+
+def test_a_finished_orchestration_records_its_output_and_custom_status(
+    feature_index: FunctionIndex,
+):
+    row = new_row("status_and_ids")
+    runner, first, _ = first_episode(feature_index, row)
+    assert row.custom_status == json.dumps({"phase": "started"})
+    done = MessageRow(3, "one", h.task_completed(T1, 0, "2"), 0.0)
+    effects, _ = next_episode(runner, row, first, [done])
+    assert effects.terminal
+    assert row.status == RuntimeStatus.COMPLETED.value
+    assert row.custom_status == json.dumps({"phase": "done"})
+    assert json.loads(row.output or "")["uuids"][0] != json.loads(row.output or "")["uuids"][1]
+    assert effects.history[-2] == h.execution_completed(T1, "Completed", row.output)
+
+
+@pytest.mark.parametrize(
+    ("name", "past", "message"),
+    [
+        ("nope", [], "The orchestrator function 'nope' doesn't exist."),
+        ("fails_at_once", [], "Orchestrator function 'fails_at_once' failed: no start"),
+        (
+            "chain",
+            [h.new_event(EventType.TASK_SCHEDULED, T0, 0, Name="other", Version="", Input="1")],
+            "Non-Deterministic workflow detected: A previous execution of this orchestration "
+            "scheduled ",
+        ),
+    ],
+)
+def test_an_orchestration_that_cannot_run_fails_with_the_reason(
+    feature_index: FunctionIndex, name: str, past: list, message: str
+):
+    row = new_row(name)
+    history = [h.orchestrator_started(T0), start_message(row, T0).event, *past] if past else []
+    messages = [tick(9, 1)] if past else [start_message(row, T0)]
+    effects = EpisodeRunner(feature_index, None).run(row, history, [], messages, T1, Batch(), {})
+    assert effects.terminal
+    assert row.status == RuntimeStatus.FAILED.value
+    assert json.loads(row.output or "").startswith(message)
+    failure = json.loads(row.failure or "")
+    assert failure["ErrorMessage"] == json.loads(row.output or "")
+    assert (failure["StackTrace"] is not None) == (name == "fails_at_once")
+
+
+def test_a_start_message_names_the_instance_and_execution(feature_index: FunctionIndex):
+    row = new_row("chain")
+    row.version, row.input = "1.5", json.dumps("3")
+    started = start_message(row, T0)
+    assert (started.id, started.instance_id, started.visible_at) == (0, "one", T0.timestamp())
+    assert started.event == h.execution_started(T0, "chain", json.dumps("3"), "one", "e1", "1.5")
+    assert started.event["ParentInstance"] is None
