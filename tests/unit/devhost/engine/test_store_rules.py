@@ -294,3 +294,27 @@ def test_consumed_saved_messages_are_deleted_and_unsaved_ones_dropped(ids: list[
     batch.consume_messages(ids)
     assert batch.delete_messages == [i for i in ids if i > 0]
     assert batch.dropped_messages == {i for i in ids if i < 0}
+
+
+def test_ids_keep_counting_across_commits_and_batches(store: TaskHubStore):
+    batches = [
+        Batch(
+            add_messages=[message("a"), message("a")], add_activities=[work("a", 1), work("a", 2)]
+        )
+        for _ in range(3)
+    ]
+    for batch in batches:
+        store.commit(batch)
+    assert [m.id for b in batches for m in b.add_messages] == [2, 3, 4, 5, 6, 7]
+    assert [a.id for b in batches for a in b.add_activities] == [2, 3, 4, 5, 6, 7]
+    assert [m.id for m in store.messages()] == [1, 2, 3, 4, 5, 6, 7]
+    assert [(a.id, a.task_id) for a in store.activities()][1:3] == [(2, 1), (3, 2)]
+
+
+def test_a_redelivery_count_survives_later_commits_and_a_restart(store: TaskHubStore):
+    store.mark_dequeued([1])
+    store.commit(Batch(add_messages=[message("a")]))
+    store.close()
+    reopened = TaskHubStore(store.path)
+    assert [a.dequeue_count for a in reopened.activities()] == [1]
+    reopened.close()
