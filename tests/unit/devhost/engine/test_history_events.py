@@ -4,6 +4,7 @@ during replay and the status API shows; a field under another name is lost to bo
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -124,3 +125,16 @@ def test_an_orchestrator_sees_the_reason_and_details_of_a_failed_child(
     assert json.loads(run_to_end(feature_index, "parent_of_failure", failed) or "") == (
         "child broke \n at line 9"
     )
+
+
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+    ),
+    position=st.sampled_from([4, 19, 20, 23, 27]),
+)
+def test_a_timestamp_with_a_broken_separator_or_digit_is_refused(moment, position):
+    text = h.format_time(moment)
+    broken = text[:position] + "x" + text[position + 1 :]
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        h.parse_time(broken)
