@@ -286,3 +286,11 @@ def test_the_proof_check_and_the_audit_are_retried(index, step: str) -> None:
     assert done.done, done.error
     assert len(done.named(step)) == 2
     assert ApprovalOutcome.model_validate(done.output).approved
+
+
+def test_a_rejected_decision_does_not_move_the_deadline(index) -> None:
+    request = REQUEST.model_copy(update={"expires_at": None})
+    done = approve(index, Script(), decision(True, digest="0" * 64), request=request)
+    again = ApprovalInput.model_validate(done.continued_with)
+    assert again.expires_at == done.statuses[0]["approval"]["expires_at"]
+    assert again.expires_at == "2026-12-02T12:10:01+00:00"
