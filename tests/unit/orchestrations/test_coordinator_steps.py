@@ -267,6 +267,7 @@ def test_the_status_follows_the_run_phase_by_phase(index) -> None:
     ]
     assert phases[0] == ("planning", 0, 0, 0)
     assert ("running_agents", 0, 2, 600) in phases
+    assert all(s["budget_tokens"] == 6000 for s in done.statuses)
     assert ("running_agents", 1, 2, 700) in phases
     assert ("synthesizing", 2, 2, 950) in phases
     assert done.statuses[-1] == {
@@ -365,10 +366,17 @@ def test_a_plan_needing_approval_waits_and_pre_approves_exactly_its_writes(index
     ]
     assert asked.timeout_seconds == 3600
     assert asked.expires_at == "2026-12-02T13:00:02+00:00"  # created in the third episode
+    assert asked.reason == "The plan asks for approval before it is carried out."
     waiting = next(s for s in done.statuses if s["phase"] == "awaiting_approval")
-    assert waiting["plan_digest"] == plan.digest()
-    assert waiting["plan"] == plan.model_dump(mode="json")
-    assert (waiting["agents_total"], waiting["tokens_used"]) == (2, 600)
+    assert waiting == {
+        "phase": "awaiting_approval",
+        "agents_done": 0,
+        "agents_total": 2,
+        "tokens_used": 600,
+        "budget_tokens": 6000,
+        "plan": plan.model_dump(mode="json"),
+        "plan_digest": plan.digest(),
+    }
     assert all(
         t.plan_approval == ApprovalOutcome.model_validate(script.approval)
         for t in agent_tasks(done)
@@ -387,8 +395,11 @@ def test_a_request_can_require_approval_of_any_plan(index) -> None:
 
 
 def test_a_denied_plan_is_not_carried_out(index) -> None:
-    script = Script(approval=outcome(False, TWO.digest(), reason="Denied by ada: no."))
+    script = Script(
+        approval=outcome(False, TWO.digest(), reason="Denied by ada: no."), offline=True
+    )
     done, result = coordinate(index, script, require_approval=True, budget_tokens=900)
+    assert result.offline
     assert done.named(names.AGENT_RUN) == []
     assert done.named(names.SYNTHESIZE) == []
     assert result.status == "denied"
