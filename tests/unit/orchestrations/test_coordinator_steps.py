@@ -138,6 +138,7 @@ def outcome(approved: bool, digest: str, reason: str = "Approved by ada.") -> di
 
 def test_each_agent_gets_its_task_and_an_equal_share_of_what_the_plan_left(index) -> None:
     script = Script(max_steps={"smart-city": 2})
+    script.limits = script.limits.model_copy(update={"approval_timeout_seconds": 120})
     done, result = coordinate(index, script, context={"ward": "Naka"}, query_type="logistics")
     tasks = agent_tasks(done)
     share = split_budget(6000, 600, 2).per_agent
@@ -152,7 +153,7 @@ def test_each_agent_gets_its_task_and_an_equal_share_of_what_the_plan_left(index
             "logistics",
         )
         assert t.context == {"ward": "Naka"}
-        assert t.approval_timeout_seconds == 3600
+        assert t.approval_timeout_seconds == 120
         assert t.plan_approval is None
     assert [t.instance_id for t in done.named(names.AGENT_RUN)] == [
         "wf-1:customer-support",
@@ -474,3 +475,11 @@ def test_a_pending_agent_keeps_the_run_waiting(index) -> None:
     assert not done.done
     assert done.statuses[-1]["phase"] == "running_agents"
     assert done.statuses[-1]["agents_done"] == 1
+
+
+def test_the_status_counts_each_agent_as_it_finishes(index) -> None:
+    plan = Plan(tasks=[PlannedTask(agent=f"agent-{i}", task="t") for i in range(3)])
+    answers = {f"agent-{i}": Later(Script().answer(f"agent-{i}"), episodes=i) for i in range(3)}
+    done, _ = coordinate(index, Script(plan=plan, answers=answers))
+    running = [s["agents_done"] for s in done.statuses if s["phase"] == "running_agents"]
+    assert sorted(set(running)) == [0, 1, 2]
