@@ -17,6 +17,7 @@ from core.auth import (
     ADMIN,
     ALL_ROLES,
     APPROVER,
+    DEVELOPMENT_PRINCIPAL,
     OPERATOR,
     PLATFORM_PRINCIPAL_HEADER,
     AuthConfigurationError,
@@ -27,6 +28,7 @@ from core.auth import (
     SigningKeysUnavailableError,
     auth_error_response,
     authenticate,
+    bearer_token,
     require_roles,
     settings_token_validator,
 )
@@ -251,3 +253,36 @@ def test_a_caller_holding_none_of_the_required_roles_is_refused(held, required):
         with pytest.raises(AuthorizationError) as refused:
             require_roles(caller, *required)
         assert refused.value.required_roles == tuple(sorted(required))
+
+
+@pytest.mark.parametrize(
+    ("value", "token"), [("Bearer abc", "abc"), ("bearer  abc ", "abc"), (" BEARER abc", "abc")]
+)
+def test_the_bearer_token_is_read_whatever_the_spacing_and_case(value, token):
+    assert bearer_token({"authorization": value}) == token
+
+
+@pytest.mark.parametrize("value", ["Basic abc", "Bearer", "Bearer   ", "Token abc"])
+def test_a_header_that_is_no_bearer_token_says_so(value):
+    with pytest.raises(AuthenticationError) as refused:
+        bearer_token({"Authorization": value})
+    assert refused.value.description == "The Authorization header is not a bearer token."
+
+
+def test_missing_tenant_or_audience_settings_say_which_to_set():
+    for incomplete in (settings(AUTH_TENANT_ID=None), settings(AUTH_AUDIENCE=" , ")):
+        with pytest.raises(AuthConfigurationError) as refused:
+            settings_token_validator(incomplete)
+        assert str(refused.value) == (
+            "AUTH_TENANT_ID and AUTH_AUDIENCE must be set when AUTH_ENABLED is true"
+        )
+
+
+def test_a_configured_key_url_is_used_and_must_be_https():
+    with pytest.raises(AuthConfigurationError, match="JWKS URL must be https"):
+        settings_token_validator(settings(AUTH_JWKS_URL="http://keys.example/keys"))
+
+
+def test_require_roles_says_it_needs_a_role():
+    with pytest.raises(ValueError, match=r"^require_roles needs at least one role$"):
+        require_roles(DEVELOPMENT_PRINCIPAL)
