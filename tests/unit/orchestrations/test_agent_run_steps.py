@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from core.conversations.prompt import describe_thread
 from core.models import (
     NOT_CARRIED_OUT,
     AgentAnswer,
@@ -18,9 +19,11 @@ from core.models import (
     ApprovalInput,
     ApprovalOutcome,
     CoveredCall,
+    EarlierTurn,
     LlmStepInput,
     ProposedCall,
     SealInput,
+    ThreadContext,
     ToolCallInput,
 )
 from devhost.app_loader import FunctionIndex, load_app
@@ -443,3 +446,22 @@ def test_tokens_of_a_reply_without_a_model_name_are_counted_as_unknown(index, re
         tokens[(("agent", "customer-support"), ("model", "unknown"), ("token_type", "output"))]
         == 10
     )
+
+
+def test_a_turn_of_a_thread_shows_the_model_its_earlier_turns_first(index) -> None:
+    thread = ThreadContext(
+        thread_id="t-1",
+        turns=[EarlierTurn(workflow_id="wf-0", query="Which tickets are open?", items=["T-1"])],
+    )
+    done, _ = agent(index, Script(reply("ok")), thread=thread.model_dump(mode="json"))
+    system, user = steps(done)[0].messages
+    assert (system.role, system.content) == ("system", describe_thread(thread))
+    assert (user.role, user.content) == (
+        "user",
+        "Close ticket T-1\n\nOriginal request: Please close T-1",
+    )
+
+
+def test_a_thread_without_earlier_turns_adds_nothing(index) -> None:
+    done, _ = agent(index, Script(reply("ok")), thread={"thread_id": "t-1", "turns": []})
+    assert [m.role for m in steps(done)[0].messages] == ["user"]

@@ -4,6 +4,7 @@ how approvals, failures and an unreachable log store end the run, and what the s
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,11 +18,14 @@ from core.models import (
     ApprovalInput,
     ApprovalOutcome,
     CoordinatorResult,
+    EarlierTurn,
     Plan,
     PlannedTask,
     ProposedCall,
     SealInput,
     SynthesisInput,
+    ThreadContext,
+    TurnInput,
     WorkflowLimits,
     WorkflowRecord,
 )
@@ -30,7 +34,7 @@ from orchestrations import names
 from orchestrations.budget import split_budget
 from tests.unit.core.telemetry.conftest import recorded
 from tests.unit.orchestrations.conftest import ROOT
-from tests.unit.orchestrations.scripted import PENDING, Failure, Later, Run, Task, run
+from tests.unit.orchestrations.scripted import PENDING, START, Failure, Later, Run, Task, run
 
 __all__ = ["recorded"]
 
@@ -63,6 +67,7 @@ class Script:
         self.synthesis_tokens = 300
         self.synthesis_offline = False
         self.record: Any = None
+        self.turn: Any = None
         self.self_test: Any = None
         for name, value in change.items():
             setattr(self, name, value)
@@ -107,6 +112,8 @@ class Script:
             }
         if task.name == names.RECORD_WORKFLOW:
             return self.record
+        if task.name == names.RECORD_TURN:
+            return self.turn
         if task.name == names.SELF_TEST:
             return self.self_test
         raise AssertionError(f"unexpected task {task.name}")
@@ -483,3 +490,51 @@ def test_the_status_counts_each_agent_as_it_finishes(index) -> None:
     done, _ = coordinate(index, Script(plan=plan, answers=answers))
     running = [s["agents_done"] for s in done.statuses if s["phase"] == "running_agents"]
     assert sorted(set(running)) == [0, 1, 2]
+
+
+THREAD = ThreadContext(
+    thread_id="t-1",
+    turns=[EarlierTurn(workflow_id="wf-0", query="Which orders are late?", answer="ORD-1.")],
+)
+OWNER = {"oid": "op-1", "name": "Operator"}
+
+
+def in_thread(index: FunctionIndex, script: Script, owner: Any = OWNER) -> Run:
+    payload = {
+        "request": {"query": "And the second one?"},
+        "thread": THREAD.model_dump(mode="json"),
+        "owner": owner,
+    }
+    done = run(index, names.COORDINATOR, payload, script, max_episodes=80)
+    assert done.done, done.error
+    return done
+
+
+def test_a_turn_of_a_thread_shows_its_earlier_turns_to_the_plan_and_the_agents(index) -> None:
+    done = in_thread(index, Script())
+    (planning,) = done.named(names.PLAN)
+    assert ThreadContext.model_validate(planning.input["thread"]) == THREAD
+    assert all(t.thread == THREAD for t in agent_tasks(done))
+
+
+def test_a_finished_turn_is_recorded_in_its_thread(index) -> None:
+    done = in_thread(index, Script())
+    (recorded,) = done.named(names.RECORD_TURN)
+    turn = TurnInput.model_validate(recorded.input)
+    assert (turn.thread_id, turn.owner.oid) == ("t-1", "op-1")
+    assert turn.result == CoordinatorResult.model_validate(done.output)
+    assert turn.finished_at == START + timedelta(seconds=recorded.episode)
+    assert "thread_error" not in done.statuses[-1]
+
+
+def test_a_turn_that_cannot_be_recorded_keeps_the_answer_and_says_so(index) -> None:
+    done = in_thread(index, Script(turn=Failure("thread store offline\ndetail")))
+    assert len(done.named(names.RECORD_TURN)) == 5
+    assert done.statuses[-1]["thread_error"].endswith("thread store offline")
+    assert "detail" not in done.statuses[-1]["thread_error"]
+    assert CoordinatorResult.model_validate(done.output).status == "completed"
+
+
+def test_a_run_without_an_owner_records_no_turn(index) -> None:
+    done = in_thread(index, Script(), owner=None)
+    assert done.named(names.RECORD_TURN) == []
