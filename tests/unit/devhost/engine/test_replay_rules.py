@@ -502,3 +502,15 @@ def test_an_orchestrator_on_the_original_schema_is_told_which_sdk_it_needs():
     with pytest.raises(NonDeterminismError) as refused:
         flatten_actions([activity("a")])
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(("outer", "inner"), [(11, 12), (12, 11)])
+def test_a_fan_in_nested_in_another_reports_to_it(outer: int, inner: int):
+    nested = {"actionType": inner, "compoundActions": [activity("a"), activity("b")]}
+    actions = [{"actionType": outer, "compoundActions": [nested]}, activity("after")]
+    history = [*opening(), scheduled(0, "a"), scheduled(1, "b"), h.orchestrator_started(T0)]
+    history.append(finished(1, False))
+    first = replay(history, actions).new_tasks
+    history.append(finished(0, False))
+    assert [(t.name, t.task_id) for t in replay(history, actions).new_tasks] == [("after", 2)]
+    assert first == ([] if inner == 12 else replay(history, actions).new_tasks)
