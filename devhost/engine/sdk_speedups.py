@@ -5,6 +5,9 @@
   installs a parser that reads exactly that format directly and hands anything else to
   `dateutil`; both give equal datetimes (checked by the tests). Each replay reads the same
   past timestamps again, so the datetimes read are kept by text (they are immutable).
+- The SDK's status client parses `createdTime` and `lastUpdatedTime` of every status poll
+  with `dateutil` too; devhost writes those in one fixed format as well
+  (`2024-05-01T12:30:45Z`), read the same way.
 - The SDK's executor builds the same `namedtuple` class anew for every episode; the engine
   hands it a cached one (the class is immutable, so sharing it changes nothing).
 
@@ -31,18 +34,32 @@ executor_module: Any = importlib.import_module(
 history_event_module: Any = importlib.import_module(
     "azure.durable_functions.models.history.HistoryEvent"
 )
+status_module: Any = importlib.import_module(
+    "azure.durable_functions.models.DurableOrchestrationStatus"
+)
 _dateutil_parse = history_event_module.dt_parse
+
+
+def _status_time(text: str) -> datetime | None:
+    """`YYYY-MM-DDTHH:MM:SSZ` (the status API's times), or None for any other text."""
+    if not (len(text) == 20 and text[4] == "-" and text[10] == "T" and text[19] == "Z"):
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=16384)
 def _engine_timestamp(text: str) -> datetime | None:
-    fast = engine_time(text)
+    fast = engine_time(text) or _status_time(text)
     # dateutil marks UTC with its own tzinfo; keep that, so results are identical.
     return None if fast is None else fast.replace(tzinfo=_UTC)
 
 
 def parse_timestamp(text: Any, *args: Any, **kwargs: Any) -> datetime:
-    """Parse `YYYY-MM-DDTHH:MM:SS.fffffffZ` directly; defer any other input to dateutil."""
+    """Parse `YYYY-MM-DDTHH:MM:SS.fffffffZ` and `YYYY-MM-DDTHH:MM:SSZ` directly; defer any
+    other input to dateutil."""
     fast = _engine_timestamp(text) if isinstance(text, str) and not args and not kwargs else None
     if fast is not None:
         return fast
@@ -61,7 +78,8 @@ def _namedtuple(typename: str, field_names: Any) -> type:
 
 
 def install() -> None:
-    """Route the SDK's history timestamp parsing through `parse_timestamp` and its executor's
-    namedtuple through the cache."""
+    """Route the SDK's history and status timestamp parsing through `parse_timestamp` and its
+    executor's namedtuple through the cache."""
     history_event_module.dt_parse = parse_timestamp
+    status_module.dt_parse = parse_timestamp
     executor_module.namedtuple = _namedtuple

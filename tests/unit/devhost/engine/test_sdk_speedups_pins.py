@@ -1,4 +1,4 @@
-"""`devhost/engine/sdk_speedups.py` replaces two names inside the Durable Functions SDK's
+"""`devhost/engine/sdk_speedups.py` replaces three names inside the Durable Functions SDK's
 modules. It was checked against one SDK release: these tests fail when the SDK pinned or
 installed is another, or when the SDK code that uses those names changes, so an upgrade
 cannot silently break the speedups. After checking the speedups against a new release
@@ -29,6 +29,15 @@ PATCHED: dict[str, tuple[ModuleType, str, dict[str, str]]] = {
         {
             "HistoryEvent.__init__": (
                 "2494336f6442327a143f7394717e15a5a317ae5d83e2f87557ddfeb4d9b85226"
+            ),
+        },
+    ),
+    "status times": (
+        sdk_speedups.status_module,
+        "dt_parse",
+        {
+            "DurableOrchestrationStatus.__init__": (
+                "779004187ace1b4ea6fde8f114fffe7cf433730b157145100be32a079e17f947"
             ),
         },
     ),
