@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.services import free_port
@@ -85,3 +87,17 @@ class AppHost:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+@contextmanager
+def running_app(
+    state_dir: Path, *, enforce_keys: bool = True, settings: dict[str, str] | None = None
+) -> Iterator[AppHost]:
+    """The app under devhost (as `AppHost`), ready for the `with` block and stopped after it,
+    however the block ends."""
+    host = AppHost(state_dir, enforce_keys=enforce_keys, settings=settings)
+    host.wait_ready()
+    try:
+        yield host
+    finally:
+        host.stop()

@@ -19,9 +19,8 @@ from a2a.types import AgentCard
 from google.protobuf.json_format import ParseDict
 
 from core.auth import ADMIN, APPROVER, OPERATOR
-from tests import platform_principal
-from tests.apphost import KEYS, AppHost
-from tests.platform_principal import as_user
+from tests.apphost import KEYS, AppHost, running_app
+from tests.platform_principal import AUTH_SETTINGS, as_user
 
 TWO_AGENT_QUERY = (
     "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
@@ -34,10 +33,8 @@ V1 = {"A2A-Version": "1.0"}
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The repository's app under devhost with keys enforced."""
-    host = AppHost(tmp_path_factory.mktemp("a2a"))
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(tmp_path_factory.mktemp("a2a")) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")
@@ -567,13 +564,12 @@ def test_a_task_outlives_a_restart_of_the_host(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     """A client of `/api/` on a host that trusts the platform principal (keys not enforced)."""
-    host = AppHost(
-        tmp_path_factory.mktemp("a2a_auth"), enforce_keys=False, settings=platform_principal.SETTINGS
-    )
-    host.wait_ready()
-    with httpx.Client(base_url=host.url + "/api/", timeout=120) as client:
+    state = tmp_path_factory.mktemp("a2a_auth")
+    with (
+        running_app(state, enforce_keys=False, settings=AUTH_SETTINGS) as host,
+        httpx.Client(base_url=host.url + "/api/", timeout=120) as client,
+    ):
         yield client
-    host.stop()
 
 
 def test_roles_decide_who_may_start_and_who_may_approve(secured: httpx.Client) -> None:

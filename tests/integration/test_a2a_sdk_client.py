@@ -35,17 +35,15 @@ from a2a.utils.errors import (
     UnsupportedOperationError,
 )
 
-from tests.apphost import KEYS, AppHost
+from tests.apphost import KEYS, AppHost, running_app
 from tests.integration.test_a2a import APPROVAL_QUERY, TWO_AGENT_QUERY
 
 
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The repository's app under devhost with keys enforced."""
-    host = AppHost(tmp_path_factory.mktemp("a2a-sdk"))
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(tmp_path_factory.mktemp("a2a-sdk")) as host:
+        yield host
 
 
 @pytest.fixture

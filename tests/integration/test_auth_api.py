@@ -9,19 +9,16 @@ import httpx
 import pytest
 
 from core.auth import ADMIN, APPROVER, OPERATOR
-from tests import platform_principal
-from tests.apphost import AppHost
-from tests.platform_principal import as_user
+from tests.apphost import AppHost, running_app
+from tests.platform_principal import AUTH_SETTINGS, as_user
 
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
-    host = AppHost(
-        tmp_path_factory.mktemp("auth_api"), enforce_keys=False, settings=platform_principal.SETTINGS
-    )
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(
+        tmp_path_factory.mktemp("auth_api"), enforce_keys=False, settings=AUTH_SETTINGS
+    ) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")

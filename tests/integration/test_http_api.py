@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, running_app
 
 TWO_AGENT_QUERY = (
     "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
@@ -24,10 +24,8 @@ SELF_TEST = {"query": "deployment verification test", "query_type": "system_test
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The app under devhost for the whole module."""
-    host = AppHost(tmp_path_factory.mktemp("http_api"))
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(tmp_path_factory.mktemp("http_api")) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")

@@ -30,9 +30,8 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, TextContent
 
 from core.auth import APPROVER, OPERATOR
-from tests import platform_principal
-from tests.apphost import KEYS, REPO, AppHost
-from tests.platform_principal import as_user
+from tests.apphost import KEYS, REPO, AppHost, running_app
+from tests.platform_principal import AUTH_SETTINGS, as_user
 from tests.services import free_port
 
 MCP_PATH = "/runtime/webhooks/mcp"
@@ -58,10 +57,8 @@ INITIALIZE = {
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The repository's app under devhost, keys enforced, with a known mcp_extension key."""
-    host = AppHost(tmp_path_factory.mktemp("mcp"), settings={"DEVHOST_MCP_KEY": MCP_KEY})
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(tmp_path_factory.mktemp("mcp"), settings={"DEVHOST_MCP_KEY": MCP_KEY}) as host:
+        yield host
 
 
 @asynccontextmanager
@@ -340,12 +337,10 @@ def test_legacy_message_endpoint_refuses_unknown_sessions(app_host: AppHost) -> 
 @pytest.fixture(scope="module")
 def secured_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The app with authentication on (platform principal trusted), keys not enforced."""
-    host = AppHost(
-        tmp_path_factory.mktemp("mcp_auth"), enforce_keys=False, settings=platform_principal.SETTINGS
-    )
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(
+        tmp_path_factory.mktemp("mcp_auth"), enforce_keys=False, settings=AUTH_SETTINGS
+    ) as host:
+        yield host
 
 
 @asynccontextmanager

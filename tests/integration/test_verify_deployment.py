@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.apphost import KEYS, AppHost
+from tests.apphost import KEYS, AppHost, running_app
 from tests.services import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,10 +33,8 @@ def verify(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The app under devhost, keys enforced."""
-    host = AppHost(tmp_path_factory.mktemp("verify"))
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(tmp_path_factory.mktemp("verify")) as host:
+        yield host
 
 
 def test_healthy_deployment_passes_every_check(app_host: AppHost):
@@ -70,12 +68,8 @@ def test_missing_key_fails_the_protected_checks(app_host: AppHost):
 
 def test_degraded_deployment_fails_at_the_health_check(tmp_path: Path):
     dead_tools = f"http://127.0.0.1:{free_port()}/mcp"
-    host = AppHost(tmp_path, settings={"MCP_SMART_CITY_URL": dead_tools})
-    host.wait_ready()
-    try:
+    with running_app(tmp_path, settings={"MCP_SMART_CITY_URL": dead_tools}) as host:
         run = verify(host.url, "--key", KEYS["function"], "--wait", "0")
-    finally:
-        host.stop()
     assert run.returncode == 1
     assert "FAIL health: HTTP 503" in run.stdout
     assert '"degraded"' in run.stdout

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, running_app
 
 TWO_AGENT_QUERY = (
     "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
@@ -42,17 +42,15 @@ class Arrival:
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The app under devhost, each offline model call taking 800 ms."""
-    host = AppHost(
+    with running_app(
         tmp_path_factory.mktemp("workflow_events"),
         settings={
             "OFFLINE_MODEL_LATENCY_MS": "800",
             "ORCHESTRATE_WAIT_SECONDS": "0",
             "EVENT_STREAM_SECONDS": "10",
         },
-    )
-    host.wait_ready()
-    yield host
-    host.stop()
+    ) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")

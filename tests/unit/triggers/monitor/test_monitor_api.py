@@ -16,7 +16,6 @@ import pytest_asyncio
 from core.agent_logs import get_agent_log_store
 from core.settings import get_settings
 from devhost.host.server import DevHost
-from tests import platform_principal
 from tests.browser.coordinator_host import (
     TWO_AGENT_QUERY,
     base_url,
@@ -27,7 +26,7 @@ from tests.browser.coordinator_host import (
     wait_until,
     waiting_workflow,
 )
-from tests.platform_principal import as_user
+from tests.platform_principal import AUTH_SETTINGS, as_user
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -434,7 +433,7 @@ async def test_page_is_html_with_its_scripts_inlined_under_a_strict_policy(
 
 @pytest.fixture
 def auth_enabled(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name, value in platform_principal.SETTINGS.items():
+    for name, value in AUTH_SETTINGS.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     yield
