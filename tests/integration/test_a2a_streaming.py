@@ -23,7 +23,7 @@ from a2a.types import (
     TaskStatusUpdateEvent,
 )
 
-from tests.apphost import KEYS, AppHost
+from tests.apphost import KEYS, AppHost, running_app
 from tests.integration.test_a2a import TWO_AGENT_QUERY
 from tests.integration.test_a2a_sdk_client import card_of, user_message
 
@@ -33,12 +33,10 @@ AGENTS = {"customer-support", "enterprise"}
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     """The app under devhost, each offline model call taking 800 ms."""
-    host = AppHost(
+    with running_app(
         tmp_path_factory.mktemp("a2a-streams"), settings={"OFFLINE_MODEL_LATENCY_MS": "800"}
-    )
-    host.wait_ready()
-    yield host
-    host.stop()
+    ) as host:
+        yield host
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from core.thread_ids import thread_id_for
-from tests.apphost import KEYS, AppHost
+from tests.apphost import KEYS, AppHost, running_app
 
 FIRST = "Which open support tickets are urgent?"
 FOLLOW_UP = "And the second one?"
@@ -32,13 +32,11 @@ MCP_KEY = "threads-mcp-key"
 
 @pytest.fixture(scope="module")
 def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
-    host = AppHost(
+    with running_app(
         tmp_path_factory.mktemp("threads"),
         settings={"DEVHOST_MCP_KEY": MCP_KEY, "ORCHESTRATE_WAIT_SECONDS": "30"},
-    )
-    host.wait_ready()
-    yield host
-    host.stop()
+    ) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")

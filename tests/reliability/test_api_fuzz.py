@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, running_app
 
 # Long-running work is not the fuzzer's business: requests ask for no approval waits and the
 # coordinator returns at once (202) instead of waiting for the result.
@@ -18,10 +18,9 @@ EXAMPLES_PER_OPERATION = 300
 
 @pytest.fixture(scope="module")
 def fuzzed_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
-    host = AppHost(tmp_path_factory.mktemp("fuzz"), enforce_keys=False, settings=FUZZ_SETTINGS)
-    host.wait_ready()
-    yield host
-    host.stop()
+    state = tmp_path_factory.mktemp("fuzz")
+    with running_app(state, enforce_keys=False, settings=FUZZ_SETTINGS) as host:
+        yield host
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, running_app
 
 WORKFLOWS = 1000
 CONNECTIONS = 64
@@ -18,10 +18,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 @pytest.fixture(scope="module")
 def loaded_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
-    host = AppHost(tmp_path_factory.mktemp("load"), enforce_keys=False)
-    host.wait_ready()
-    yield host
-    host.stop()
+    with running_app(tmp_path_factory.mktemp("load"), enforce_keys=False) as host:
+        yield host
 
 
 async def _start(client: httpx.AsyncClient, n: int) -> httpx.Response:

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, running_app
 from tests.unit.core.auth.fake_entra import (
     AUDIENCE,
     TENANT,
@@ -121,10 +121,9 @@ def app_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
     certificate = self_signed_certificate(folder)
     with serve_jwks(certificate, [KEY.jwk()]) as jwks:
         settings = {**SETTINGS, "AUTH_JWKS_URL": jwks.url, "SSL_CERT_FILE": str(certificate[0])}
-        host = AppHost(tmp_path_factory.mktemp("security"), enforce_keys=True, settings=settings)
-        host.wait_ready()
-        yield host
-        host.stop()
+        state = tmp_path_factory.mktemp("security")
+        with running_app(state, enforce_keys=True, settings=settings) as host:
+            yield host
 
 
 def client(host: AppHost, person: Person | None, key: str | None) -> httpx.Client:
