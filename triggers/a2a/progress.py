@@ -1,4 +1,4 @@
-"""A workflow event (`triggers/api/workflow_events.py`) as an A2A status update: a line of
+"""A workflow event (`triggers/shared/workflow_events.py`) as an A2A status update: a line of
 text saying what happened and the event itself as data, under the task's current state."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from a2a.helpers.proto_helpers import new_data_part, new_text_part
 from a2a.types import Message, Role, Task, TaskState, TaskStatus, TaskStatusUpdateEvent
 
 from triggers.a2a.tasks import TERMINAL
-from triggers.api.workflow_events import StreamEvent
+from triggers.shared.workflow_events import StreamEvent
 
 
 def _names(items: list[Any]) -> str:

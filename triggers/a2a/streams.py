@@ -1,6 +1,6 @@
 """Task updates as a stream of the SDK's events, from the run's durable state.
 
-Each workflow event (`triggers/api/workflow_events.py`: the plan, approval, each agent's
+Each workflow event (`triggers/shared/workflow_events.py`: the plan, approval, each agent's
 start, model steps, tool calls and end, the answer) is a status update as it happens; each
 change of the task's state or status text is a status update too, a finished run's answer an
 artifact update before the last status. The stream ends when the task ends or waits for
@@ -19,9 +19,9 @@ from a2a.types import Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent
 
 from triggers.a2a.progress import progress_update
 from triggers.a2a.tasks import INTERRUPTED, TERMINAL, task_of
-from triggers.api.workflow_events import Cursor, parse_cursor
-from triggers.api.workflow_stream import Ended, new_events_of
 from triggers.shared.runs import read_run
+from triggers.shared.workflow_events import Cursor, parse_cursor
+from triggers.shared.workflow_reads import Ended, new_events_of
 
 STREAM_WINDOW_SECONDS = 120.0
 """The longest one stream follows a task (the Functions front end ends an HTTP request after

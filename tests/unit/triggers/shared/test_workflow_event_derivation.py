@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from triggers.api.workflow_events import (
+from triggers.shared.errors import BadRequestError
+from triggers.shared.workflow_events import (
     ROOT,
     Source,
     StreamEvent,
@@ -13,7 +14,6 @@ from triggers.api.workflow_events import (
     new_events,
     parse_cursor,
 )
-from triggers.shared.errors import BadRequestError
 
 
 def entry(kind: str, second: int, **fields: object) -> dict[str, object]:
