@@ -7,7 +7,6 @@ never from wherever a response points.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import ssl
 import urllib.error
@@ -18,6 +17,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from core.auth.errors import AuthConfigurationError, SigningKeysUnavailableError
+from core.loopback import is_loopback
 
 JwksFetcher = Callable[[], Mapping[str, Any]]
 """Returns the current key set document (`{"keys": [...]}`) or raises
@@ -31,21 +31,12 @@ def entra_jwks_url(tenant_id: str) -> str:
     return f"https://login.microsoftonline.com/{tenant_id}/discovery/v2.0/keys"
 
 
-def _is_loopback(host: str | None) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return host is not None and ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_jwks_url(url: str, *, allow_insecure_loopback: bool = False) -> str:
     """`url` if keys may be fetched from it: https, or http on loopback when allowed."""
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return url
-    if parts.scheme == "http" and allow_insecure_loopback and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and allow_insecure_loopback and is_loopback(parts.hostname):
         return url
     raise AuthConfigurationError(f"JWKS URL must be https: {url!r}")
 

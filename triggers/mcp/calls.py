@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.auth import AuthError, Principal
 from core.auth.headers import header_value
+from core.loopback import is_loopback_authority
 from triggers.mcp.schema import tool_result
 from triggers.shared.callers import authorize
 from triggers.shared.errors import (
@@ -26,8 +27,6 @@ from triggers.shared.errors import (
 log = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=BaseModel)
-
-_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 class McpTransport(BaseModel):
@@ -64,7 +63,7 @@ class McpInvocation(BaseModel):
         host = host or "localhost"
         scheme = header_value(headers, "x-forwarded-proto")
         if not scheme:
-            scheme = "http" if host.startswith(_LOOPBACK_HOSTS) else "https"
+            scheme = "http" if is_loopback_authority(host) else "https"
         return f"{scheme}://{host}/api/{path}"
 
 
