@@ -109,13 +109,16 @@ def test_unreadable_requests_are_consumed_without_running(feature_index: Functio
     garbled = MessageRow(1, COUNTER, h.event_raised(T0, "op", "{not json"), 0.0)
     not_an_operation = MessageRow(2, COUNTER, h.event_raised(T0, "op", "7"), 0.0)
     empty = MessageRow(3, COUNTER, h.event_raised(T0, "op", None), 0.0)
-    batch = Batch()
-    effects = run_entity_batch(
-        feature_index, COUNTER, "3", True, [garbled, not_an_operation, empty], T0, batch
-    )
-    assert effects.consumed == [1, 2, 3]
-    assert (effects.state, effects.exists) == ("3", True)
-    assert batch.is_empty()
+    for unreadable in ([empty], [garbled], [not_an_operation]):
+        batch = Batch()
+        effects = run_entity_batch(feature_index, COUNTER, "3", True, unreadable, T0, batch)
+        assert effects.consumed == [unreadable[0].id]
+        assert (effects.state, effects.exists) == ("3", True)
+        assert batch.is_empty()
+    messages = [empty, garbled, not_an_operation, operation(4, "add", 2)]
+    effects = run_entity_batch(feature_index, COUNTER, "3", True, messages, T0, Batch())
+    assert effects.consumed == [3, 1, 2, 4]
+    assert effects.state == "5"
 
 
 def test_calls_to_a_missing_entity_function_fail_and_keep_the_state(

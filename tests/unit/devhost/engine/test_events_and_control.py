@@ -228,7 +228,11 @@ async def test_sub_orchestration_with_retry_retries_the_child(engine: Engine, kn
     iid = await engine.start_new("parent_with_retry")
     state = await engine.wait_for_completion(iid, 10)
     assert json.loads(state.output) == "child after 2"
-    created = [e for e in engine.store.history(iid) if e["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED]
+    created = [
+        e
+        for e in engine.store.history(iid)
+        if e["EventType"] == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED
+    ]
     assert len(created) == 2
     assert created[0]["InstanceId"] != created[1]["InstanceId"]
 

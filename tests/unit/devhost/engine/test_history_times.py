@@ -16,4 +16,6 @@ def test_engine_timestamps_round_trip_to_the_microsecond():
 
 def test_other_iso_forms_parse_to_utc():
     assert parse_time("2024-05-01T10:00:00Z") == datetime(2024, 5, 1, 10, tzinfo=UTC)
-    assert parse_time("2024-05-01T12:00:00.5+02:00") == datetime(2024, 5, 1, 10, 0, 0, 500000, tzinfo=UTC)
+    assert parse_time("2024-05-01T12:00:00.5+02:00") == datetime(
+        2024, 5, 1, 10, 0, 0, 500000, tzinfo=UTC
+    )

@@ -168,7 +168,7 @@ def test_an_attempt_after_the_retry_timeout_is_failed_without_running():
     ]
     attempt = replay(history, [action]).new_tasks
     assert [(t.kind, t.task_id) for t in attempt] == [("activity", 2)]
-    assert attempt[0].fail_immediately
+    assert attempt[0].fail_immediately == "The retry timeout of this task has elapsed."
 
 
 def test_history_naming_another_activity_is_non_deterministic():
