@@ -21,7 +21,7 @@ from triggers.a2a.progress import progress_update
 from triggers.a2a.tasks import INTERRUPTED, TERMINAL, task_of
 from triggers.shared.runs import read_run
 from triggers.shared.workflow_events import Cursor, parse_cursor
-from triggers.shared.workflow_reads import Ended, new_events_of
+from triggers.shared.workflow_reads import Reads, new_events_of
 
 STREAM_WINDOW_SECONDS = 120.0
 """The longest one stream follows a task (the Functions front end ends an HTTP request after
@@ -60,14 +60,14 @@ async def follow(
     deadline = loop.time() + window
     last = _signature(seen)
     cursor: Cursor = {}
-    children_ended: Ended = {}
+    reads: Reads = {}
     if not from_start:
         cursor = await _position(client, seen.id, cursor)
     delay = FIRST_POLL_SECONDS
     while True:
         # The status first: the events read after it include every one before its state.
         task = task_of(await read_run(client, seen.id, show_input=True))
-        events, _ = await new_events_of(client, seen.id, cursor, children_ended)
+        events, _ = await new_events_of(client, seen.id, cursor, reads)
         for event in events:
             cursor = parse_cursor(event.id)
             if event.event != "workflow_ended":

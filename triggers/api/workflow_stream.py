@@ -33,7 +33,7 @@ from triggers.shared.workflow_events import (
     retry_text,
     sse_text,
 )
-from triggers.shared.workflow_reads import Ended, new_events_of
+from triggers.shared.workflow_reads import Reads, new_events_of
 from triggers.shared.workflows import coordinator_workflow
 
 bp = df.Blueprint()
@@ -67,7 +67,7 @@ async def event_stream(
     quiet_since = loop.time()
     yield retry_text(RETRY_MS)
     events, ended = first
-    children_ended: Ended = {}
+    reads: Reads = {}
     while True:
         if events:
             yield sse_text(events)
@@ -80,7 +80,7 @@ async def event_stream(
             quiet_since = loop.time()
         await asyncio.sleep(POLL_SECONDS)
         try:
-            events, ended = await new_events_of(client, workflow_id, cursor, children_ended)
+            events, ended = await new_events_of(client, workflow_id, cursor, reads)
         except DURABLE_TRANSPORT_ERRORS as exc:
             log.warning("Events of %s not readable, the stream closes: %r", workflow_id, exc)
             return
