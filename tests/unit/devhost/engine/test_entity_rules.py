@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devhost.app_loader import FunctionIndex
@@ -48,6 +48,7 @@ def responses(batch: Batch) -> list[tuple[str, str, dict]]:
     ]
 
 
+@settings(deadline=None)
 @given(name=names, key=st.text())
 def test_a_scheduler_id_names_its_entity_and_key(name: str, key: str):
     entity_id = entity_scheduler_id(name, key)

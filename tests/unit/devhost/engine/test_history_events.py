@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devhost.app_loader import FunctionIndex
@@ -41,6 +41,7 @@ def test_naive_and_padded_iso_text_parse_to_utc():
     )
 
 
+@settings(deadline=None)
 @given(
     name=text,
     input_json=maybe_text,
@@ -64,6 +65,7 @@ def test_execution_started_names_the_instance_and_its_parent(
     }
 
 
+@settings(deadline=None)
 @given(status=text, result=maybe_text, failure=st.none() | st.just({"ErrorMessage": "x"}))
 def test_execution_completed_carries_status_result_and_failure(status, result, failure):
     assert h.execution_completed(T0, status, result, failure) == {
@@ -74,6 +76,7 @@ def test_execution_completed_carries_status_result_and_failure(status, result, f
     }
 
 
+@settings(deadline=None)
 @given(reason=maybe_text, data=text, task_id=st.integers(0, 99))
 def test_control_events_carry_their_reason_or_data(reason, data, task_id):
     assert h.execution_suspended(T0, reason) == {
@@ -127,6 +130,7 @@ def test_an_orchestrator_sees_the_reason_and_details_of_a_failed_child(
     )
 
 
+@settings(deadline=None)
 @given(
     moment=st.datetimes(
         min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)

@@ -3,7 +3,7 @@ backoff coefficient up to the maximum interval, and no attempt starts after the 
 
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devhost.engine.retry import RetryPolicy
@@ -16,6 +16,7 @@ def test_a_policy_without_options_waits_a_second_and_tries_once():
     assert RetryPolicy.from_json({}) == RetryPolicy(timedelta(seconds=1), 1, 1.0, None, None)
 
 
+@settings(deadline=None)
 @given(
     first=millis,
     attempts=st.integers(-3, 20),
@@ -39,6 +40,7 @@ def test_a_policy_reads_every_option(first, attempts, coefficient, max_ms, timeo
     assert policy.timeout == (timedelta(milliseconds=timeout_ms) if timeout_ms else None)
 
 
+@settings(deadline=None)
 @given(
     first=millis,
     coefficient=st.integers(1, 3),
@@ -61,6 +63,7 @@ def test_each_wait_is_the_first_interval_times_the_backoff_capped_at_the_maximum
     assert policy.next_delay(retry_index, T0, T0 + timedelta(days=365)) == expected
 
 
+@settings(deadline=None)
 @given(timeout_ms=millis, elapsed_ms=st.integers(0, 2 * 10**8))
 def test_no_wait_is_given_once_the_retry_timeout_has_passed(timeout_ms, elapsed_ms):
     policy = RetryPolicy.from_json({"retryTimeoutInMilliseconds": timeout_ms})

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devhost.engine import history as h
@@ -288,6 +288,7 @@ def test_merged_batches_commit_like_the_two_batches_one_after_the_other(tmp_path
         hub.close()
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(-50, 50)))
 def test_consumed_saved_messages_are_deleted_and_unsaved_ones_dropped(ids: list[int]):
     batch = Batch()
