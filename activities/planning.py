@@ -24,8 +24,10 @@ from core.models import (
     PlanInput,
     PlannedTask,
     PlanOutput,
+    RemoteAgentCall,
     ThreadContext,
 )
+from core.tool_risk import remote_needs_approval
 from orchestrations import names
 
 bp = df.Blueprint()
@@ -136,10 +138,16 @@ async def plan(payload: dict[str, Any]) -> dict[str, Any]:
     produced = known_agents_only(result.parsed_as(Plan), catalogue)
     await step_log.write(Outcome.OK, usage=result.usage, model=result.model)
     steps = {t.agent: limit for t in produced.tasks if (limit := catalogue.get(t.agent).max_steps)}
+    remote = {
+        t.agent: RemoteAgentCall(needs_approval=remote_needs_approval(t.agent))
+        for t in produced.tasks
+        if catalogue.get(t.agent).a2a is not None
+    }
     return PlanOutput(
         plan=produced,
         usage=result.usage,
         model=result.model,
         offline=result.offline,
         max_steps=steps,
+        remote=remote,
     ).model_dump(mode="json")

@@ -39,7 +39,8 @@ def to_record(tool: str, arguments: dict[str, Any], result: ToolCallResult) -> T
     return ToolCallRecord(tool=tool, arguments=arguments, result=body)
 
 
-async def _audit_write(call: ToolCallInput, action: str, digest: str, detail: str) -> None:
+async def audit_write(call: ToolCallInput, action: str, digest: str, detail: str) -> None:
+    """Audit a data-changing call that ran or was refused, with the approval it names."""
     approval = call.approval
     grant = approval.grant if approval else None
     await get_agent_log_store().append_audit(
@@ -69,7 +70,7 @@ async def _run(call: ToolCallInput) -> ToolCallRecord:
     if gated:
         refused = approvals.refusal(call.approval, call.workflow_id, digest, call.idempotency_key)
         if refused is not None:
-            await _audit_write(call, "write_refused", digest, refused)
+            await audit_write(call, "write_refused", digest, refused)
             error = f"{NOT_CARRIED_OUT}: {call.tool} changes data and {refused}."
             return ToolCallRecord(tool=call.tool, arguments=call.arguments, error=error)
     result = await call_tool(
@@ -77,7 +78,7 @@ async def _run(call: ToolCallInput) -> ToolCallRecord:
     )
     record = to_record(call.tool, call.arguments, result)
     if gated and record.error is None:
-        await _audit_write(call, "write_executed", digest, "ran under its approval")
+        await audit_write(call, "write_executed", digest, "ran under its approval")
     return record
 
 

@@ -8,6 +8,9 @@ idempotency key) is tried once more on the new session. Tool lists are cached pe
 until it says they changed (`notifications/tools/list_changed`, or an event on the
 session's `subscriptions/listen` stream from 2026-07-28 on), and narrowed to the catalogue's
 `tools.allow`. Every exchange is bounded by `MCP_TOOL_TIMEOUT_SECONDS`.
+
+A remote A2A agent (`a2a:`) has no MCP server: its one tool is `send_message`, listed from its
+agent card (so listing it checks that it answers) and called only by `agent_run`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from core.catalogue import AgentSpec, get_catalogue
 from core.catalogue import UnknownAgentError as UnknownCatalogueAgentError
 from core.mcp_sessions import SessionKey, SessionPool
 from core.mcp_transports import reset_in_process_servers, target_of
+from core.remote_agents import SEND_MESSAGE, RemoteAgentError, describe
 from core.settings import get_settings
 
 T = TypeVar("T")
@@ -116,6 +120,8 @@ async def list_tools(agent_id: str, *, fresh: bool = False) -> list[ToolSpec]:
     """The tools of an agent's server, in the server's order; cached per server target
     unless `fresh`, which asks the server again (a reachability check)."""
     definition = _definition(agent_id)
+    if definition.a2a is not None:
+        return [await _remote_tool(definition)]
     key = SessionPool.key_of(definition)
     if fresh or key not in _tool_cache:
         tools = await _exchange(definition, _fetch_tools, repeatable=True)
@@ -138,8 +144,13 @@ async def call_tool(
 
     A tool's own failure (bad arguments, unknown record, broken business rule) comes back
     as a result with `is_error` set, so the model can read it and correct itself.
-    Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError.
+    Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError, and
+    ToolClientError for a remote A2A agent.
     """
+    if _definition(agent_id).a2a is not None:
+        raise ToolClientError(
+            f"agent '{agent_id}' is a remote A2A agent: a coordinator run sends it its task"
+        )
     spec = await find_tool(agent_id, tool)
     properties = spec.input_schema.get("properties", {})
     unknown = sorted(set(arguments) - set(properties) - {IDEMPOTENCY_KEY})
@@ -192,6 +203,27 @@ async def find_tool(agent_id: str, tool: str) -> ToolSpec:
         if attempt == 0:
             _tool_cache.pop(SessionPool.key_of(_definition(agent_id)), None)
     raise UnknownToolError(agent_id, tool, [s.name for s in specs])
+
+
+_REMOTE_INPUT = {
+    "type": "object",
+    "properties": {"text": {"type": "string", "description": "The sub-task, in words."}},
+    "required": ["text"],
+}
+
+
+async def _remote_tool(definition: AgentSpec) -> ToolSpec:
+    """The one tool of a remote A2A agent, described by its agent card (read now)."""
+    try:
+        card = await describe(definition.id)
+    except RemoteAgentError as exc:
+        raise ToolServerUnavailableError(definition.id, target_of(definition), exc.reason) from exc
+    return ToolSpec(
+        name=SEND_MESSAGE,
+        description=f"Send the remote A2A agent its sub-task. {card}",
+        input_schema=_REMOTE_INPUT,
+        read_only=False,
+    )
 
 
 def _definition(agent_id: str) -> AgentSpec:

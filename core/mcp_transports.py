@@ -19,6 +19,7 @@ from mcp.server.mcpserver import MCPServer
 
 from core.catalogue import AgentSpec, HttpServer, InProcessServer, StdioServer
 from core.catalogue.loader import import_factory
+from core.catalogue.model import RemoteEndpoint
 from core.catalogue.settings_refs import expand
 from core.llm.azure.auth import default_credential
 from core.settings import get_settings
@@ -44,9 +45,11 @@ _generation = 0
 
 
 def target_of(agent: AgentSpec) -> str:
-    """Where the agent's server is, for messages and cache keys (never a secret: headers
-    and environment values are left out)."""
-    server = agent.mcp
+    """Where the agent's server (or remote A2A agent) is, for messages and cache keys (never
+    a secret: headers and environment values are left out)."""
+    if agent.a2a is not None:
+        return expand(agent.a2a.url)
+    server = agent.tool_server
     if isinstance(server, InProcessServer):
         return server.moved_to() or IN_PROCESS
     if isinstance(server, StdioServer):
@@ -63,7 +66,7 @@ def session_target(agent: AgentSpec) -> str:
 def in_process_server(agent: AgentSpec) -> MCPServer[Any]:
     """The agent's in-process server, built by its factory on first use and shared by every
     session of the process."""
-    server = agent.mcp
+    server = agent.tool_server
     assert isinstance(server, InProcessServer)
     with _servers_lock:
         if agent.id not in _servers:
@@ -85,7 +88,7 @@ async def open_client(
 ) -> AsyncIterator[Client]:
     """An open MCP session with the agent's server; closed (child process stopped, HTTP
     connection released) when the block ends."""
-    server = agent.mcp
+    server = agent.tool_server
     options: dict[str, Any] = {
         "read_timeout_seconds": timeout,
         "cache": None,
@@ -106,7 +109,7 @@ async def open_client(
     else:
         url = target_of(agent)
         http_server = server if isinstance(server, HttpServer) else None
-        headers = await _headers(http_server)
+        headers = await endpoint_headers(http_server) if http_server else {}
         hooks = {"response": [_refusal_check(http_server)]}
         async with (
             httpx2.AsyncClient(headers=headers, timeout=timeout, event_hooks=hooks) as http,
@@ -115,9 +118,9 @@ async def open_client(
             yield client
 
 
-async def _headers(server: HttpServer | None) -> dict[str, str]:
-    if server is None:
-        return {}
+async def endpoint_headers(server: RemoteEndpoint) -> dict[str, str]:
+    """The headers of every request to `server`: its own, with settings filled in, and a
+    bearer token of the app's managed identity when it asks for one."""
     headers = {name: expand(value) for name, value in server.headers.items()}
     if server.auth is not None:
         # A token is fetched per session; a session outliving it fails with 401 and is

@@ -220,6 +220,14 @@ class PlanInput(BaseModel):
     thread: ThreadContext | None = None
 
 
+class RemoteAgentCall(BaseModel):
+    """How `agent_run` asks a remote A2A agent: one message, approved first if it must be."""
+
+    needs_approval: bool = Field(
+        description="Whether sending the message waits for an approval (agents.yaml `approval`)."
+    )
+
+
 class PlanOutput(BaseModel):
     """Output of the `plan` activity: the plan and what the model call cost."""
 
@@ -229,6 +237,9 @@ class PlanOutput(BaseModel):
     offline: bool
     max_steps: dict[str, int] = Field(
         default_factory=dict, description="Agents' own step limits, from the catalogue."
+    )
+    remote: dict[str, RemoteAgentCall] = Field(
+        default_factory=dict, description="The plan's remote A2A agents, from the catalogue."
     )
 
 
@@ -249,6 +260,9 @@ class AgentTask(BaseModel):
     )
     thread: ThreadContext | None = Field(
         None, description="The earlier turns of the request's thread."
+    )
+    remote: RemoteAgentCall | None = Field(
+        None, description="Set when the agent is a remote A2A agent rather than a tool loop."
     )
 
 
@@ -310,6 +324,8 @@ class AgentStatus(StrEnum):
     FAILED = "failed"
     BUDGET_EXHAUSTED = "budget_exhausted"
     MAX_STEPS = "max_steps"
+    INPUT_REQUIRED = "input_required"
+    """A remote A2A agent asked for more input; the answer says what it asked."""
 
 
 class AgentAnswer(BaseModel):

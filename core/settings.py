@@ -75,6 +75,20 @@ class Settings(BaseSettings):
         description="The agent catalogue file (relative to the app root); unset means agents.yaml.",
     )
     MCP_TOOL_TIMEOUT_SECONDS: float = Field(30.0, gt=0, description="Timeout of one MCP tool call.")
+    A2A_REQUEST_TIMEOUT_SECONDS: float = Field(
+        30.0, gt=0, description="Timeout of one request to a remote A2A agent."
+    )
+    A2A_POLL_SECONDS: float = Field(
+        2.0,
+        gt=0,
+        description="First wait before asking a remote A2A agent about its task again; each "
+        "wait doubles, up to 60 s.",
+    )
+    A2A_TASK_TIMEOUT_SECONDS: int = Field(
+        3600,
+        ge=1,
+        description="Longest a remote A2A agent's task may run; then it is cancelled.",
+    )
 
     # Workflow limits.
     DEFAULT_BUDGET_TOKENS: int = Field(

@@ -6,7 +6,8 @@ a tool that changes data first passes the approval gate (`tool_gate`); a denied 
 becomes a tool result saying so, and the answer lists the changes not made. The loop
 is bounded by the agent's step limit and token budget; any failure ends in an answer that says
 what went wrong instead of failing the coordinator. It runs only on an input the coordinator
-sealed (`admission`).
+sealed (`admission`). A remote A2A agent's part is one message and its task instead
+(`remote_run`).
 """
 
 import json
@@ -31,6 +32,7 @@ from core.telemetry import record_agent_request, record_tokens
 from orchestrations import names
 from orchestrations.admission import admitted
 from orchestrations.policies import MODEL_RETRY, TOOL_RETRY
+from orchestrations.remote_run import remote_part
 from orchestrations.tool_gate import gate
 
 bp = df.Blueprint()
@@ -54,7 +56,10 @@ def agent_run(context: df.DurableOrchestrationContext) -> Any:
 def _run(context: df.DurableOrchestrationContext) -> Any:
     task = AgentTask.model_validate((yield from admitted(context, names.AGENT_RUN)))
     started = context.current_utc_datetime
-    answer: AgentAnswer = yield from _loop(context, task)
+    if task.remote is not None:
+        answer: AgentAnswer = yield from remote_part(context, task, _opening(task)[0].content)
+    else:
+        answer = yield from _loop(context, task)
     latency_ms = (context.current_utc_datetime - started).total_seconds() * 1000
     failed = answer.status == AgentStatus.FAILED
     # Metrics from the orchestrator with its context count once, never again on replay.

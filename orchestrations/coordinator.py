@@ -202,6 +202,7 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 approval_timeout_seconds=limits.approval_timeout_seconds,
                 plan_approval=approval,
                 thread=workflow_input.thread,
+                remote=planned.remote.get(t.agent),
             ).model_dump(mode="json"),
         )
         for t in plan.tasks

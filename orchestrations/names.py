@@ -22,6 +22,9 @@ FIND_SWEEP_TARGETS = "find_sweep_targets"
 RUN_LIMITS = "run_limits"
 SEAL_INPUTS = "seal_inputs"
 ADMIT_INPUT = "admit_input"
+A2A_SEND = "a2a_send"
+A2A_GET_TASK = "a2a_get_task"
+A2A_CANCEL_TASK = "a2a_cancel_task"
 
 APPROVAL_EVENT = "approval"
 

@@ -57,6 +57,7 @@ def load_catalogue_file(
                 name, agent.id, "id", f"duplicate id (agents[{seen[agent.id]}] has it too)"
             )
         seen[agent.id] = index
+        _check_source(name, agent)
         _check_settings(name, agent, source)
         if isinstance(agent.mcp, InProcessServer):
             _check_factory(name, agent, agent.mcp.module)
@@ -102,14 +103,27 @@ def _raw_id(raw: Any, index: int) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _check_source(path: str, agent: AgentSpec) -> None:
+    """Exactly one of `mcp` and `a2a`; a remote A2A agent has no tools to self-test or sweep."""
+    if (agent.mcp is None) == (agent.a2a is None):
+        raise CatalogueError(path, agent.id, "mcp", "needs exactly one source: mcp or a2a")
+    if agent.a2a is not None:
+        for field in ("self_test", "sweep", "tools"):
+            if field in agent.model_fields_set:
+                raise CatalogueError(
+                    path, agent.id, field, "a remote A2A agent has no tools of ours to name"
+                )
+
+
 def _references(agent: AgentSpec) -> Iterator[tuple[str, str]]:
     """(field, value) of every catalogue value that may name settings."""
     server = agent.mcp
-    if isinstance(server, HttpServer):
-        yield "mcp.url", server.url
-        for header, value in server.headers.items():
-            yield f"mcp.headers.{header}", value
-    elif isinstance(server, StdioServer):
+    endpoint, prefix = (server, "mcp") if isinstance(server, HttpServer) else (agent.a2a, "a2a")
+    if endpoint is not None:
+        yield f"{prefix}.url", endpoint.url
+        for header, value in endpoint.headers.items():
+            yield f"{prefix}.headers.{header}", value
+    if isinstance(server, StdioServer):
         yield "mcp.command", server.command
         for position, arg in enumerate(server.args):
             yield f"mcp.args[{position}]", arg

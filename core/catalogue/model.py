@@ -1,5 +1,6 @@
 """The agent catalogue's schema: every specialist agent, its role, its model and its one
-source of tools (an MCP server in process, over stdio or over streamable HTTP).
+source of tools (an MCP server in process, over stdio or over streamable HTTP) or a remote
+A2A agent that does the work itself.
 
 The words follow Microsoft Agent Framework's declarative agents where they fit
 (`description`, `instructions`, `model`, allowed tools, approval mode).
@@ -61,13 +62,24 @@ class StdioServer(CatalogueEntry):
     cwd: str | None = None
 
 
-class HttpServer(CatalogueEntry):
-    """An MCP server reached at `url` over streamable HTTP."""
+class RemoteEndpoint(CatalogueEntry):
+    """A server reached over HTTP at `url`, with `headers` on every request and, with
+    `auth`, a token of the app's managed identity."""
 
-    transport: Literal["streamable-http"]
     url: str = Field(pattern=r"^(https?://|\$\{)")
     headers: dict[str, str] = Field(default_factory=dict)
     auth: ManagedIdentityAuth | None = None
+
+
+class HttpServer(RemoteEndpoint):
+    """An MCP server reached at `url` over streamable HTTP."""
+
+    transport: Literal["streamable-http"]
+
+
+class RemoteA2aAgent(RemoteEndpoint):
+    """A remote A2A agent whose card is at `url` (`{url}/.well-known/agent-card.json`): the
+    agent's sub-task is sent to it as one message and its task followed to its end."""
 
 
 McpServerSource = Annotated[
@@ -126,7 +138,10 @@ class AgentSpec(CatalogueEntry):
     keywords: list[str] = Field(default_factory=list)
     model: str | None = Field(None, min_length=1)
     max_steps: int | None = Field(None, ge=1, le=50)
-    mcp: McpServerSource
+    mcp: McpServerSource | None = None
+    a2a: RemoteA2aAgent | None = Field(
+        None, description="A remote A2A agent instead of an MCP server (exactly one of the two)."
+    )
     tools: ToolFilter = Field(default_factory=ToolFilter)
     approval: ApprovalOverrides = Field(default_factory=ApprovalOverrides)
     self_test: SelfTest | None = None
@@ -163,8 +178,16 @@ class AgentSpec(CatalogueEntry):
 
     @property
     def transport(self) -> str:
-        """How the agent's tool server is reached: in-process, stdio or streamable-http."""
-        return self.mcp.transport
+        """How the agent is reached: in-process, stdio or streamable-http (its MCP tool
+        server), or a2a (a remote agent)."""
+        return self.mcp.transport if self.mcp is not None else "a2a"
+
+    @property
+    def tool_server(self) -> InProcessServer | StdioServer | HttpServer:
+        """The agent's MCP server; ValueError for a remote A2A agent, which has none."""
+        if self.mcp is None:
+            raise ValueError(f"agent '{self.id}' is a remote A2A agent, with no MCP server")
+        return self.mcp
 
 
 class CatalogueFile(CatalogueEntry):

@@ -36,6 +36,9 @@ INTENTIONALLY_UNSET = {
     "OPENAI_API_KEY": "only with OPENAI_BASE_URL, as a Key Vault reference through extraAppSettings",
     "OPENAI_MODEL": "only with OPENAI_BASE_URL",
     "EVENT_STREAM_SECONDS": "the default, 25 s, is well under the platform's 230 s HTTP limit; a change goes through extraAppSettings",
+    "A2A_REQUEST_TIMEOUT_SECONDS": "the default fits a remote A2A agent in Azure; a change goes through extraAppSettings",
+    "A2A_POLL_SECONDS": "the default fits a remote A2A agent in Azure; a change goes through extraAppSettings",
+    "A2A_TASK_TIMEOUT_SECONDS": "the default fits a remote A2A agent in Azure; a change goes through extraAppSettings",
 }
 
 # Settings of the Functions host (not in core/settings.py) the app needs in Azure.

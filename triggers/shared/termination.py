@@ -1,6 +1,7 @@
 """Ending a run with everything it started: the extension terminates and purges one instance,
 so the sub-orchestrations a run started (every instance whose id starts with `{run id}:`,
-whatever kinds of children the run has) are found by id prefix and ended too."""
+whatever kinds of children the run has) are found by id prefix and ended too, and the
+remote A2A tasks they were following are cancelled."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from core.remote_agents.cancellation import cancel_remote_tasks
 from triggers.shared.instance_ids import url_segment
 from triggers.shared.instance_scan import scan_instances
 from triggers.shared.instances import ACTIVE, find_instance
@@ -20,16 +22,28 @@ POLL_SECONDS = 0.1
 ACTIVE_NAMES = ",".join(s.value for s in ACTIVE)
 
 
-async def child_ids(
+async def children(
     client: df.DurableOrchestrationClient, instance_id: str, *, active_only: bool
-) -> list[str]:
-    """The ids of every instance whose id starts with `{instance_id}:`, deepest first."""
+) -> list[dict[str, Any]]:
+    """The status of every instance whose id starts with `{instance_id}:`."""
     query: dict[str, Any] = {"instanceIdPrefix": f"{instance_id}:"}
     if active_only:
         query["runtimeStatus"] = ACTIVE_NAMES
     found, _ = await scan_instances(client, query)
-    ids = {str(s["instanceId"]) for s in found if str(s.get("instanceId", "")).strip()}
+    return found
+
+
+def deepest_first(statuses: list[dict[str, Any]]) -> list[str]:
+    """The instance ids of `statuses`, deepest first."""
+    ids = {str(s["instanceId"]) for s in statuses if str(s.get("instanceId", "")).strip()}
     return sorted(ids, key=lambda i: (-i.count(":"), i))
+
+
+async def child_ids(
+    client: df.DurableOrchestrationClient, instance_id: str, *, active_only: bool
+) -> list[str]:
+    """The ids of every instance whose id starts with `{instance_id}:`, deepest first."""
+    return deepest_first(await children(client, instance_id, active_only=active_only))
 
 
 async def _wait_until_stopped(client: df.DurableOrchestrationClient, instance_id: str) -> None:
@@ -45,15 +59,17 @@ async def _wait_until_stopped(client: df.DurableOrchestrationClient, instance_id
 async def terminate_run(
     client: df.DurableOrchestrationClient, instance_id: str, reason: str
 ) -> list[str]:
-    """Terminate the run and then every one of its sub-orchestrations still active; returns
-    the ids terminated, the run first. The run goes first so that it never handles a child's
-    termination as a failure."""
+    """Terminate the run and then every one of its sub-orchestrations still active, and
+    cancel the remote A2A tasks those were following; returns the ids terminated, the run
+    first. The run goes first so that it never handles a child's termination as a failure."""
     await client.terminate(url_segment(instance_id), reason)
     await _wait_until_stopped(client, instance_id)
-    children = await child_ids(client, instance_id, active_only=True)
-    for child in children:
+    active = await children(client, instance_id, active_only=True)
+    ids = deepest_first(active)
+    for child in ids:
         await client.terminate(url_segment(child), reason)
-    return [instance_id, *children]
+    await cancel_remote_tasks(status.get("customStatus") for status in active)
+    return [instance_id, *ids]
 
 
 async def purge_run(client: df.DurableOrchestrationClient, instance_id: str) -> int:
