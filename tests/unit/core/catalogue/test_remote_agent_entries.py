@@ -27,7 +27,8 @@ def test_the_readme_entry_loads_as_a_remote_agent_that_needs_no_approval(tmp_pat
     time, travel = load_catalogue_file(path, environ=SETTINGS)
 
     assert (time.transport, travel.transport) == ("stdio", "a2a")
-    assert travel.a2a is not None and travel.a2a.url == "${TRAVEL_AGENT_URL}"
+    assert travel.a2a is not None
+    assert travel.a2a.url == "${TRAVEL_AGENT_URL}"
     assert travel.approval_override(SEND_MESSAGE) is False
 
 
