@@ -57,7 +57,9 @@ def _run(context: df.DurableOrchestrationContext) -> Any:
     task = AgentTask.model_validate((yield from admitted(context, names.AGENT_RUN)))
     started = context.current_utc_datetime
     if task.remote is not None:
-        answer: AgentAnswer = yield from remote_part(context, task, _opening(task)[0].content)
+        # The remote agent gets one message: the thread's earlier turns (if any) and the task.
+        text = "\n\n".join(m.content for m in _opening(task))
+        answer: AgentAnswer = yield from remote_part(context, task, text)
     else:
         answer = yield from _loop(context, task)
     latency_ms = (context.current_utc_datetime - started).total_seconds() * 1000
