@@ -1,6 +1,6 @@
 """A remote A2A agent built with a2a-sdk's server, run under uvicorn on a loopback port in the
 test process: a weather forecaster that answers at once, asks for input when the request
-names no city, or holds its task in `working` until the test releases it. It counts the
+names no city, fails on a typhoon, or holds its task in `working` until the test releases it. It counts the
 messages it received and the tasks it was asked to cancel."""
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ CITIES = {"Sapporo": "snow, -3 °C", "Naha": "sunny, 24 °C", "Sendai": "rain, 6
 HOLD_WORD = "weekly"
 """A request with this word stays `working` until `release(task_id)`."""
 QUESTION = "Which city should the forecast be for?"
+FAIL_WORD = "typhoon"
+"""A request with this word ends its task failed, saying why."""
+FAILURE = "The typhoon model is offline."
 
 
 @dataclass
@@ -52,6 +55,9 @@ class ForecastExecutor(AgentExecutor):
             )
         updater = TaskUpdater(event_queue, context.task_id, context.context_id)
         await updater.start_work()
+        if FAIL_WORD in text.casefold():
+            await updater.failed(updater.new_agent_message([new_text_part(FAILURE)]))
+            return
         city = next((c for c in CITIES if c.casefold() in text.casefold()), None)
         if city is None:
             await updater.requires_input(updater.new_agent_message([new_text_part(QUESTION)]))
