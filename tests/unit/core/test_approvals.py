@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import approvals
@@ -105,6 +105,7 @@ def test_the_signed_decision_carries_what_was_decided() -> None:
     assert approvals.is_authentic(grant, decision.proof)
 
 
+@settings(deadline=None)
 @given(arguments=ARGUMENTS)
 def test_an_approval_proof_for_other_arguments_is_refused(arguments: dict[str, Any]) -> None:
     other = CALL.model_copy(update={"arguments": arguments})
@@ -118,6 +119,7 @@ def test_an_approval_proof_for_other_arguments_is_refused(arguments: dict[str, A
         )
 
 
+@settings(deadline=None)
 @given(key=st.text(min_size=1, max_size=20))
 def test_an_approval_covers_its_call_under_its_own_idempotency_key_only(key: str) -> None:
     refused = approvals.refusal(

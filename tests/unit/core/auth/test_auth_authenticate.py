@@ -11,6 +11,7 @@ import azure.functions as func
 import pytest
 from fake_entra import AUDIENCE, OTHER_TENANT, TENANT, claims, mint
 from hypothesis import given
+from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from core.auth import (
@@ -235,6 +236,7 @@ def test_audience_setting_may_list_several_audiences():
 ROLE_SETS = st.frozensets(st.sampled_from(sorted(ALL_ROLES)))
 
 
+@examples(deadline=None)
 @given(held=ROLE_SETS, required=ROLE_SETS.filter(bool))
 def test_a_caller_holding_none_of_the_required_roles_is_refused(held, required):
     caller = Principal(

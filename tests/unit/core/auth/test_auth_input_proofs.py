@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.auth import input_proofs, signing
@@ -58,6 +58,7 @@ def test_a_seal_under_another_purpose_does_not_verify() -> None:
     assert not input_proofs.is_sealed("agent_run", "wf-1:enterprise", forged)
 
 
+@settings(deadline=None)
 @given(name=st.sampled_from(sorted(PAYLOAD)), value=VALUES)
 def test_an_input_changed_after_sealing_is_refused(name: str, value: Any) -> None:
     sealed = input_proofs.seal("agent_run", "wf-1:enterprise", PAYLOAD)
