@@ -288,3 +288,20 @@ def test_a_configured_key_url_is_used_and_must_be_https():
 def test_require_roles_says_it_needs_a_role():
     with pytest.raises(ValueError, match=r"^require_roles needs at least one role$"):
         require_roles(DEVELOPMENT_PRINCIPAL)
+
+
+@examples(deadline=None)
+@given(held=ROLE_SETS, role=st.sampled_from(sorted(ALL_ROLES)))
+def test_a_principal_has_exactly_the_roles_it_holds(held, role):
+    caller = Principal(
+        oid="o",
+        name=None,
+        upn="u@example.test",
+        roles=held,
+        tenant_id=None,
+        app_id=None,
+        authenticated=True,
+        source="platform",
+    )
+    assert caller.has_role(role) == (role in held)
+    assert caller.display_name == "u@example.test"
