@@ -514,3 +514,65 @@ def test_a_fan_in_nested_in_another_reports_to_it(outer: int, inner: int):
     history.append(finished(0, False))
     assert [(t.name, t.task_id) for t in replay(history, actions).new_tasks] == [("after", 2)]
     assert first == ([] if inner == 12 else replay(history, actions).new_tasks)
+
+
+def test_a_timer_wins_a_race_with_an_event():
+    due = T0 + timedelta(minutes=5)
+    race = {
+        "actionType": 11,
+        "compoundActions": [
+            {"actionType": 6, "externalEventName": "Approval"},
+            {"actionType": 5, "fireAt": h.format_time(due)},
+        ],
+    }
+    history = [
+        *opening(),
+        h.new_event(EventType.TIMER_CREATED, T0, 0, FireAt=h.format_time(due)),
+        h.orchestrator_started(due),
+        h.timer_fired(due, 0, due),
+    ]
+    outcome = replay(history, [race, activity("after")])
+    assert [(t.name, t.task_id) for t in outcome.new_tasks] == [("after", 1)]
+
+
+ADVICE = (
+    "Was a change made to the orchestrator code after this instance had already started running?"
+)
+
+
+@pytest.mark.parametrize(
+    ("event", "what"),
+    [
+        (scheduled(0, "child"), "an activity task with sequence ID 0 and name 'child'"),
+        (
+            h.new_event(EventType.SUB_ORCHESTRATION_INSTANCE_CREATED, T0, 0, Name="child"),
+            "a sub-orchestration with sequence ID 0 and name 'child'",
+        ),
+        (
+            h.new_event(EventType.TIMER_CREATED, T0, 0, FireAt=h.format_time(T0)),
+            "a durable timer with sequence ID 0",
+        ),
+        (
+            h.new_event(EventType.EVENT_SENT, T0, 0, Name="op"),
+            "an outbound event with sequence ID 0",
+        ),
+    ],
+)
+def test_work_in_the_history_that_the_code_does_not_schedule_is_named_in_full(event, what):
+    with pytest.raises(NonDeterminismError) as refused:
+        replay([*opening(), event], [{"actionType": 6, "externalEventName": "go"}])
+    assert str(refused.value) == (
+        "Non-Deterministic workflow detected: A previous execution of this orchestration "
+        f"scheduled {what}, but the current replay execution hasn't (yet?) scheduled this "
+        f"task. {ADVICE}"
+    )
+
+
+def test_work_scheduled_under_another_name_is_named_in_full():
+    with pytest.raises(NonDeterminismError) as refused:
+        replay([*opening(), scheduled(0, "other")], [activity("child")])
+    assert str(refused.value) == (
+        "Non-Deterministic workflow detected: A previous execution of this orchestration "
+        "scheduled activity 'other' with sequence ID 0, but the current replay execution "
+        f"scheduled 'child' instead. {ADVICE}"
+    )
