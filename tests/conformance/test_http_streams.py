@@ -77,5 +77,12 @@ async def test_cors_headers_go_out_with_a_streamed_response(http):
         await response.aread()
 
 
+async def test_a_value_that_is_not_a_response_is_sent_as_json(http):
+    response = await http.get("/api/plain?name=ada")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"plain": True, "name": "ada"}
+
+
 async def test_a_function_that_raises_answers_500(http):
     assert (await http.get("/api/fails")).status_code == 500

@@ -67,6 +67,11 @@ async def echo(req: Request) -> JSONResponse:
     )
 
 
+@app.route(route="plain", methods=["GET"])
+async def plain(req: Request) -> dict:  # the worker accepts only the bare class here
+    return {"plain": True, "name": req.query_params.get("name")}
+
+
 @app.route(route="fails", methods=["GET"])
 async def fails(req: Request) -> Response:
     raise RuntimeError("this function fails")
