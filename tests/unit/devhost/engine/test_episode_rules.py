@@ -94,6 +94,7 @@ def test_an_activity_is_recorded_and_queued_with_its_input(feature_index: Functi
     ]
     assert batch.add_activities == [ActivityRow(0, "one", "e1", 0, "double", "1", 0, None)]
     assert effects.new_activities == batch.add_activities
+    assert effects.row is row
     assert row.status == RuntimeStatus.RUNNING.value
     assert row.updated_at == T0.timestamp()
     assert [e["EventType"] for e in effects.history] == [

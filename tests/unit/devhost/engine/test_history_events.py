@@ -142,3 +142,29 @@ def test_a_timestamp_with_a_broken_separator_or_digit_is_refused(moment, positio
     broken = text[:position] + "x" + text[position + 1 :]
     with pytest.raises(ValueError, match="Invalid isoformat"):
         h.parse_time(broken)
+
+
+@settings(deadline=None)
+@given(task_id=st.integers(0, 99), result=maybe_text, reason=text, details=maybe_text)
+def test_task_outcomes_name_the_task_they_answer(task_id, result, reason, details):
+    assert h.task_completed(T0, task_id, result) == {
+        **common(EventType.TASK_COMPLETED),
+        "TaskScheduledId": task_id,
+        "Result": result,
+    }
+    assert h.sub_orchestration_completed(T0, task_id, result) == {
+        **common(EventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED),
+        "TaskScheduledId": task_id,
+        "Result": result,
+    }
+    assert h.task_failed(T0, task_id, reason, details) == {
+        **common(EventType.TASK_FAILED),
+        "TaskScheduledId": task_id,
+        "Reason": reason,
+        "Details": details,
+    }
+    assert h.event_raised(T0, reason, result) == {
+        **common(EventType.EVENT_RAISED),
+        "Name": reason,
+        "Input": result,
+    }
