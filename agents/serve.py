@@ -20,6 +20,9 @@ from agents.event_store import MemoryEventStore
 RETRY_MILLISECONDS = 1000
 """The reconnection delay the tool servers' event streams suggest."""
 
+SHUTDOWN_GRACE_SECONDS = 5
+"""How long a stopping server waits for open requests; clients keep a listen stream open."""
+
 
 def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1") -> Starlette:
     """The server as an ASGI app: MCP at `/mcp`, a liveness probe at `/health`.
@@ -46,4 +49,9 @@ def serve(factory: Callable[[], MCPServer[Any]], *, default_port: int) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface (default %(default)s)")
     parser.add_argument("--port", type=int, default=default_port, help="port (default %(default)s)")
     args = parser.parse_args()
-    uvicorn.run(http_app(server, host=args.host), host=args.host, port=args.port)
+    uvicorn.run(
+        http_app(server, host=args.host),
+        host=args.host,
+        port=args.port,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
