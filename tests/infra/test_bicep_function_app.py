@@ -39,6 +39,7 @@ INTENTIONALLY_UNSET = {
     "A2A_REQUEST_TIMEOUT_SECONDS": "the default fits a remote A2A agent in Azure; a change goes through extraAppSettings",
     "A2A_POLL_SECONDS": "the default fits a remote A2A agent in Azure; a change goes through extraAppSettings",
     "A2A_TASK_TIMEOUT_SECONDS": "the default fits a remote A2A agent in Azure; a change goes through extraAppSettings",
+    "THREAD_HISTORY_TOKENS": "the default, 1,500 tokens (and a tenth of each request's budget), bounds a thread's summary; a change goes through extraAppSettings",
 }
 
 # Settings of the Functions host (not in core/settings.py) the app needs in Azure.
