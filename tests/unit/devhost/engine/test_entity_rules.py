@@ -87,6 +87,16 @@ def test_operations_run_in_arrival_order_and_each_caller_hears_its_result(
     assert effects.new_messages == batch.add_messages
     assert all(m.event["EventType"] == EventType.EVENT_RAISED for m in batch.add_messages)
     assert {m.visible_at for m in batch.add_messages} == {T0.timestamp()}
+    assert {m.id for m in batch.add_messages} == {0}  # the hub numbers them when it saves them
+
+
+def test_a_signal_gets_no_answer_even_when_it_names_a_caller(feature_index: FunctionIndex):
+    request = {"op": "add", "signal": True, "input": "2", "id": "s", "parent": "caller"}
+    message = MessageRow(1, COUNTER, h.event_raised(T0, "op", json.dumps(request)), 0.0)
+    batch = Batch()
+    run_entity_batch(feature_index, COUNTER, "1", True, [message], T0, batch)
+    assert batch.entity_states == {COUNTER: "3"}
+    assert batch.add_messages == []
 
 
 def test_the_stored_state_is_where_the_next_batch_starts(feature_index: FunctionIndex):
