@@ -197,14 +197,24 @@ def test_an_unreachable_remote_agent_is_degraded_and_named_in_a_partial_answer(h
     assert "gone" in result["answer"]
 
 
+def remote_task_held(host: AppHost, remote: RemoteAgent, workflow_id: str, words: str) -> str:
+    """The id of the remote task the forecaster holds for `words`, once the run's agent
+    names it in its custom status (so the send is in the agent run's history)."""
+    wait_until(lambda: sent(remote, words) == 1, "the task was never sent")
+    held = remote.executor.held[-1]
+
+    def recorded() -> bool:
+        with api(host) as client:
+            answer = client.get(f"instances/{workflow_id}:forecaster")
+        return answer.status_code in (200, 202) and held in str(answer.json().get("customStatus"))
+
+    wait_until(recorded, "the agent run never recorded the remote task")
+    return held
+
+
 def test_terminating_the_run_cancels_the_remote_task(host: AppHost, remote: RemoteAgent):
     workflow_id = start(host, "The weekly forecast for Sendai, please")
-    wait_until(lambda: sent(remote, "weekly forecast for Sendai") == 1, "the task was never sent")
-    held = remote.executor.held[-1]
-    wait_until(
-        lambda: "remote_task" in str(remote_status(host, f"{workflow_id}:forecaster")),
-        "the agent run never recorded the remote task",
-    )
+    held = remote_task_held(host, remote, workflow_id, "weekly forecast for Sendai")
 
     with api(host) as client:
         terminated = client.post(f"instances/{workflow_id}/terminate", params={"reason": "stop"})
@@ -213,25 +223,13 @@ def test_terminating_the_run_cancels_the_remote_task(host: AppHost, remote: Remo
     wait_until(lambda: held in remote.executor.cancelled, "the remote task was not cancelled")
 
 
-def remote_status(host: AppHost, instance_id: str) -> Any:
-    with api(host) as client:
-        answer = client.get(f"instances/{instance_id}")
-    return answer.json().get("customStatus") if answer.status_code in (200, 202) else None
-
-
 def test_a_sigkill_of_devhost_while_the_remote_task_works_follows_the_same_task(
     tmp_path: Path, remote: RemoteAgent
 ):
     (tmp_path / "agents.yaml").write_text(CATALOGUE.format(url=remote.url, dead_port=free_port()))
     first = start_host(tmp_path)
     workflow_id = start(first, "The weekly forecast for Naha, please")
-    wait_until(lambda: sent(remote, "weekly forecast for Naha") == 1, "the task was never sent")
-    held = remote.executor.held[-1]
-    # Once the agent run names the task, the send is in its history.
-    wait_until(
-        lambda: "remote_task" in str(remote_status(first, f"{workflow_id}:forecaster")),
-        "the agent run never recorded the remote task",
-    )
+    held = remote_task_held(first, remote, workflow_id, "weekly forecast for Naha")
     first.process.kill()
     first.process.wait()
 
