@@ -355,8 +355,9 @@ def test_a_completion_for_no_scheduled_task_is_ignored():
     ],
 )
 def test_actions_devhost_cannot_replay_are_refused_by_name(actions, message):
-    with pytest.raises(NonDeterminismError, match=re.escape(message)):
+    with pytest.raises(NonDeterminismError) as refused:
         replay(opening(), actions)
+    assert str(refused.value) == message
 
 
 def test_the_sdks_action_list_is_read_as_one_flat_list():
