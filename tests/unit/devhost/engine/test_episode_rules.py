@@ -382,6 +382,18 @@ def test_suspending_holds_later_events_until_resumed(feature_index: FunctionInde
     assert row.status == RuntimeStatus.RUNNING.value
 
 
+def test_a_resume_in_the_same_delivery_as_the_suspension_is_not_held_back(
+    feature_index: FunctionIndex,
+):
+    row = new_row("two_events")
+    runner, first, _ = first_episode(feature_index, row)
+    pause = MessageRow(4, "one", h.execution_suspended(T1, None), 0.0)
+    resume = MessageRow(6, "one", h.execution_resumed(T1, None), 0.0)
+    effects, _ = next_episode(runner, row, first, [pause, tick(5, 1), resume])
+    assert effects.consumed == [4, 6]
+    assert row.status == RuntimeStatus.RUNNING.value
+
+
 def test_a_suspended_instance_with_only_other_messages_writes_nothing(
     feature_index: FunctionIndex,
 ):

@@ -2,6 +2,7 @@
 during replay and the status API shows; a field under another name is lost to both."""
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -168,3 +169,17 @@ def test_task_outcomes_name_the_task_they_answer(task_id, result, reason, detail
         "Name": reason,
         "Input": result,
     }
+
+
+def test_times_stay_in_utc_on_a_machine_in_another_time_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert h.format_time(T0) == STAMP
+        parsed = h.parse_time("2026-01-01T09:00:00")
+        assert parsed == datetime(2026, 1, 1, 9, tzinfo=UTC)
+        assert parsed.tzinfo is UTC
+        assert h.parse_time("2026-01-01T09:00:00+09:00").tzinfo is UTC
+    finally:
+        monkeypatch.undo()
+        time.tzset()
