@@ -465,3 +465,10 @@ def test_a_turn_of_a_thread_shows_the_model_its_earlier_turns_first(index) -> No
 def test_a_thread_without_earlier_turns_adds_nothing(index) -> None:
     done, _ = agent(index, Script(reply("ok")), thread={"thread_id": "t-1", "turns": []})
     assert [m.role for m in steps(done)[0].messages] == ["user"]
+
+
+def test_a_successful_run_counts_no_error_and_its_latency(index, recorded) -> None:
+    """Admitted in the second episode, answered in the third: one second on the run's clock."""
+    agent(index, Script(reply("ok")))
+    assert recorded.values("agent_errors_total") == {}
+    assert recorded.values("agent_response_time") == {(("agent", "customer-support"),): (1, 1000.0)}
