@@ -96,7 +96,8 @@ def with_cors(
     policy = policy or cors_policy()
     for name, value in policy.headers_for(header_value(request_headers, "Origin")).items():
         present = response.headers.get(name)
-        if name == "Vary" and present and value.lower() not in present.lower():
-            value = f"{present}, {value}"
+        if name == "Vary" and present:
+            # Keep what the answer already varies by (Accept-Encoding, ...), Origin once.
+            value = present if value.lower() in present.lower() else f"{present}, {value}"
         response.headers[name] = value
     return response

@@ -6,6 +6,8 @@ import azure.functions as func
 import pytest
 
 from core.auth import CorsPolicy, is_preflight, preflight_response, with_cors
+from core.auth.cors import cors_policy
+from core.settings import get_settings
 
 LISTED = CorsPolicy.from_setting("https://app.contoso.example/, https://ops.contoso.example")
 ANY = CorsPolicy.from_setting("*")
@@ -79,3 +81,56 @@ def test_answers_to_an_unlisted_origin_carry_no_allow_header():
 
     assert "Access-Control-Allow-Origin" not in response.headers
     assert response.headers["Vary"] == "Origin"
+
+
+def test_a_listed_origin_matches_whatever_its_case_and_trailing_slash() -> None:
+    policy = CorsPolicy.from_setting(" https://App.Example/ , https://other.example")
+    assert policy.allows("https://app.example")
+    assert policy.allows("HTTPS://OTHER.EXAMPLE")
+    assert not policy.allows("https://third.example")
+    assert not policy.allows(None)
+
+
+def test_a_preflight_answer_lists_methods_headers_and_how_long_to_keep_it() -> None:
+    policy = CorsPolicy.from_setting("https://app.example")
+    answer = preflight_response(
+        {"Origin": "https://app.example", "Access-Control-Request-Method": "post"}, policy
+    )
+    assert answer.status_code == 204
+    assert answer.headers["Access-Control-Allow-Methods"] == "GET, POST, PUT, DELETE, OPTIONS"
+    assert answer.headers["Access-Control-Allow-Headers"] == (
+        "Authorization, Content-Type, X-Requested-With"
+    )
+    assert answer.headers["Access-Control-Max-Age"] == "600"
+    assert answer.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert answer.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+def test_an_answer_exposes_the_polling_headers() -> None:
+    headers = CorsPolicy.from_setting("https://app.example").headers_for("https://app.example")
+    assert headers["Access-Control-Expose-Headers"] == "Location, Retry-After, WWW-Authenticate"
+
+
+def test_any_origin_needs_no_vary_header() -> None:
+    assert CorsPolicy.from_setting("*").headers_for("https://app.example") == {
+        "Access-Control-Expose-Headers": "Location, Retry-After, WWW-Authenticate",
+        "Access-Control-Allow-Origin": "*",
+    }
+
+
+def test_an_existing_vary_that_names_origin_in_any_case_is_kept() -> None:
+    response = func.HttpResponse("x", headers={"Vary": "accept-encoding, origin"})
+    with_cors(
+        {"Origin": "https://app.example"}, response, CorsPolicy.from_setting("https://app.example")
+    )
+    assert response.headers["Vary"] == "accept-encoding, origin"
+
+
+def test_the_policy_comes_from_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.example")
+    get_settings.cache_clear()
+    try:
+        assert cors_policy() == CorsPolicy(frozenset({"https://app.example"}), any_origin=False)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
