@@ -472,3 +472,29 @@ def test_a_successful_run_counts_no_error_and_its_latency(index, recorded) -> No
     agent(index, Script(reply("ok")))
     assert recorded.values("agent_errors_total") == {}
     assert recorded.values("agent_response_time") == {(("agent", "customer-support"),): (1, 1000.0)}
+
+
+def test_only_the_writes_the_approved_plan_lists_skip_their_own_approval(index) -> None:
+    listed = ProposedCall(
+        agent="customer-support", tool="update_ticket", arguments=WRITE["arguments"]
+    )
+    other = {**WRITE, "id": "c3", "arguments": {"ticket_id": "T-9", "status": "closed"}}
+    grant = ApprovalGrant(
+        workflow_id="wf-1",
+        approval_id="wf-1:approval",
+        digest="cd" * 32,
+        covers=[CoveredCall(digest=listed.digest(), key="wf-1:planned:0")],
+        approver="ada",
+        approved=True,
+        expires_at="2026-12-02T13:00:00+00:00",
+    )
+    plan_approval = {**decided(True), "grant": grant.model_dump(mode="json")}
+    script = Script(reply("", [WRITE, other]), reply("done"))
+    done, _ = agent(index, script, plan_approval=plan_approval)
+    (approval,) = done.named(names.APPROVAL)
+    assert approval.instance_id == approval_instance_id(RUN_ID, 1, 1)
+    assert [c.idempotency_key for c in tool_inputs(done)] == ["wf-1:planned:0", f"{RUN_ID}:1:1"]
+
+    unlisted = Script(reply("", [other]), reply("done"))
+    done, _ = agent(index, unlisted, plan_approval=plan_approval)
+    assert len(done.named(names.APPROVAL)) == 1
