@@ -194,3 +194,28 @@ def test_a_failing_target_search_fails_the_sweep(index) -> None:
     assert not done.done
     assert "tool server down" in (done.error or "")
     assert len(done.named(names.FIND_SWEEP_TARGETS)) == 3
+
+
+class FlakySelfTest(SelfTest):
+    """A self-test whose `step` fails once before it answers; timers fire."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__({"enterprise": AgentStatus.OK})
+        self.step, self.failed = step, False
+
+    def __call__(self, task: Task) -> Any:
+        if task.kind == "timer":
+            return None
+        if task.name == self.step and not self.failed:
+            self.failed = True
+            return Failure(f"{self.step} briefly down")
+        return super().__call__(task)
+
+
+@pytest.mark.parametrize("step", [names.SELF_TEST_AGENTS, names.SELF_TEST_AGENT])
+def test_the_self_test_retries_its_catalogue_read_and_each_agents_call(index, step: str) -> None:
+    done, result = self_test(index, FlakySelfTest(step))
+    assert len(done.named(step)) == 2
+    assert result.failed_agents == []
+    (catalogue, *_) = done.named(names.SELF_TEST_AGENTS)
+    assert catalogue.input == {}
