@@ -115,14 +115,16 @@ async def test_without_authentication_the_named_approver_decides_and_a_denial_st
 ) -> None:
     workflow = await waiting_workflow(http)
     local = person(*ALL_ROLES, authenticated=False)
-    with pytest.raises(RequestValidationError) as unnamed:
-        await decide_approval(client, local, workflow, False, approver="  ")
-    assert detail(unnamed.value) == ("approver", "name the approver")
+    for blank in ("  ", None):
+        with pytest.raises(RequestValidationError) as unnamed:
+            await decide_approval(client, local, workflow, False, approver=blank)
+        assert detail(unnamed.value) == ("approver", "name the approver")
     sent = await decide_approval(client, local, workflow, False, approver=" Bob ")
     assert (sent.approved, sent.approver) == (False, "Bob")
     done = await wait_until(http, workflow)
     assert done["output"]["status"] == "denied"
     assert done["output"]["approval"]["approver"] == "Bob"
+    assert done["output"]["approval"]["reason"] == "Denied by Bob."
 
 
 async def test_a_decision_on_another_digest_is_refused_audited_and_sends_nothing(
@@ -135,6 +137,7 @@ async def test_a_decision_on_another_digest_is_refused_audited_and_sends_nothing
     field, message = detail(mismatch.value)
     assert field == "digest"
     assert message.startswith("the digest does not match what awaits approval (")
+    assert message.endswith("); read the workflow again and decide on what it shows")
     refused = [a for a in await get_agent_log_store().list_audit(since) if a.target == workflow]
     assert [(a.actor, a.action, a.detail["approval_id"]) for a in refused] == [
         ("Ada Approver", "refused", f"{workflow}:approval")
@@ -206,3 +209,14 @@ async def test_the_subject_names_the_plan_or_the_call() -> None:
     assert (
         subject_of(on_call.model_copy(update={"arguments": None})) == "enterprise: update_ticket()"
     )
+
+
+async def test_a_decision_goes_to_the_named_workflow_when_others_wait_too(
+    client: df.DurableOrchestrationClient, http: httpx.AsyncClient
+) -> None:
+    first = await waiting_workflow(http)
+    second = await waiting_workflow(http)
+    sent = await decide_approval(client, person(APPROVER), second, False)
+    assert sent.approval_id == f"{second}:approval"
+    sent = await decide_approval(client, person(APPROVER), first, False)
+    assert sent.approval_id == f"{first}:approval"
