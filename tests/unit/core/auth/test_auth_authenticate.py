@@ -305,3 +305,19 @@ def test_a_principal_has_exactly_the_roles_it_holds(held, role):
     )
     assert caller.has_role(role) == (role in held)
     assert caller.display_name == "u@example.test"
+
+
+def test_a_server_side_auth_failure_is_logged_with_its_detail_and_hidden_from_the_caller(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("ERROR", logger="core.auth.responses"):
+        response = auth_error_response(SigningKeysUnavailableError("key endpoint down"))
+    assert [r.getMessage() for r in caplog.records] == [
+        "Authentication failed on the server side: key endpoint down"
+    ]
+    assert response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert json.loads(response.get_body()) == {
+        "error": SigningKeysUnavailableError.error,
+        "message": "Authentication is unavailable.",
+    }
