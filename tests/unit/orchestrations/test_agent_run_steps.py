@@ -28,6 +28,7 @@ from core.models import (
 )
 from devhost.app_loader import FunctionIndex, load_app
 from orchestrations import names
+from orchestrations.admission import RejectedInputError
 from orchestrations.tool_gate import approval_instance_id
 from tests.unit.core.telemetry.conftest import recorded
 from tests.unit.orchestrations.conftest import ROOT
@@ -498,3 +499,12 @@ def test_only_the_writes_the_approved_plan_lists_skip_their_own_approval(index) 
     unlisted = Script(reply("", [other]), reply("done"))
     done, _ = agent(index, unlisted, plan_approval=plan_approval)
     assert len(done.named(names.APPROVAL)) == 1
+
+
+def test_a_refused_input_names_the_orchestrator_and_where_the_refusal_is() -> None:
+    refused = RejectedInputError(names.AGENT_RUN)
+    assert refused.orchestration == names.AGENT_RUN
+    assert str(refused) == (
+        "agent_run refused its input: it was not issued by the coordinator "
+        "(nothing was run; the refusal is in the audit log)"
+    )
