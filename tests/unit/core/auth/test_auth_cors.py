@@ -91,6 +91,12 @@ def test_a_listed_origin_matches_whatever_its_case_and_trailing_slash() -> None:
     assert not policy.allows(None)
 
 
+def test_only_the_trailing_slash_is_dropped_from_a_listed_origin() -> None:
+    policy = CorsPolicy.from_setting("https://APP.BOX/")
+    assert policy.allows("https://app.box")
+    assert not policy.allows("https://app.bo")
+
+
 def test_a_preflight_answer_lists_methods_headers_and_how_long_to_keep_it() -> None:
     policy = CorsPolicy.from_setting("https://app.example")
     answer = preflight_response(

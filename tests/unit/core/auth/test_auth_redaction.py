@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -94,11 +94,10 @@ def test_challenge_descriptions_cannot_break_out_of_the_quoted_string():
 SECRET_NAMES = ["password", "Password", "api_key", "x-functions-key", "client_secret", "pwd"]
 SECRET_NAMES += ["access_token", "AccountKey", "connection_string", "cookie", "sasUrl"]
 PLAIN_NAMES = ["ticket", "status", "idempotency_key", "partitionKey", "user", "agent"]
-# Not a bearer token or JWT of its own: those are masked wherever they appear; and not a
-# piece of the mask itself, which would be found in the masked text.
+# Not a bearer token or JWT of its own: those are masked wherever they appear.
 VALUES = st.text(
     alphabet=string.ascii_letters + string.digits + "!#$%*+-./<>?@^_|~", min_size=6
-).filter(lambda v: "bearer" not in v.lower() and "eyJ" not in v and v not in REDACTED)
+).filter(lambda v: "bearer" not in v.lower() and "eyJ" not in v)
 
 
 @settings(max_examples=200, deadline=None)
@@ -112,6 +111,8 @@ def test_secret_named_pairs_in_text_are_masked_in_either_form(name, separator, v
     opening = '"' if separator.startswith('"') else ""
     text = f"Update TCK-0001; my {opening}{name}{separator}{value}{closing} and thanks"
     scrubbed = redact({"query": text})["query"]
+    # A value that is a piece of the kept text (the name, the mask) is found there anyway.
+    assume(value not in text.replace(value, "") + REDACTED)
     assert value not in scrubbed
     assert scrubbed == (
         f"Update TCK-0001; my {opening}{name}{separator}{REDACTED}{closing} and thanks"
