@@ -130,7 +130,17 @@ def remote_a2a_agent(timeout: float = 30.0) -> Iterator[RemoteAgent]:
     def serve() -> None:
         loop = asyncio.new_event_loop()
         loops.append(loop)
-        loop.run_until_complete(server.serve())
+        try:
+            loop.run_until_complete(server.serve())
+            # Tasks still held end here, on their own loop: collected later on another
+            # thread, their clean-up would block on the SDK's queues forever.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            loop.close()
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()

@@ -91,10 +91,11 @@ def ask(host: AppHost, query: str) -> dict[str, Any]:
 
 
 def start(host: AppHost, query: str) -> str:
+    """Start a run without waiting for it (the remote agent may hold it)."""
     with api(host) as client:
-        response = client.post("coordinator/orchestrate", json={"query": query})
-    assert response.status_code in (200, 202), response.text
-    workflow_id: str = response.json()["workflow_id"]
+        response = client.post("orchestrators/coordinator", json={"query": query})
+    assert response.status_code == 202, response.text
+    workflow_id: str = response.json()["id"]
     return workflow_id
 
 
