@@ -35,7 +35,8 @@ def admitted(context: df.DurableOrchestrationContext, orchestration: str) -> Gen
     check = AdmissionInput(
         orchestration=orchestration, instance_id=context.instance_id, input=payload
     )
-    verdict = yield context.call_activity(names.ADMIT_INPUT, check.model_dump(mode="json"))
+    # Names, an id and the input as it was read from JSON: the plain dump is already JSON.
+    verdict = yield context.call_activity(names.ADMIT_INPUT, check.model_dump())
     if verdict is not True:
         raise RejectedInputError(orchestration)
     return {k: v for k, v in payload.items() if k != PROOF_FIELD}
@@ -44,9 +45,11 @@ def admitted(context: df.DurableOrchestrationContext, orchestration: str) -> Gen
 def start_children(
     context: df.DurableOrchestrationContext, workflow_id: str, starts: list[SealedStart]
 ) -> Generator[Any, Any, list[Any]]:
-    """The sub-orchestration tasks of `starts`, each on its input sealed by `seal_inputs`."""
+    """The sub-orchestration tasks of `starts`, each on its input sealed by `seal_inputs`; each
+    start's input is JSON (a model dumped in json mode). A seal answer that does not have one
+    input per start fails the orchestrator before any child starts."""
     request = SealInput(workflow_id=workflow_id, starts=starts)
-    sealed = yield context.call_activity(names.SEAL_INPUTS, request.model_dump(mode="json"))
+    sealed = yield context.call_activity(names.SEAL_INPUTS, request.model_dump())
     return [
         context.call_sub_orchestrator(start.orchestration, payload, start.instance_id)
         for start, payload in zip(starts, sealed, strict=True)

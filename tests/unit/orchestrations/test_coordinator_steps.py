@@ -475,6 +475,28 @@ def test_children_are_started_only_on_sealed_inputs(index) -> None:
     ]
 
 
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(agents=st.integers(1, 4), missing=st.integers(-2, 2).filter(bool))
+def test_a_seal_answer_without_one_input_per_agent_starts_no_agent(
+    index, agents: int, missing: int
+) -> None:
+    plan = Plan(tasks=[PlannedTask(agent=f"agent-{i}", task="t") for i in range(agents)])
+    script = Script(plan=plan)
+
+    def answer(task: Task) -> Any:
+        sealed = script(task)
+        if task.name != names.SEAL_INPUTS:
+            return sealed
+        return sealed[:-missing] if missing > 0 else sealed + sealed[:1] * -missing
+
+    done = run(index, names.COORDINATOR, {"query": "q"}, answer)
+    assert not done.done
+    assert done.error is not None
+    assert done.named(names.AGENT_RUN) == []
+
+
 def test_a_pending_agent_keeps_the_run_waiting(index) -> None:
     done = run(index, names.COORDINATOR, {"query": "q"}, Script(answers={"smart-city": PENDING}))
     assert not done.done
