@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import ssl
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from http.client import HTTPMessage
@@ -51,7 +50,10 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
         headers: HTTPMessage,
         newurl: str,
     ) -> urllib.request.Request | None:
-        raise urllib.error.HTTPError(req.full_url, code, "redirect refused", headers, fp)
+        raise SigningKeysUnavailableError(
+            f"Signing keys could not be fetched: the key server answered {code} (a redirect), "
+            "and key sets are read only from the configured URL."
+        )
 
 
 def https_jwks_fetcher(
@@ -70,9 +72,12 @@ def https_jwks_fetcher(
     )
 
     def fetch() -> Mapping[str, Any]:
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        # urllib capitalises header names itself: their letter case cannot change the request.
+        accept = {"Accept": "application/json"}  # pragma: no mutate
+        request = urllib.request.Request(url, headers=accept)
         try:
             with opener.open(request, timeout=timeout_seconds) as response:
+                # One byte over the limit is enough to refuse, without waiting for the rest.
                 body = response.read(MAX_JWKS_BYTES + 1)
         except (OSError, ValueError) as exc:  # URLError, HTTPError, timeouts, TLS failures
             raise SigningKeysUnavailableError(f"Signing keys could not be fetched: {exc}") from exc

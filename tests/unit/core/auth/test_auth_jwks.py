@@ -121,7 +121,8 @@ def test_a_redirect_to_a_working_key_set_is_refused_too(signing_key):
     ):
         https_jwks_fetcher(url, allow_insecure_loopback=True)()
     assert str(refused.value) == (
-        "Signing keys could not be fetched: HTTP Error 302: redirect refused"
+        "Signing keys could not be fetched: the key server answered 302 (a redirect), "
+        "and key sets are read only from the configured URL."
     )
     assert elsewhere == []
 
@@ -148,6 +149,37 @@ def test_an_unusable_answer_says_what_is_wrong(body, message):
     with plain_http(200, body, {}) as url, pytest.raises(SigningKeysUnavailableError) as refused:
         https_jwks_fetcher(url, allow_insecure_loopback=True)()
     assert str(refused.value) == message
+
+
+def test_an_oversized_key_set_is_refused_without_waiting_for_the_rest():
+    release = threading.Event()
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(100 * MAX_JWKS_BYTES))
+            self.end_headers()
+            self.wfile.write(b" " * (MAX_JWKS_BYTES + 1))
+            self.wfile.flush()
+            release.wait(30)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/keys"
+    try:
+        fetch = https_jwks_fetcher(url, allow_insecure_loopback=True, timeout_seconds=5)
+        with pytest.raises(SigningKeysUnavailableError) as refused:
+            fetch()
+        assert str(refused.value) == "Signing key set is larger than allowed."
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 def test_a_key_set_of_the_largest_allowed_size_is_read_whole():
