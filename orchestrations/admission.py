@@ -45,9 +45,9 @@ def admitted(context: df.DurableOrchestrationContext, orchestration: str) -> Gen
 def start_children(
     context: df.DurableOrchestrationContext, workflow_id: str, starts: list[SealedStart]
 ) -> Generator[Any, Any, list[Any]]:
-    """The sub-orchestration tasks of `starts`, each on its input sealed by `seal_inputs`; each
-    start's input is JSON (a model dumped in json mode). A seal answer that does not have one
-    input per start fails the orchestrator before any child starts."""
+    """The sub-orchestration tasks of `starts` (whose inputs are JSON: models dumped in json
+    mode), each on its input sealed by `seal_inputs`. A seal answer without one input per start
+    fails the orchestrator before any child starts."""
     request = SealInput(workflow_id=workflow_id, starts=starts)
     sealed = yield context.call_activity(names.SEAL_INPUTS, request.model_dump())
     return [

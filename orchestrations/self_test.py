@@ -49,7 +49,7 @@ def _self_test(context: df.DurableOrchestrationContext) -> Any:
         if not failed
         else f"Self-test failed for: {', '.join(failed)}."
     )
-    return CoordinatorResult(
+    result = CoordinatorResult(
         workflow_id=workflow_id,
         query=request.query,
         query_type=request.query_type,
@@ -57,5 +57,6 @@ def _self_test(context: df.DurableOrchestrationContext) -> Any:
         answer=summary,
         agents=answers,
         failed_agents=failed,
-        # The SDK writes the string enums (each agent's status) as their values in either mode.
-    ).model_dump(mode="json")  # pragma: no mutate
+    )
+    # The SDK writes the string enums (each agent's status) as their values in either mode.
+    return result.model_dump(mode="json")  # pragma: no mutate
