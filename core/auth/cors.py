@@ -22,6 +22,19 @@ ALLOWED_HEADERS = ("Authorization", "Content-Type", "X-Requested-With")
 EXPOSED_HEADERS = ("Location", "Retry-After", "WWW-Authenticate")
 MAX_AGE_SECONDS = 600
 
+# Header names, spelled once: lookups of request headers ignore their case.
+ORIGIN = "Origin"
+REQUEST_METHOD = "Access-Control-Request-Method"
+ALLOW_ORIGIN = "Access-Control-Allow-Origin"
+ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials"
+EXPOSE = "Access-Control-Expose-Headers"
+# What a preflight answer adds to an allowed origin's headers.
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": ", ".join(ALLOWED_METHODS),
+    "Access-Control-Allow-Headers": ", ".join(ALLOWED_HEADERS),
+    "Access-Control-Max-Age": str(MAX_AGE_SECONDS),
+}
+
 
 @dataclass(frozen=True)
 class CorsPolicy:
@@ -34,7 +47,7 @@ class CorsPolicy:
     def from_setting(cls, value: str) -> CorsPolicy:
         """The policy a CORS_ALLOWED_ORIGINS value describes."""
         listed = {o.strip().rstrip("/").lower() for o in value.split(",") if o.strip()}
-        return cls(origins=frozenset(listed - {"*"}), any_origin="*" in listed)
+        return cls(origins=frozenset(listed), any_origin="*" in listed)
 
     def allows(self, origin: str | None) -> bool:
         """Whether a request from `origin` may read the answer."""
@@ -46,12 +59,12 @@ class CorsPolicy:
         headers = {} if self.any_origin else {"Vary": "Origin"}
         if origin is None or not self.allows(origin):
             return headers
-        headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+        headers[EXPOSE] = ", ".join(EXPOSED_HEADERS)
         if self.any_origin:
-            headers["Access-Control-Allow-Origin"] = "*"
+            headers[ALLOW_ORIGIN] = "*"
         else:
-            headers["Access-Control-Allow-Origin"] = origin
-            headers["Access-Control-Allow-Credentials"] = "true"
+            headers[ALLOW_ORIGIN] = origin
+            headers[ALLOW_CREDENTIALS] = "true"
         return headers
 
 
@@ -64,8 +77,8 @@ def is_preflight(method: str, headers: Mapping[str, str]) -> bool:
     """Whether a request is a CORS preflight (OPTIONS with Origin and a requested method)."""
     return (
         method.upper() == "OPTIONS"
-        and header_value(headers, "Origin") is not None
-        and header_value(headers, "Access-Control-Request-Method") is not None
+        and header_value(headers, ORIGIN) is not None
+        and header_value(headers, REQUEST_METHOD) is not None
     )
 
 
@@ -75,16 +88,13 @@ def preflight_response(
     """204 with the allow headers for an allowed origin and method; 403 without any CORS
     header otherwise, so the browser blocks the real request."""
     policy = policy or cors_policy()
-    origin = header_value(headers, "Origin")
-    method = (header_value(headers, "Access-Control-Request-Method") or "").upper()
+    origin = header_value(headers, ORIGIN)
+    method = (header_value(headers, REQUEST_METHOD) or "").upper()
     if not policy.allows(origin) or method not in ALLOWED_METHODS:
         return func.HttpResponse(status_code=403)
     allowed = policy.headers_for(origin)
-    del allowed["Access-Control-Expose-Headers"]
-    allowed["Access-Control-Allow-Methods"] = ", ".join(ALLOWED_METHODS)
-    allowed["Access-Control-Allow-Headers"] = ", ".join(ALLOWED_HEADERS)
-    allowed["Access-Control-Max-Age"] = str(MAX_AGE_SECONDS)
-    return func.HttpResponse(status_code=204, headers=allowed)
+    del allowed[EXPOSE]
+    return func.HttpResponse(status_code=204, headers={**allowed, **PREFLIGHT_HEADERS})
 
 
 def with_cors(
@@ -94,7 +104,7 @@ def with_cors(
 ) -> func.HttpResponse:
     """`response` with the CORS headers the request's Origin earns (none if not allowed)."""
     policy = policy or cors_policy()
-    for name, value in policy.headers_for(header_value(request_headers, "Origin")).items():
+    for name, value in policy.headers_for(header_value(request_headers, ORIGIN)).items():
         present = response.headers.get(name)
         if name == "Vary" and present:
             # Keep what the answer already varies by (Accept-Encoding, ...), Origin once.

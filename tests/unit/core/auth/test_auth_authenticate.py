@@ -138,6 +138,17 @@ def test_a_caller_without_the_role_gets_403_not_401(validator, signing_key):
     assert response.headers["WWW-Authenticate"].startswith('Bearer error="insufficient_scope"')
 
 
+def test_a_caller_without_any_accepted_role_is_told_every_one_of_them(validator, signing_key):
+    principal = validator.validate(mint(signing_key, claims(roles=[])))
+
+    with pytest.raises(AuthorizationError) as caught:
+        require_roles(principal, APPROVER, ADMIN)
+
+    assert answer(caught.value)[1]["message"] == (
+        "One of these roles is required: Coordinator.Admin, Coordinator.Approver"
+    )
+
+
 def test_any_one_of_the_listed_roles_is_enough(validator, signing_key):
     principal = validator.validate(mint(signing_key, claims(roles=[APPROVER])))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -88,6 +88,21 @@ def test_challenge_descriptions_cannot_break_out_of_the_quoted_string():
 
     assert error.www_authenticate() == (
         'Bearer error="invalid_token", error_description="bad value  here"'
+    )
+
+
+# Printable text without a quote or backslash: nothing in it needs dropping.
+PLAIN_DESCRIPTIONS = st.text(
+    st.characters(blacklist_categories=("C", "Z"), blacklist_characters='"\\') | st.just(" ")
+)
+
+
+@settings(max_examples=200, deadline=None)
+@example("The token's audience api://X-Orders is not this API")
+@given(description=PLAIN_DESCRIPTIONS)
+def test_a_challenge_description_with_nothing_to_escape_is_kept_whole(description):
+    assert AuthenticationError(description).www_authenticate() == (
+        f'Bearer error="invalid_token", error_description="{description}"'
     )
 
 
