@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 
 import azure.durable_functions as df
+from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 from pydantic import BaseModel
 
 from core.agent_logs import AuditKind, AuditRecord, get_agent_log_store
@@ -66,14 +67,22 @@ async def _waiting(
         return chosen
     if waiting:
         return waiting[0]
+    raise nothing_waits(workflow_id, status)
+
+
+def nothing_waits(workflow_id: str, status: DurableOrchestrationStatus) -> ConflictError:
+    """The refusal of a decision on coordinator `workflow_id` (whose status is `status`) when
+    no approval of it is listed: a running coordinator that shows `awaiting_approval` has
+    just started its approval step, which is listed once it runs, so the caller is asked to
+    retry shortly (with Retry-After); any other is not awaiting approval."""
     phase = progress_of(status).phase
     if phase == AWAITING_APPROVAL and runtime_name(status) == "Running":
-        raise ConflictError.about(
+        return ConflictError.about(
             "id",
             f"the approval step of workflow '{workflow_id}' has not started yet; retry shortly",
             {"Retry-After": RETRY_AFTER_SECONDS},
         )
-    raise ConflictError.about(
+    return ConflictError.about(
         "id",
         f"workflow '{workflow_id}' is not awaiting approval "
         f"(status {runtime_name(status)}, phase {phase or 'none'})",

@@ -5,13 +5,16 @@ waits, and a decision on anything else is refused (and audited)."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import azure.durable_functions as df
 import httpx
 import pytest
 import pytest_asyncio
+from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
 from core.agent_logs import get_agent_log_store
 from core.auth import ADMIN, ALL_ROLES, APPROVER, AuthorizationError, Principal
@@ -26,7 +29,8 @@ from tests.browser.coordinator_host import (
     wait_until,
     waiting_workflow,
 )
-from triggers.shared.decisions import decide_approval, subject_of
+from triggers.shared.decisions import decide_approval, nothing_waits, subject_of
+from triggers.shared.endpoint import error_response
 from triggers.shared.errors import ConflictError, NotFoundError, RequestValidationError
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -220,3 +224,61 @@ async def test_a_decision_goes_to_the_named_workflow_when_others_wait_too(
     assert sent.approval_id == f"{second}:approval"
     sent = await decide_approval(client, person(APPROVER), first, False)
     assert sent.approval_id == f"{first}:approval"
+
+
+async def test_a_decision_sent_before_the_approval_step_runs_is_asked_to_retry_shortly(
+    client: df.DurableOrchestrationClient, http: httpx.AsyncClient
+) -> None:
+    """The coordinator shows `awaiting_approval` in the step that starts its approval
+    workflow, which lists the approval once it runs. A decision that reads the coordinator
+    in between gets 409 naming the run's id, with Retry-After; the retry then decides."""
+    workflow = await waiting_workflow(http)
+    # The coordinator's own status: it is the same before and after its approval step runs.
+    shown = await client.get_status(workflow)
+    answer = error_response(nothing_waits(workflow, shown))
+    assert answer.status_code == 409
+    assert answer.headers["Retry-After"] == "1"
+    assert json.loads(answer.get_body()) == {
+        "error": "conflict",
+        "detail": [
+            {
+                "field": "id",
+                "message": f"the approval step of workflow '{workflow}' has not started yet; "
+                "retry shortly",
+            }
+        ],
+    }
+    sent = await decide_approval(client, person(APPROVER), workflow, False)
+    assert sent.approval_id == f"{workflow}:approval"
+
+
+def coordinator(runtime_status: str, custom_status: Any) -> DurableOrchestrationStatus:
+    return DurableOrchestrationStatus.from_json(
+        {
+            "name": "coordinator",
+            "instanceId": "wf-1",
+            "runtimeStatus": runtime_status,
+            "customStatus": custom_status,
+            "createdTime": "2026-01-01T00:00:00Z",
+            "lastUpdatedTime": "2026-01-01T00:00:01Z",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("runtime_status", "custom_status", "shown"),
+    [
+        ("Running", {"phase": "running_agents"}, "status Running, phase running_agents"),
+        ("Suspended", {"phase": "awaiting_approval"}, "status Suspended, phase awaiting_approval"),
+        ("Pending", None, "status Pending, phase none"),
+        ("Running", {}, "status Running, phase none"),
+    ],
+)
+async def test_a_run_not_about_to_list_an_approval_is_not_asked_to_retry(
+    runtime_status: str, custom_status: Any, shown: str
+) -> None:
+    """Only a running coordinator in phase `awaiting_approval` is about to list an approval;
+    any other is refused with its status and phase, and no Retry-After."""
+    refused = nothing_waits("wf-1", coordinator(runtime_status, custom_status))
+    assert detail(refused) == ("id", f"workflow 'wf-1' is not awaiting approval ({shown})")
+    assert refused.headers == {}
