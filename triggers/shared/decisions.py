@@ -6,7 +6,6 @@ it on the approval workflow, and audit what was refused.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
@@ -42,7 +41,7 @@ class SentDecision(BaseModel):
 
 def subject_of(pending: PendingApproval) -> str:
     """What an approval decides, in a few words."""
-    if pending.kind == "plan" and pending.plan is not None:
+    if pending.plan is not None:
         return "the plan: " + "; ".join(f"{t.agent}: {t.task}" for t in pending.plan.tasks)
     shown = ", ".join(f"{k}={v!r}" for k, v in (pending.arguments or {}).items())
     return f"{pending.agent}: {pending.tool}({shown})"
@@ -59,15 +58,23 @@ async def _waiting(
     if approval_id is not None:
         chosen = next((p for p in waiting if p.approval_id == approval_id), None)
         if chosen is None:
-            raise ConflictError.about(
-                "approval_id",
-                f"no approval '{approval_id}' waits in workflow '{workflow_id}'; waiting: "
-                + (", ".join(p.approval_id for p in waiting) or "none"),
-            )
+            raise no_such_approval(workflow_id, approval_id, waiting)
         return chosen
     if waiting:
         return waiting[0]
     raise nothing_waits(workflow_id, status)
+
+
+def no_such_approval(
+    workflow_id: str, approval_id: str, waiting: list[PendingApproval]
+) -> ConflictError:
+    """The refusal of a decision on approval `approval_id`, which does not wait in workflow
+    `workflow_id`: it names the approvals that do (`waiting`)."""
+    return ConflictError.about(
+        "approval_id",
+        f"no approval '{approval_id}' waits in workflow '{workflow_id}'; waiting: "
+        + (", ".join(p.approval_id for p in waiting) or "none"),
+    )
 
 
 def nothing_waits(workflow_id: str, status: DurableOrchestrationStatus) -> ConflictError:
@@ -99,7 +106,6 @@ async def _audit_refusal(pending: PendingApproval, approver: str, note: str) -> 
             target=pending.workflow_id,
             digest=pending.digest,
             detail={"approval_id": pending.approval_id, "note": note},
-            timestamp=datetime.now(UTC),
         )
     )
 

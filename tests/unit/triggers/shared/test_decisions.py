@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,13 +24,19 @@ from devhost.host.durable_client import client_binding_json
 from devhost.host.server import DevHost
 from tests.browser.coordinator_host import (
     TWO_AGENT_QUERY,
+    WEBHOOK,
     base_url,
     coordinator_host,
     start_coordinator,
     wait_until,
     waiting_workflow,
 )
-from triggers.shared.decisions import decide_approval, nothing_waits, subject_of
+from triggers.shared.decisions import (
+    decide_approval,
+    no_such_approval,
+    nothing_waits,
+    subject_of,
+)
 from triggers.shared.endpoint import error_response
 from triggers.shared.errors import ConflictError, NotFoundError, RequestValidationError
 
@@ -173,6 +180,18 @@ async def test_an_approval_id_that_does_not_wait_is_refused_naming_those_that_do
     assert sent.approval_id == f"{workflow}:approval"
 
 
+async def test_an_unknown_approval_id_is_told_every_approval_that_waits() -> None:
+    common = {"workflow_id": "wf-1", "digest": "d", "expires_at": "e"}
+    waiting = [
+        PendingApproval(approval_id="wf-1:approval", kind="plan", **common),
+        PendingApproval(approval_id="wf-1:agent:0:call:2", kind="tool_call", **common),
+    ]
+    assert detail(no_such_approval("wf-1", "nope", waiting)) == (
+        "approval_id",
+        "no approval 'nope' waits in workflow 'wf-1'; waiting: wf-1:approval, wf-1:agent:0:call:2",
+    )
+
+
 async def test_a_run_that_awaits_nothing_is_refused_with_its_status_and_phase(
     client: df.DurableOrchestrationClient, http: httpx.AsyncClient
 ) -> None:
@@ -215,11 +234,26 @@ async def test_the_subject_names_the_plan_or_the_call() -> None:
     )
 
 
+async def waiting_run(http: httpx.AsyncClient, instance_id: str) -> str:
+    """`waiting_workflow`, with the run's id chosen."""
+    answer = await http.post(
+        f"{WEBHOOK}/orchestrators/coordinator/{instance_id}",
+        json={"query": TWO_AGENT_QUERY, "require_approval": True},
+    )
+    assert answer.status_code == 202, answer.text
+    await wait_until(http, instance_id, phase="awaiting_approval")
+    await wait_until(http, f"{instance_id}:approval", status={"Running"})
+    return instance_id
+
+
 async def test_a_decision_goes_to_the_named_workflow_when_others_wait_too(
     client: df.DurableOrchestrationClient, http: httpx.AsyncClient
 ) -> None:
-    first = await waiting_workflow(http)
-    second = await waiting_workflow(http)
+    """The other run's approval is older and its id sorts first: it would be chosen if the
+    decision looked beyond the named run."""
+    run = uuid.uuid4().hex
+    first = await waiting_run(http, f"a-{run}")
+    second = await waiting_run(http, f"b-{run}")
     sent = await decide_approval(client, person(APPROVER), second, False)
     assert sent.approval_id == f"{second}:approval"
     sent = await decide_approval(client, person(APPROVER), first, False)
