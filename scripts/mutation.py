@@ -69,6 +69,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "devhost/host/http_triggers.py": (
         "tests/unit/devhost/host",
         "tests/conformance/test_http_triggers.py",
+        "tests/conformance/test_http_limits.py",
+        "tests/conformance/test_http_streams.py",
     ),
     **{f"core/auth/{name}.py": AUTH_TESTS for name in AUTH_MODULES},
     "core/approvals.py": ("tests/unit/core/test_approvals.py",),

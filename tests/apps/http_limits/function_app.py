@@ -1,0 +1,24 @@
+"""HTTP limits app for devhost tests: one function that holds each call until the test sets
+`release` (devhost runs in the test's process and loop) and answers how many calls ran at
+once."""
+
+import asyncio
+
+import azure.functions as func
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+calls = {"running": 0, "most": 0}
+entered = asyncio.Event()
+release = asyncio.Event()
+
+
+@app.route(route="hold")
+async def hold(req: func.HttpRequest) -> func.HttpResponse:
+    calls["running"] += 1
+    calls["most"] = max(calls["most"], calls["running"])
+    entered.set()
+    try:
+        await release.wait()
+    finally:
+        calls["running"] -= 1
+    return func.HttpResponse(str(calls["most"]))
