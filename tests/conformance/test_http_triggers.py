@@ -50,6 +50,11 @@ async def test_request_fields_reach_the_function(http, surface):
     assert seen["header"] == "hdr"
 
 
+async def test_a_repeated_header_reaches_the_function_as_one_comma_separated_value(http):
+    seen = (await http.get("/api/echo/1", headers=[("X-Custom", "a"), ("X-Custom", "b")])).json()
+    assert seen["header"] == "a, b"
+
+
 async def test_optional_route_parameter_may_be_absent(http):
     seen = (await http.get("/api/echo/7")).json()
     assert seen["route_params"] == {"id": "7"}
