@@ -201,15 +201,14 @@ def _collection(
     if not items:
         return [words["none"].format(intro=intro, noun=noun)]
     records = [i for i in items if isinstance(i, dict)]
-    named = [
-        i for i in records if any(reading.mentions(v) for v in i.values() if isinstance(v, str))
+    mentioned = [
+        [v for v in i.values() if isinstance(v, str) and reading.mentions(v)] for i in records
     ]
+    named = [i for i, values in zip(records, mentioned, strict=True) if values]
     noun = singular(noun) if count == 1 else noun
     line = words["found"].format(intro=intro, count=count, noun=noun)
     if named and len(named) < len(records):
-        names = sorted(
-            {v for i in named for v in i.values() if isinstance(v, str) and reading.mentions(v)}
-        )
+        names = sorted({v for values in mentioned for v in values})
         items = named
         line += words["naming"].format(shown=min(len(named), MAX_ITEMS), names=", ".join(names))
     elif min(len(items), MAX_ITEMS) < count:

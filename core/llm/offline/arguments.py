@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # String parameters that take the user's words as they are (a search query, a question).
@@ -14,6 +15,7 @@ _EDGE = r"(?<![A-Za-z0-9]){}(?![A-Za-z0-9])"
 _QUOTED = re.compile(r"'([^'\s]{3,60})'|\"([^\"\s]{3,60})\"")
 _SEPARATOR = re.compile(r"[/_:-]")
 _RUNS = re.compile(r"[A-Z][a-z]*|[a-z]+|[0-9]+|[^A-Za-z0-9]")
+_VALUE_SEPARATOR = re.compile(r"[\s_-]+")
 # Japanese words for enum values the shipped tools take, so a request in Japanese that asks
 # for a change fills the same arguments as one in English.
 JAPANESE_ENUM_WORDS: dict[str, tuple[str, ...]] = {
@@ -158,13 +160,8 @@ def _all_pattern_matches(schema: dict[str, Any], text: str) -> list[Any]:
     pattern = schema.get("pattern")
     if not isinstance(pattern, str):
         return []
-    # The schema anchors the whole value; in free text the value is one word among many.
-    body = pattern.removeprefix("^")
-    if body.endswith("$") and not body.endswith("\\$"):
-        body = body[:-1]
-    try:
-        regex = re.compile(_EDGE.format(f"(?:{body})"))
-    except re.error:
+    regex = _in_text(pattern)
+    if regex is None:
         return []
     found: list[Any] = []
     for match in regex.finditer(text):
@@ -172,6 +169,19 @@ def _all_pattern_matches(schema: dict[str, Any], text: str) -> list[Any]:
         if value is not None and value not in found:
             found.append(value)
     return found
+
+
+@lru_cache(maxsize=1024)
+def _in_text(pattern: str) -> re.Pattern[str] | None:
+    """A schema's `pattern` as a regex of one word in free text; None when it is invalid."""
+    # The schema anchors the whole value; in free text the value is one word among many.
+    body = pattern.removeprefix("^")
+    if body.endswith("$") and not body.endswith("\\$"):
+        body = body[:-1]
+    try:
+        return re.compile(_EDGE.format(f"(?:{body})"))
+    except re.error:
+        return None
 
 
 def _coerce(value: str, json_type: Any) -> Any:
@@ -202,7 +212,13 @@ def _position(value: str, text: str) -> int | None:
     if not value.isascii():
         index = text.find(value)
         return None if index < 0 else index
-    # "in_progress" is also mentioned as "in progress" or "in-progress".
-    words = r"[\s_-]".join(re.escape(part) for part in re.split(r"[\s_-]+", value))
-    match = re.search(_EDGE.format(words), text, re.IGNORECASE)
+    match = _value_in_text(value).search(text)
     return None if match is None else match.start()
+
+
+@lru_cache(maxsize=1024)
+def _value_in_text(value: str) -> re.Pattern[str]:
+    """A regex of a Latin enum value as a word of free text, in any case."""
+    # "in_progress" is also mentioned as "in progress" or "in-progress".
+    words = r"[\s_-]".join(re.escape(part) for part in _VALUE_SEPARATOR.split(value))
+    return re.compile(_EDGE.format(words), re.IGNORECASE)

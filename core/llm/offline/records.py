@@ -5,7 +5,8 @@ its telling fields with their units ("SEG-028 本町通り: congestion heavy, av
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 ID_SUFFIXES = ("_id", "_number", "_no", "_code")
@@ -32,6 +33,7 @@ UNITS: dict[str, str] = {
 }
 _ENUM_LIKE = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.:/-]{1,31}$")
+_WORD = re.compile(r"[a-z0-9]+")
 SHORT_TEXT = 40
 _STEM = 5
 MAX_TEXT = 80
@@ -41,17 +43,34 @@ MAX_NESTED = 3
 @dataclass(frozen=True)
 class Reading:
     """What a description may use from the request: its text (fields it names come first)
-    and whether the answer is in English (then an `_en` name is preferred)."""
+    and whether the answer is in English (then an `_en` name is preferred).
+
+    A reading remembers what it found for each key and value, so describing many records
+    with the same fields reads the request once per field, not once per record."""
 
     request: str
     english: bool = True
+    _words: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _folded: str | None = field(init=False, repr=False, compare=False)
+    _named: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _mentioned: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = _WORD.findall(self.request.casefold())
+        object.__setattr__(self, "_words", tuple(w for w in words if len(w) >= 3))
+        # Case-insensitive matching of Latin text in a Latin request is plain ASCII folding.
+        ascii_only = self.request.isascii()
+        object.__setattr__(self, "_folded", self.request.lower() if ascii_only else None)
 
     def names(self, key: str) -> bool:
         """True when the request names the field: a word of the request starts like one of
         the key's words ("congested" names `congestion`)."""
-        words = re.findall(r"[a-z0-9]+", self.request.casefold())
-        parts = [p for p in key.casefold().split("_") if len(p) >= 3]
-        return any(w.startswith(p[:_STEM]) for p in parts for w in words if len(w) >= 3)
+        found = self._named.get(key)
+        if found is None:
+            stems = tuple(p[:_STEM] for p in key.casefold().split("_") if len(p) >= 3)
+            found = bool(stems) and any(w.startswith(stems) for w in self._words)
+            self._named[key] = found
+        return found
 
     def names_all(self, key: str) -> bool:
         """True when the request names every word of the key (a flag it asked for:
@@ -63,12 +82,22 @@ class Reading:
         """True when the request contains the value (a whole word for Latin text)."""
         if not isinstance(value, str) or len(value) < 2:
             return False
+        found = self._mentioned.get(value)
+        if found is None:
+            found = self._contains(value)
+            self._mentioned[value] = found
+        return found
+
+    def _contains(self, value: str) -> bool:
         if not value.isascii():
             return value in self.request
+        if self._folded is not None and value.lower() not in self._folded:
+            return False
         pattern = rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])"
         return re.search(pattern, self.request, re.IGNORECASE) is not None
 
 
+@lru_cache(maxsize=4096)
 def is_identifier(key: str) -> bool:
     """True for a field that identifies its record (`id`, `sku`, `order_id`, `po_number`)."""
     folded = key.casefold()
@@ -87,9 +116,9 @@ def head_keys(record: dict[str, Any], reading: Reading) -> list[str]:
     return keys + ([label] if label is not None and label not in keys else [])
 
 
-def head(record: dict[str, Any], reading: Reading) -> str:
+def _title(record: dict[str, Any], keys: list[str]) -> str:
     """The record's id and name ("SKU-10001 Chip resistor"), or "" when it has neither."""
-    return " ".join(_clip(str(record[k])) for k in head_keys(record, reading))
+    return " ".join(_clip(str(record[k])) for k in keys)
 
 
 def record_phrase(
@@ -98,17 +127,21 @@ def record_phrase(
     """The record's head, then up to `limit` of its fields: those the request names, then
     states (short lower-case values such as `heavy` or `in_progress`), numbers, other short
     values and nested records, written in the record's own order."""
-    title = head(record, reading)
     named = head_keys(record, reading)
+    title = _title(record, named)
     # The other-language twin of the name (`name` beside `name_en`) says the same again.
     used = set(skip) | set(named) | {k.removesuffix("_en") for k in named}
     # The first short text (a segment's road) says more than numbers; later ones say less.
-    texts = [k for k, v in record.items() if k not in used and _rank(k, v, reading) == 4]
-    ranked = sorted(
-        (2 if texts and key == texts[0] else rank, index, key)
-        for index, (key, value) in enumerate(record.items())
-        if key not in used and (rank := _rank(key, value, reading)) is not None
-    )
+    first_text = True
+    ranked = []
+    for index, (key, value) in enumerate(record.items()):
+        if key in used or (rank := _rank(key, value, reading)) is None:
+            continue
+        if rank == 4 and first_text:
+            first_text = False
+            rank = 2
+        ranked.append((rank, index, key))
+    ranked.sort()
     chosen = sorted(ranked[:limit], key=lambda item: item[1])
     fields = [field_phrase(key, record[key], reading) for _, _, key in chosen]
     body = ", ".join(f for f in fields if f)
@@ -196,6 +229,7 @@ def _label_key(record: dict[str, Any], reading: Reading) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _name_and_unit(key: str) -> tuple[str, str]:
     folded = key.casefold()
     for suffix, unit in UNITS.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -68,6 +69,13 @@ def keywords(text: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=1024)
+def fixed_keywords(text: str) -> frozenset[str]:
+    """`keywords` of a text that recurs from call to call (a tool's name or description),
+    worked out once."""
+    return frozenset(keywords(text))
+
+
 def singular(word: str) -> str:
     """The word with an English plural ending dropped ("anomalies" -> "anomaly")."""
     if len(word) > 4 and word.endswith("ies"):
@@ -88,12 +96,15 @@ def is_japanese(text: str) -> bool:
 
 def estimate_tokens(text: str) -> int:
     """Tokens the text would take: one per kana or kanji, one per four other characters."""
-    wide = len(_WIDE.findall(text))
+    wide = 0 if text.isascii() else len(_WIDE.findall(text))
     return wide + math.ceil((len(text) - wide) / 4)
 
 
 def clip_to_tokens(text: str, max_tokens: int) -> str:
     """The longest prefix of the text whose estimate is at most `max_tokens`."""
+    # A prefix never takes more tokens than the whole text.
+    if estimate_tokens(text) <= max_tokens:
+        return text
     wide = narrow = 0
     for index, char in enumerate(text):
         if _WIDE.match(char):

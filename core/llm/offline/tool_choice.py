@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.llm.offline.arguments import fill_arguments, identifies_only
-from core.llm.offline.text import keywords
+from core.llm.offline.text import fixed_keywords, keywords
 from core.llm.types import ToolCall, ToolSpec
 
 MAX_TOOL_CALLS = 3
@@ -64,8 +64,8 @@ def choose_tool_calls(tools: list[ToolSpec], text: str, call_id_prefix: str) -> 
         filled = fill_arguments(spec.parameters, text)
         if filled is None or (filled.matched == 0 and identifies_only(spec.parameters)):
             continue
-        name_words = keywords(spec.name)
-        description_words = keywords(spec.description) - name_words
+        name_words = fixed_keywords(spec.name)
+        description_words = fixed_keywords(spec.description) - name_words
         score = 2 * len(words & name_words) + len(words & description_words) + 2 * filled.matched
         if score > 0:
             candidates.append(_Candidate(score, spec.name, filled.values))
