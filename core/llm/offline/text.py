@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -102,15 +103,21 @@ def estimate_tokens(text: str) -> int:
 
 def clip_to_tokens(text: str, max_tokens: int) -> str:
     """The longest prefix of the text whose estimate is at most `max_tokens`."""
-    # A prefix never takes more tokens than the whole text.
+    # A prefix never takes more tokens than a longer one, so the longest that fits is found
+    # by bisecting on its length.
     if estimate_tokens(text) <= max_tokens:
         return text
-    wide = narrow = 0
-    for index, char in enumerate(text):
-        if _WIDE.match(char):
-            wide += 1
+    wide = [match.start() for match in _WIDE.finditer(text)]
+
+    def tokens(length: int) -> int:
+        count = bisect_left(wide, length)
+        return count + math.ceil((length - count) / 4)
+
+    fits, over = 0, len(text)
+    while over - fits > 1:
+        middle = (fits + over) // 2
+        if tokens(middle) > max_tokens:
+            over = middle
         else:
-            narrow += 1
-        if wide + math.ceil(narrow / 4) > max_tokens:
-            return text[:index]
-    return text
+            fits = middle
+    return text[:fits]
