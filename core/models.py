@@ -308,13 +308,31 @@ class ToolCallInput(BaseModel):
         return ProposedCall(agent=self.agent, tool=self.tool, arguments=self.arguments)
 
 
+class ToolResultSummary(BaseModel):
+    """What a tool call's result held, in brief: an agent's answer carries this in place of
+    the result, which stays in the agent's own history (its `mcp_tool` step)."""
+
+    chars: int = Field(ge=0, description="Length of the result as JSON text.")
+    items: int = Field(
+        0, ge=0, description="How many records (tickets, orders, readings...) it listed."
+    )
+
+
 class ToolCallRecord(BaseModel):
     """A tool call an agent made and what came back, cited in the answer."""
 
     tool: str
     arguments: dict[str, Any]
-    result: dict[str, Any] | None = None
+    result: dict[str, Any] | None = Field(
+        None,
+        description="What the call returned. In an agent's answer only a remote A2A agent's "
+        "task (its id, state and text) is given here; a tool's result is summarised in "
+        "`summary` and read in full in the agent's history (`{workflow id}:{agent}`).",
+    )
     error: str | None = None
+    summary: ToolResultSummary | None = Field(
+        None, description="The size of the result and the records it listed."
+    )
 
 
 class AgentStatus(StrEnum):
@@ -340,6 +358,11 @@ class AgentAnswer(BaseModel):
     error: str | None = None
     not_done: list[str] = Field(
         default_factory=list, description="Changes the agent asked for that were not made, and why."
+    )
+    items: list[str] = Field(
+        default_factory=list,
+        description="The records its tool results listed, in order (id and label, at most 20), "
+        "so that a follow-up in the thread can name one by position.",
     )
 
 

@@ -5,9 +5,11 @@ idempotency key, so a crash resumes the loop where it stopped without repeating 
 a tool that changes data first passes the approval gate (`tool_gate`); a denied or expired call
 becomes a tool result saying so, and the answer lists the changes not made. The loop
 is bounded by the agent's step limit and token budget; any failure ends in an answer that says
-what went wrong instead of failing the coordinator. It runs only on an input the coordinator
-sealed (`admission`). A remote A2A agent's part is one message and its task instead
-(`remote_run`).
+what went wrong instead of failing the coordinator. The answer cites each tool call with a
+summary of its result (its size, how many records it listed) and the records listed; the
+results themselves stay in this orchestration's history. It runs only on an input the
+coordinator sealed (`admission`). A remote A2A agent's part is one message and its task
+instead (`remote_run`).
 """
 
 import json
@@ -15,6 +17,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from core.conversations.items import listed_items
 from core.conversations.prompt import describe_thread
 from core.llm.types import ChatMessage
 from core.models import (
@@ -29,6 +32,7 @@ from core.models import (
     ToolCallRecord,
 )
 from core.telemetry import record_agent_request, record_tokens
+from core.tool_results import summarized
 from orchestrations import names
 from orchestrations.admission import admitted
 from orchestrations.policies import MODEL_RETRY, TOOL_RETRY
@@ -90,7 +94,8 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
             agent=task.agent,
             status=status,
             answer=answer,
-            tool_calls=records,
+            tool_calls=[summarized(r) for r in records],
+            items=listed_items(records),
             tokens=tokens,
             steps=step,
             error=error,

@@ -13,6 +13,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
 
 from tests.services import free_port
 
@@ -101,3 +105,24 @@ def running_app(
         yield host
     finally:
         host.stop()
+
+
+def tool_results(
+    client: httpx.Client, workflow_id: str, agent: str, system_key: str | None = None
+) -> list[dict[str, Any]]:
+    """The agent's tool calls in the workflow with their full results, in the order they
+    ended, read as a user reads them: the history of `{workflow id}:{agent}` through the
+    Durable HTTP API with `showHistoryOutput`, on the host `client` talks to."""
+    instance = quote(f"{workflow_id}:{agent}", safe="")
+    url = client.base_url.copy_with(path=f"/runtime/webhooks/durabletask/instances/{instance}")
+    params = {"showHistory": "true", "showHistoryOutput": "true"}
+    if system_key is not None:
+        params["code"] = system_key
+    # Not through `client`: the system key must not meet the client's own key header.
+    response = httpx.get(url, params=params, timeout=30)
+    assert response.status_code == 200, (response.status_code, response.text)
+    return [
+        e["Result"]
+        for e in response.json()["historyEvents"]
+        if e["EventType"] == "TaskCompleted" and e.get("FunctionName") == "mcp_tool"
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.models import AgentAnswer
+from core.models import AgentAnswer, ToolCallRecord
 
 MAX_ITEMS = 20
 MAX_LABEL_CHARS = 80
@@ -13,15 +13,29 @@ LABEL_FIELDS = ("name", "title", "subject", "description", "type", "status")
 
 
 def result_items(answers: list[AgentAnswer]) -> list[str]:
-    """One line per record the agents' successful tool calls returned in a list, in the
-    order they came: its id field and, when it has one, a label (`TCK-10011 (Refund not
+    """The items the agents' tool results listed, in the order they came, each once, at most
+    MAX_ITEMS: each answer's `items` (read from its tool results for an answer that carries
+    them instead, as answers recorded before `items` existed do)."""
+    items = [item for a in answers for item in (a.items or listed_items(a.tool_calls))]
+    return list(dict.fromkeys(items))[:MAX_ITEMS]
+
+
+def listed_items(calls: list[ToolCallRecord]) -> list[str]:
+    """One line per record the successful tool calls returned in a list, in the order they
+    came, each once: its id field and, when it has one, a label (`TCK-10011 (Refund not
     received)`). At most MAX_ITEMS."""
     items: list[str] = []
-    for answer in answers:
-        for call in answer.tool_calls:
-            if call.result is not None and call.error is None:
-                _collect(call.result, items)
+    for call in calls:
+        if call.result is not None and call.error is None:
+            items.extend(item_lines(call.result))
     return list(dict.fromkeys(items))[:MAX_ITEMS]
+
+
+def item_lines(result: Any) -> list[str]:
+    """One line per record (a dict with an id field) that `result` lists, in order."""
+    items: list[str] = []
+    _collect(result, items)
+    return items
 
 
 def _collect(value: Any, items: list[str]) -> None:

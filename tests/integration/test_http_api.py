@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.apphost import AppHost, running_app
+from tests.apphost import AppHost, running_app, tool_results
 
 TWO_AGENT_QUERY = (
     "What is the status of order ORD-2025-00012 for customer CUST-0028, and is SKU-10001 in stock?"
@@ -153,7 +153,9 @@ def test_unknown_agent_is_404_naming_the_known_agents(api: httpx.Client):
     assert "customer-support, smart-city, enterprise, coordinator" in message
 
 
-def test_two_agent_query_answers_citing_both_agents_tool_results(api: httpx.Client):
+def test_two_agent_query_answers_citing_both_agents_tool_results(
+    api: httpx.Client, app_host: AppHost
+):
     response = api.post("coordinator/orchestrate", json={"query": TWO_AGENT_QUERY})
     assert response.status_code in (200, 202), response.text
     answer = response.json()
@@ -171,9 +173,15 @@ def test_two_agent_query_answers_citing_both_agents_tool_results(api: httpx.Clie
     assert result["status"] == "completed"
     agents = {a["agent"]: a for a in result["agents"]}
     assert set(agents) == {"customer-support", "enterprise"}
+    cited = {(a, c["tool"]): c for a, agent in agents.items() for c in agent["tool_calls"]}
+    # The result cites each call with a summary; the agent's history keeps what it returned.
     calls = {
-        (a, c["tool"]): c["result"] for a, agent in agents.items() for c in agent["tool_calls"]
+        (a, c["tool"]): c["result"]
+        for a in agents
+        for c in tool_results(api, workflow_id, a, app_host.keys["system"])
     }
+    assert set(calls) == set(cited)
+    assert all(c["summary"]["chars"] > 0 and c.get("result") is None for c in cited.values())
     order = calls[("customer-support", "get_order")]
     assert (order["order_id"], order["customer_id"]) == ("ORD-2025-00012", "CUST-0028")
     stock = calls[("enterprise", "check_inventory")]

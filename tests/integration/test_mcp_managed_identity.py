@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, tool_results
 from tests.services import agent_tool_server
 
 CLIENT_ID = "5b1f6c2e-9d1a-4c55-8f0e-2a7d3c9e4b10"
@@ -140,8 +140,9 @@ def test_the_app_identitys_token_for_the_scope_reaches_the_server(
 
     assert response.status_code == 200, response.text
     result = response.json()["result"]
-    [call] = result["agents"][0]["tool_calls"]
-    assert call["tool"] == "whoami"
+    [cited] = result["agents"][0]["tool_calls"]
+    assert cited["tool"] == "whoami"
+    [call] = tool_results(api, result["workflow_id"], "docs")
     assert call["result"] == {"accepted_token": TOKENS["api://docs-mcp"]}
     asked = [r for r in identity.requests if r.get("resource") == "api://docs-mcp"]
     assert asked, identity.requests

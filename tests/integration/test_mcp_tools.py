@@ -30,7 +30,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, TextContent
 
 from core.auth import APPROVER, OPERATOR
-from tests.apphost import KEYS, REPO, AppHost, running_app
+from tests.apphost import KEYS, REPO, AppHost, running_app, tool_results
 from tests.platform_principal import AUTH_SETTINGS, as_user
 from tests.services import free_port
 
@@ -177,9 +177,12 @@ async def test_approve_workflow_sends_the_callers_decision(app_host: AppHost) ->
     assert done["result"]["approval"]["approver"] == "alice@example.com"
     assert done["result"]["status"] in ("completed", "partial")
     calls = [c for a in done["result"]["agents"] for c in a["tool_calls"]]
-    ran = next(c for c in calls if c["tool"] == "update_ticket")
-    assert ran.get("error") is None
-    assert ran["result"]["ticket"]["ticket_id"] == "TCK-10002"
+    cited = next(c for c in calls if c["tool"] == "update_ticket")
+    assert cited.get("error") is None
+    with httpx.Client(base_url=app_host.url) as http:
+        ran = tool_results(http, view["workflow_id"], "customer-support", KEYS["system"])
+    updated = next(c for c in ran if c["tool"] == "update_ticket")
+    assert updated["result"]["ticket"]["ticket_id"] == "TCK-10002"
 
 
 async def test_deny_workflow_ends_the_workflow_without_acting(app_host: AppHost) -> None:

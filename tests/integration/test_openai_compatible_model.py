@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, tool_results
 from tests.unit.core.llm.openai_compatible_server import (
     OpenAICompatibleServer,
     Reply,
@@ -115,8 +115,9 @@ def test_plan_tool_call_and_answer_come_from_the_endpoint(
     assert result["answer"] == SYNTHESIS["answer"]
     [agent] = result["agents"]
     assert agent["answer"] == "ORD-2025-00012 is on its way."
-    [call] = agent["tool_calls"]
-    assert call["tool"] == "get_order"
+    [cited] = agent["tool_calls"]
+    assert cited["tool"] == "get_order"
+    [call] = tool_results(api, result["workflow_id"], "customer-support")
     assert call["result"]["order_id"] == "ORD-2025-00012"
     requests = model_server.requests[-4:]
     assert [r.deployment for r in requests] == [

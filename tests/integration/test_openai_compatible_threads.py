@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, tool_results
 from tests.integration.test_openai_compatible_model import model_server
 from tests.unit.core.llm.openai_compatible_server import (
     OpenAICompatibleServer,
@@ -104,7 +104,7 @@ def test_the_follow_ups_plan_agent_and_synthesis_prompts_carry_the_first_turn(
         assert FIRST_ANSWER in prompt
     assert json.loads(second_plan.body["messages"][-1]["content"])["query"] == FOLLOW_UP
     result = second.json()["result"]
-    [call] = result["agents"][0]["tool_calls"]
+    [call] = tool_results(api, result["workflow_id"], "customer-support")
     assert call["result"]["ticket_id"] == "TCK-10013"
     view = api.get(f"coordinator/threads/{thread}").json()
     assert [t["answer"] for t in view["turns"]] == [FIRST_ANSWER, "TCK-10013: refund not received."]

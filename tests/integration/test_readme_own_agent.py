@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, tool_results
 from tests.services import LocalServer, free_port, start_node_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,7 +78,8 @@ def test_the_readme_entry_adds_an_agent_that_answers(api: httpx.Client):
     result = response.json()["result"]
     assert result["status"] == "completed"
     assert [a["agent"] for a in result["agents"]] == ["everything"]
-    [call] = result["agents"][0]["tool_calls"]
-    assert call["tool"] == "echo"
+    [cited] = result["agents"][0]["tool_calls"]
+    assert cited["tool"] == "echo"
+    [call] = tool_results(api, result["workflow_id"], "everything")
     assert "hello from my own agent" in call["result"]["text"]
     assert "hello from my own agent" in result["answer"]

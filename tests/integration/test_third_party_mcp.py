@@ -4,6 +4,7 @@ their tools returned; an unreachable server makes its agent degraded."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, tool_results
 from tests.services import LocalServer, free_port, start_everything_server
 from tests.third_party_mcp import third_party_catalogue
 
@@ -72,8 +73,10 @@ def test_a_run_asks_the_stdio_time_server_and_cites_its_answer(api: httpx.Client
     result = ask(api, "What time is it now in Asia/Tokyo?")
 
     assert [a["agent"] for a in result["agents"]] == ["time"]
-    [call] = result["agents"][0]["tool_calls"]
-    assert (call["tool"], call["arguments"]) == ("get_current_time", {"timezone": "Asia/Tokyo"})
+    [cited] = result["agents"][0]["tool_calls"]
+    assert (cited["tool"], cited["arguments"]) == ("get_current_time", {"timezone": "Asia/Tokyo"})
+    [call] = tool_results(api, result["workflow_id"], "time")
+    assert cited["summary"]["chars"] == len(json.dumps(call["result"], ensure_ascii=False))
     assert call["result"]["timezone"] == "Asia/Tokyo"
     assert call["result"]["datetime"].startswith(datetime.now(UTC).strftime("%Y-"))
     assert "Asia/Tokyo" in result["answer"]
@@ -85,8 +88,9 @@ def test_a_run_asks_the_http_reference_server_and_cites_its_answer(api: httpx.Cl
     result = ask(api, "Echo this phrase: durable coordinators remember")
 
     assert [a["agent"] for a in result["agents"]] == ["everything"]
-    [call] = result["agents"][0]["tool_calls"]
-    assert call["tool"] == "echo"
+    [cited] = result["agents"][0]["tool_calls"]
+    assert cited["tool"] == "echo"
+    [call] = tool_results(api, result["workflow_id"], "everything")
     assert call["result"]["text"].startswith("Echo: ")
     assert "durable coordinators remember" in call["result"]["text"]
     assert "durable coordinators remember" in result["answer"]

@@ -173,7 +173,8 @@ def _answer(workflow_id: str, result: CoordinatorResult) -> Artifact:
         artifact_id=f"{workflow_id}:{ANSWER_ARTIFACT}",
         name=ANSWER_ARTIFACT,
         description="The synthesized answer; the data part is the whole result (each agent's "
-        "answer and tool calls, the plan, the approval, tokens used).",
+        "answer and tool calls with a summary of each result, the plan, the approval, tokens "
+        "used).",
         parts=[
             new_text_part(result.answer, "text/plain"),
             new_data_part(result.model_dump(mode="json"), "application/json"),

@@ -1,13 +1,22 @@
 """What a thread keeps of a finished turn and what a new request of the thread sees: the
 items results listed, in order; the newest turns within the token bound; the prompt text."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from core.agent_logs import ThreadTurn, TurnStatus
-from core.conversations.items import MAX_ITEMS, result_items
+from core.conversations.items import MAX_ITEMS, listed_items, result_items
 from core.conversations.prompt import describe_thread
 from core.conversations.summary import MAX_ANSWER_CHARS, thread_context
-from core.models import AgentAnswer, AgentStatus, EarlierTurn, ThreadContext, ToolCallRecord
+from core.models import (
+    AgentAnswer,
+    AgentStatus,
+    EarlierTurn,
+    ThreadContext,
+    ToolCallRecord,
+    ToolResultSummary,
+)
+from core.tool_results import summarized
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -55,6 +64,27 @@ def test_items_skip_failed_calls_single_records_and_stop_at_the_limit():
     assert result_items([answer({"order_id": "ORD-1", "status": "late"})]) == []
     assert result_items([answer(many, error="timed out")]) == []
     assert result_items([answer(many)]) == [f"ORD-{n}" for n in range(MAX_ITEMS)]
+
+
+def test_answers_citing_results_in_summary_give_the_turn_the_same_items():
+    orders = {"orders": [{"order_id": f"ORD-{n}", "status": "late"} for n in range(15)]}
+    tickets = {"tickets": [{"ticket_id": f"TCK-{n}"} for n in range(15)] + orders["orders"][:3]}
+    full = [answer(orders, tickets), answer(tickets, orders)]
+    cited = [
+        a.model_copy(
+            update={
+                "items": listed_items(a.tool_calls),
+                "tool_calls": [summarized(c) for c in a.tool_calls],
+            }
+        )
+        for a in full
+    ]
+
+    assert result_items(cited) == result_items(full)
+    assert [c.result for a in cited for c in a.tool_calls] == [None] * 4
+    assert cited[0].tool_calls[1].summary == ToolResultSummary(
+        chars=len(json.dumps(tickets)), items=18
+    )
 
 
 def test_the_summary_keeps_the_newest_finished_turns_within_the_bound_oldest_first():

@@ -25,6 +25,7 @@ from core.models import (
     SealInput,
     ThreadContext,
     ToolCallInput,
+    ToolResultSummary,
 )
 from devhost.app_loader import FunctionIndex, load_app
 from orchestrations import names
@@ -206,9 +207,29 @@ def test_a_read_runs_under_its_own_key_and_its_result_goes_back_to_the_model(ind
     assert (tool.role, tool.tool_call_id) == ("tool", "c1")
     assert tool.content == json.dumps({"status": "開いている"}, ensure_ascii=False)
     assert (answer.tokens, answer.steps, answer.status) == (500, 2, AgentStatus.OK)
-    assert [(r.tool, r.result) for r in answer.tool_calls] == [
-        ("get_ticket", {"status": "開いている"})
+    # The answer cites the call with the size of its result; the result is in the history.
+    assert [(r.tool, r.result, r.summary) for r in answer.tool_calls] == [
+        ("get_ticket", None, ToolResultSummary(chars=len(tool.content), items=0))
     ]
+
+
+def test_the_answer_lists_the_records_its_tool_results_listed_each_once(index) -> None:
+    search = {**READ, "name": "search_tickets", "arguments": {"status": "open"}}
+    tickets = {
+        "tickets": [
+            {"ticket_id": "T-1", "subject": "Refund not received"},
+            {"ticket_id": "T-2", "priority": "high"},
+        ]
+    }
+    again = {**search, "id": "c3"}
+    script = Script(
+        reply("", [search, again]), reply("Two open tickets."), tools={"search_tickets": tickets}
+    )
+    _, answer = agent(index, script)
+    assert answer.items == ["T-1 (Refund not received)", "T-2"]
+    assert [r.summary for r in answer.tool_calls] == [
+        ToolResultSummary(chars=len(json.dumps(tickets)), items=2)
+    ] * 2
 
 
 def test_calls_of_one_step_get_keys_by_position_and_results_in_order(index) -> None:
@@ -437,7 +458,7 @@ def test_a_tool_call_is_retried(index) -> None:
     done, answer = agent(index, FlakyTool(reply("", [READ]), reply("done")))
     assert len(done.named(names.MCP_TOOL)) == 2
     assert answer.status == AgentStatus.OK
-    assert answer.tool_calls[0].result == {"ok": "get_ticket"}
+    assert answer.tool_calls[0].summary == ToolResultSummary(chars=len('{"ok": "get_ticket"}'))
 
 
 def test_tokens_of_a_reply_without_a_model_name_are_counted_as_unknown(index, recorded) -> None:

@@ -20,6 +20,7 @@ from devhost.engine.history import EventType
 from devhost.engine.inputs import client_input
 from devhost.engine.types import RuntimeStatus
 from tests.unit.orchestrations.approvals import decide, wait_for_approvals
+from tests.unit.orchestrations.histories import tool_results
 
 TWO_AGENT_QUERY = (
     "Order ORD-2025-00012 is late: check the order and whether traffic in Shibuya is congested"
@@ -55,7 +56,11 @@ async def test_two_agent_query_fans_out_and_cites_both_agents_tools(engine: Engi
     assert result.status == "completed"
     assert {a.agent for a in result.agents} == {"customer-support", "smart-city"}
     order_call = next(c for c in result.agents[0].tool_calls if c.tool == "get_order")
-    assert order_call.result["order_id"] == "ORD-2025-00012"
+    assert order_call.arguments["order_id"] == "ORD-2025-00012"
+    assert order_call.summary is not None
+    assert order_call.summary.chars > 0
+    ran = await tool_results(engine, state.instance_id, "customer-support")
+    assert next(c for c in ran if c.tool == "get_order").result["order_id"] == "ORD-2025-00012"
     assert any(c.tool == "get_traffic" for c in result.agents[1].tool_calls)
     assert "customer-support" in result.answer
     assert "smart-city" in result.answer

@@ -33,6 +33,7 @@ from tests.unit.orchestrations.approvals import (
     wait_for_approvals,
     waiting,
 )
+from tests.unit.orchestrations.histories import tool_results
 
 ENGLISH = "Mark support ticket TCK-10004 as resolved, the customer confirmed the fix"
 JAPANESE = "サポートチケット TCK-10004 を解決済みにしてください。お客様が修正を確認しました"
@@ -77,7 +78,12 @@ async def test_unflagged_english_change_waits_at_the_gate_and_runs_once_approved
     result = await result_of(engine, workflow_id)
     (update,) = update_calls(result)
     assert update.error is None
-    assert update.result["ticket"]["status"] == "resolved"
+    (ran,) = [
+        c
+        for c in await tool_results(engine, workflow_id, "customer-support")
+        if c.tool == "update_ticket"
+    ]
+    assert ran.result["ticket"]["status"] == "resolved"
     audit = await audit_of(workflow_id)
     (executed,) = [r for r in audit if r.action == "write_executed"]
     assert executed.actor == "alice"
@@ -97,11 +103,12 @@ async def test_unflagged_japanese_change_waits_and_a_denial_leaves_the_data_unch
     await decide(engine, pending, "bob", False, "wait for the customer")
     result = await result_of(engine, workflow_id)
     (update,) = update_calls(result)
-    assert update.result is None
+    assert update.summary is None
     assert update.error.startswith("Not carried out: Denied by bob: wait for the customer")
     assert "Changes not made" in result.answer
     assert "update_ticket(ticket_id='TCK-10004', status='resolved')" in result.answer
-    ticket = next(c for a in result.agents for c in a.tool_calls if c.tool == "get_ticket")
+    ran = await tool_results(engine, workflow_id, "customer-support")
+    ticket = next(c for c in ran if c.tool == "get_ticket")
     assert ticket.result["status"] == "open"
     assert not [r for r in await audit_of(workflow_id) if r.action == "write_executed"]
     assert await count_unapproved_writes("japanese change denied", workflow_id) == 0

@@ -25,6 +25,7 @@ from devhost.engine.types import RuntimeStatus
 from tests.unit.core.llm.openai_compatible_server import Reply, completion, function_call, serving
 from tests.unit.orchestrations.approvals import audit_of, count_unapproved_writes
 from tests.unit.orchestrations.conftest import ROOT
+from tests.unit.orchestrations.histories import tool_results
 from tests.unit.orchestrations.injected_tickets import INJECTION, write_injected_data
 
 SHIPPED_SERVER = "agents.customer_support.server:create_server"
@@ -89,7 +90,9 @@ async def test_a_write_the_model_asks_for_after_reading_a_tool_result_is_denied_
     assert state.runtime_status == RuntimeStatus.COMPLETED, state.output
     result = CoordinatorResult.model_validate_json(state.output)
     calls = {c.tool: c for c in result.agents[0].tool_calls}
-    assert calls["get_ticket"].result["status"] == "open"
+    (read_call,) = await tool_results(engine, workflow_id, "customer-support")
+    assert read_call.result is not None
+    assert read_call.result["status"] == "open"
     # The model read the injected text in the tool result before it asked for the write.
     third = model.requests[2].body["messages"]
     assert INJECTION in third[-1]["content"]
