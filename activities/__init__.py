@@ -11,7 +11,6 @@ from activities import (
     remote_agent,
     sweep,
     synthesis,
-    threads,
     tools,
 )
 
@@ -25,5 +24,4 @@ blueprints: list[df.Blueprint] = [
     records.bp,
     sweep.bp,
     approvals.bp,
-    threads.bp,
 ]

@@ -1,6 +1,6 @@
-"""`run_limits`, `seal_inputs` and `admit_input`: what a run may spend, and the proofs that let
-only the coordinator start the internal orchestrators. Secrets and settings are read here,
-never in replayed orchestrator code."""
+"""What a run may spend (`capped_limits`, for the `plan` activity), and `seal_inputs` and
+`admit_input`: the proofs that let only the coordinator start the internal orchestrators.
+Secrets and settings are read here, never in replayed orchestrator code."""
 
 from __future__ import annotations
 
@@ -22,11 +22,9 @@ bp = df.Blueprint()
 log = logging.getLogger(__name__)
 
 
-@bp.activity_trigger(input_name="payload", activity=names.RUN_LIMITS)
-async def run_limits(payload: dict[str, Any]) -> dict[str, Any]:
+def capped_limits(asked: WorkflowLimits) -> WorkflowLimits:
     """The run's limits capped by the settings (DEFAULT_BUDGET_TOKENS, MAX_AGENT_STEPS,
     APPROVAL_TIMEOUT_SECONDS): an input may lower them, never raise them."""
-    asked = WorkflowLimits.model_validate(payload)
     settings = get_settings()
     return WorkflowLimits(
         default_budget_tokens=min(asked.default_budget_tokens, settings.DEFAULT_BUDGET_TOKENS),
@@ -34,7 +32,7 @@ async def run_limits(payload: dict[str, Any]) -> dict[str, Any]:
         approval_timeout_seconds=min(
             asked.approval_timeout_seconds, settings.APPROVAL_TIMEOUT_SECONDS
         ),
-    ).model_dump(mode="json")
+    )
 
 
 @bp.activity_trigger(input_name="payload", activity=names.SEAL_INPUTS)

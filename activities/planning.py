@@ -11,6 +11,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from activities.admission import capped_limits
 from activities.step_log import StepLog
 from core.agent_logs import Outcome
 from core.catalogue import Catalogue, get_catalogue
@@ -109,7 +110,8 @@ def _catalog(catalogue: Catalogue) -> str:
 
 @bp.activity_trigger(input_name="payload", activity=names.PLAN)
 async def plan(payload: dict[str, Any]) -> dict[str, Any]:
-    """Plan the request; returns the plan with the model's token usage."""
+    """Plan the request; returns the plan with the model's token usage and the run's limits
+    (the input's, capped by the settings)."""
     planning = PlanInput.model_validate(payload)
     request = planning.request
     catalogue = get_catalogue()
@@ -148,6 +150,7 @@ async def plan(payload: dict[str, Any]) -> dict[str, Any]:
         usage=result.usage,
         model=result.model,
         offline=result.offline,
+        limits=capped_limits(planning.limits),
         max_steps=steps,
         remote=remote,
     ).model_dump(mode="json")

@@ -1,10 +1,12 @@
-"""`record_workflow` and `record_audit`: the workflow's closing log entry and audit entries."""
+"""`record_workflow` and `record_audit`: the workflow's closing log entry (and its turn of a
+thread) and audit entries."""
 
 from datetime import UTC, datetime
 from typing import Any
 
 import azure.durable_functions as df
 
+from activities.threads import record_turn
 from core.agent_logs import AgentLogRecord, AuditRecord, Outcome, TokenUsage, get_agent_log_store
 from core.models import AuditInput, WorkflowRecord
 from orchestrations import names
@@ -21,7 +23,8 @@ OUTCOMES = {
 
 @bp.activity_trigger(input_name="payload", activity=names.RECORD_WORKFLOW)
 async def record_workflow(payload: dict[str, Any]) -> None:
-    """Log the finished workflow under the coordinator (idempotent by workflow id)."""
+    """Log the finished workflow under the coordinator and, for a run of a thread, write its
+    turn (both idempotent by workflow id)."""
     done = WorkflowRecord.model_validate(payload)
     result = done.result
     failed = "; ".join(f"{a.agent}: {a.error}" for a in result.agents if a.error) or None
@@ -39,6 +42,8 @@ async def record_workflow(payload: dict[str, Any]) -> None:
         model=None,
     )
     await get_agent_log_store().append(record)
+    if done.turn is not None:
+        await record_turn(result, done.turn)
 
 
 @bp.activity_trigger(input_name="payload", activity=names.RECORD_AUDIT)

@@ -89,8 +89,8 @@ class CoordinatorRequest(BaseModel):
 
 
 class WorkflowLimits(BaseModel):
-    """Operator limits the trigger passes in from the settings; the coordinator caps them by
-    the settings again (`run_limits`), so an input can lower them but never raise them."""
+    """Operator limits the trigger passes in from the settings; the coordinator's `plan` step
+    caps them by the settings again, so an input can lower them but never raise them."""
 
     default_budget_tokens: int = Field(50_000, ge=100)
     max_steps: int = Field(6, ge=1, le=50)
@@ -213,11 +213,13 @@ class Plan(BaseModel):
 
 
 class PlanInput(BaseModel):
-    """Input of the `plan` activity."""
+    """Input of the `plan` activity: the request, its thread and the limits the run's input
+    names (which the activity caps by the settings)."""
 
     workflow_id: str
     request: CoordinatorRequest
     thread: ThreadContext | None = None
+    limits: WorkflowLimits = Field(default_factory=WorkflowLimits)
 
 
 class RemoteAgentCall(BaseModel):
@@ -229,12 +231,16 @@ class RemoteAgentCall(BaseModel):
 
 
 class PlanOutput(BaseModel):
-    """Output of the `plan` activity: the plan and what the model call cost."""
+    """Output of the `plan` activity: the plan, what the model call cost and the limits the
+    run works under."""
 
     plan: Plan
     usage: TokenUsage
     model: str
     offline: bool
+    limits: WorkflowLimits = Field(
+        description="The input's limits capped by the settings: lowered, never raised."
+    )
     max_steps: dict[str, int] = Field(
         default_factory=dict, description="Agents' own step limits, from the catalogue."
     )
@@ -507,22 +513,23 @@ class CoordinatorResult(BaseModel):
     offline: bool = True
 
 
+class TurnRecord(BaseModel):
+    """What a finished run of a thread adds to its result for the thread's turn: the thread,
+    who asked and when the run ended (the orchestration's clock)."""
+
+    thread_id: ThreadId
+    owner: RunOwner
+    finished_at: datetime
+
+
 class WorkflowRecord(BaseModel):
-    """Input of the `record_workflow` activity: the finished workflow, for the agent log."""
+    """Input of the `record_workflow` activity: the finished workflow, for the agent log, and
+    for a run of a thread that a known caller started, its turn of the thread."""
 
     workflow_id: str
     result: CoordinatorResult
     duration_ms: float
-
-
-class TurnInput(BaseModel):
-    """Input of the `record_turn` activity: a finished workflow of a thread, who asked and
-    when it ended (the orchestration's clock)."""
-
-    thread_id: ThreadId
-    owner: RunOwner
-    result: CoordinatorResult
-    finished_at: datetime
+    turn: TurnRecord | None = None
 
 
 class AuditInput(BaseModel):

@@ -28,8 +28,7 @@ from core.models import (
     SealedStart,
     SynthesisInput,
     SynthesisOutput,
-    TurnInput,
-    WorkflowLimits,
+    TurnRecord,
     WorkflowRecord,
     is_self_test,
 )
@@ -43,19 +42,18 @@ bp = df.Blueprint()
 
 
 def _status(
-    phase: str, done: int, total: int, tokens: int, budget: int, **extra: Any
+    phase: str, done: int, total: int, tokens: int, budget: int | None, **extra: Any
 ) -> dict[str, Any]:
     # Custom status is readable by every status query: anything secret-like is masked.
-    status: dict[str, Any] = redact(
-        {
-            "phase": phase,
-            "agents_done": done,
-            "agents_total": total,
-            "tokens_used": tokens,
-            "budget_tokens": budget,
-            **extra,
-        }
-    )
+    shown: dict[str, Any] = {
+        "phase": phase,
+        "agents_done": done,
+        "agents_total": total,
+        "tokens_used": tokens,
+    }
+    if budget is not None:
+        shown["budget_tokens"] = budget
+    status: dict[str, Any] = redact({**shown, **extra})
     return status
 
 
@@ -86,16 +84,9 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     request = workflow_input.request
     workflow_id = context.instance_id
     started = context.current_utc_datetime
-    # The settings cap whatever limits the input names (it may come through the webhooks).
-    limits = WorkflowLimits.model_validate(
-        (
-            yield context.call_activity(
-                names.RUN_LIMITS, workflow_input.limits.model_dump(mode="json")
-            )
-        )
-    )
-    budget = request.budget_tokens or limits.default_budget_tokens
-    context.set_custom_status(_status("planning", 0, 0, 0, budget))
+    # The budget is known here only when the request names one: a default comes from the
+    # limits, which the plan step caps by the settings first.
+    context.set_custom_status(_status("planning", 0, 0, 0, request.budget_tokens))
 
     if is_self_test(request.query_type):
         self_test = SealedStart(
@@ -114,11 +105,17 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
                 names.PLAN,
                 MODEL_RETRY,
                 PlanInput(
-                    workflow_id=workflow_id, request=request, thread=workflow_input.thread
+                    workflow_id=workflow_id,
+                    request=request,
+                    thread=workflow_input.thread,
+                    limits=workflow_input.limits,
                 ).model_dump(mode="json"),
             )
         )
     )
+    # The settings cap whatever limits the input names (it may come through the webhooks).
+    limits = planned.limits
+    budget = request.budget_tokens or limits.default_budget_tokens
     plan: Plan = planned.plan
     tokens = planned.usage.total_tokens
     offline = planned.offline
@@ -267,8 +264,16 @@ def _finish(
     result: CoordinatorResult,
     started: Any,
 ) -> Any:
-    duration_ms = (context.current_utc_datetime - started).total_seconds() * 1000
-    record = WorkflowRecord(workflow_id=result.workflow_id, result=result, duration_ms=duration_ms)
+    now = context.current_utc_datetime
+    turn = None
+    if workflow_input.thread is not None and workflow_input.owner is not None:
+        turn = TurnRecord(
+            thread_id=workflow_input.thread.thread_id, owner=workflow_input.owner, finished_at=now
+        )
+    duration_ms = (now - started).total_seconds() * 1000
+    record = WorkflowRecord(
+        workflow_id=result.workflow_id, result=result, duration_ms=duration_ms, turn=turn
+    )
     extra: dict[str, Any] = {"outcome": result.status}
     try:
         yield context.call_activity_with_retry(
@@ -276,21 +281,9 @@ def _finish(
         )
     except Exception as exc:
         # The answer is checkpointed in the workflow's own history; an unreachable log store
-        # must not throw it away. The status says what was not recorded.
+        # must not throw it away. The status says what was not recorded (the log entry, and
+        # for a run of a thread its turn).
         extra["record_error"] = str(exc).splitlines()[0]
-    if workflow_input.thread is not None and workflow_input.owner is not None:
-        turn = TurnInput(
-            thread_id=workflow_input.thread.thread_id,
-            owner=workflow_input.owner,
-            result=result,
-            finished_at=context.current_utc_datetime,
-        )
-        try:
-            yield context.call_activity_with_retry(
-                names.RECORD_TURN, STORAGE_RETRY, turn.model_dump(mode="json")
-            )
-        except Exception as exc:
-            extra["thread_error"] = str(exc).splitlines()[0]
     workflow_finished(names.COORDINATOR, context=context)
     total = len(result.agents)
     context.set_custom_status(

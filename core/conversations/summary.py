@@ -8,7 +8,7 @@ from datetime import datetime
 from core.agent_logs.models import ThreadTurn, TurnStatus
 from core.conversations.items import clip, result_items
 from core.llm.offline.text import estimate_tokens
-from core.models import EarlierTurn, ThreadContext, TurnInput
+from core.models import CoordinatorResult, EarlierTurn, ThreadContext, TurnRecord
 
 MAX_TURNS = 10
 MAX_ANSWER_CHARS = 1200
@@ -49,10 +49,9 @@ def thread_context(thread_id: str, turns: list[ThreadTurn], budget_tokens: int) 
     return ThreadContext(thread_id=thread_id, turns=kept, omitted=len(finished) - len(kept))
 
 
-def finished_turn(done: TurnInput, started_at: datetime) -> ThreadTurn:
+def finished_turn(result: CoordinatorResult, done: TurnRecord, started_at: datetime) -> ThreadTurn:
     """The turn a finished workflow leaves in its thread: its answer, the agents and tools
     it used and the items their results listed."""
-    result = done.result
     tools = (f"{a.agent}: {c.tool}" for a in result.agents for c in a.tool_calls)
     return ThreadTurn(
         thread_id=done.thread_id,

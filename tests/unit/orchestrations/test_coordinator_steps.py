@@ -25,7 +25,6 @@ from core.models import (
     SealInput,
     SynthesisInput,
     ThreadContext,
-    TurnInput,
     WorkflowLimits,
     WorkflowRecord,
 )
@@ -67,7 +66,6 @@ class Script:
         self.synthesis_tokens = 300
         self.synthesis_offline = False
         self.record: Any = None
-        self.turn: Any = None
         self.self_test: Any = None
         for name, value in change.items():
             setattr(self, name, value)
@@ -82,8 +80,6 @@ class Script:
     def __call__(self, task: Task) -> Any:
         if task.kind == "timer":
             return None
-        if task.name == names.RUN_LIMITS:
-            return self.limits.model_dump(mode="json")
         if task.name == names.SEAL_INPUTS:
             return [
                 start["input"]
@@ -95,6 +91,7 @@ class Script:
                 "usage": {"total_tokens": self.plan_tokens},
                 "model": "m",
                 "offline": self.offline,
+                "limits": self.limits.model_dump(mode="json"),
                 "max_steps": self.max_steps,
             }
         if task.name == names.AGENT_RUN:
@@ -112,8 +109,6 @@ class Script:
             }
         if task.name == names.RECORD_WORKFLOW:
             return self.record
-        if task.name == names.RECORD_TURN:
-            return self.turn
         if task.name == names.SELF_TEST:
             return self.self_test
         raise AssertionError(f"unexpected task {task.name}")
@@ -274,8 +269,10 @@ def test_the_status_follows_the_run_phase_by_phase(index) -> None:
         (s["phase"], s["agents_done"], s["agents_total"], s["tokens_used"]) for s in done.statuses
     ]
     assert phases[0] == ("planning", 0, 0, 0)
+    # The default budget is known once the plan step has capped the limits by the settings.
+    assert "budget_tokens" not in done.statuses[0]
     assert ("running_agents", 0, 2, 600) in phases
-    assert all(s["budget_tokens"] == 6000 for s in done.statuses)
+    assert all(s["budget_tokens"] == 6000 for s in done.statuses[1:])
     assert ("running_agents", 1, 2, 700) in phases
     assert ("synthesizing", 2, 2, 950) in phases
     assert done.statuses[-1] == {
@@ -298,12 +295,15 @@ def test_the_finished_run_is_recorded_with_its_duration(index) -> None:
     assert record.duration_ms == 1000.0 * recorded.episode
 
 
-def test_the_input_limits_go_to_the_settings_check(index) -> None:
+def test_the_input_limits_go_to_the_plan_step_which_caps_them(index) -> None:
     limits = {"default_budget_tokens": 900, "max_steps": 2, "approval_timeout_seconds": 30}
     payload = {"request": {"query": "q"}, "limits": limits}
     done = run(index, names.COORDINATOR, payload, Script())
-    (checked,) = done.named(names.RUN_LIMITS)
-    assert checked.input == limits
+    (planned,) = done.named(names.PLAN)
+    assert planned.input["limits"] == limits
+    # What the plan step returns is what the run works under (the script's 6000 and 4).
+    given = {(t.budget_tokens, t.max_steps) for t in agent_tasks(done)}
+    assert given == {(split_budget(6000, 600, 2).per_agent, 4)}
 
 
 class Flaky(Script):
@@ -373,7 +373,7 @@ def test_a_plan_needing_approval_waits_and_pre_approves_exactly_its_writes(index
         (w.digest(), f"wf-1:planned:{i}") for i, w in enumerate(plan.writes)
     ]
     assert asked.timeout_seconds == 3600
-    assert asked.expires_at == "2026-12-02T13:00:02+00:00"  # created in the third episode
+    assert asked.expires_at == "2026-12-02T13:00:01+00:00"  # created in the second episode
     assert asked.reason == "The plan asks for approval before it is carried out."
     waiting = next(s for s in done.statuses if s["phase"] == "awaiting_approval")
     assert waiting == {
@@ -425,7 +425,7 @@ def test_a_failed_approval_workflow_denies_the_plan(index) -> None:
     assert result.approval.digest == TWO.digest()
     assert result.approval.reason.startswith("The approval workflow failed: ")
     assert "approval crashed" in result.approval.reason
-    assert result.approval.decided_at == result.approval.expires_at == "2026-12-02T12:00:04+00:00"
+    assert result.approval.decided_at == result.approval.expires_at == "2026-12-02T12:00:03+00:00"
     assert done.named(names.AGENT_RUN) == []
 
 
@@ -537,24 +537,26 @@ def test_a_turn_of_a_thread_shows_its_earlier_turns_to_the_plan_and_the_agents(i
     assert all(t.thread == THREAD for t in agent_tasks(done))
 
 
-def test_a_finished_turn_is_recorded_in_its_thread(index) -> None:
+def test_a_finished_turn_is_recorded_in_its_thread_with_the_workflow(index) -> None:
     done = in_thread(index, Script())
-    (recorded,) = done.named(names.RECORD_TURN)
-    turn = TurnInput.model_validate(recorded.input)
-    assert (turn.thread_id, turn.owner.oid) == ("t-1", "op-1")
-    assert turn.result == CoordinatorResult.model_validate(done.output)
-    assert turn.finished_at == START + timedelta(seconds=recorded.episode)
-    assert "thread_error" not in done.statuses[-1]
+    (recorded,) = done.named(names.RECORD_WORKFLOW)
+    record = WorkflowRecord.model_validate(recorded.input)
+    assert record.result == CoordinatorResult.model_validate(done.output)
+    assert record.turn is not None
+    assert (record.turn.thread_id, record.turn.owner.oid) == ("t-1", "op-1")
+    assert record.turn.finished_at == START + timedelta(seconds=recorded.episode)
+    assert "record_error" not in done.statuses[-1]
 
 
 def test_a_turn_that_cannot_be_recorded_keeps_the_answer_and_says_so(index) -> None:
-    done = in_thread(index, Script(turn=Failure("thread store offline\ndetail")))
-    assert len(done.named(names.RECORD_TURN)) == 5
-    assert done.statuses[-1]["thread_error"].endswith("thread store offline")
-    assert "detail" not in done.statuses[-1]["thread_error"]
+    done = in_thread(index, Script(record=Failure("thread store offline\ndetail")))
+    assert len(done.named(names.RECORD_WORKFLOW)) == 5
+    assert done.statuses[-1]["record_error"].endswith("thread store offline")
+    assert "detail" not in done.statuses[-1]["record_error"]
     assert CoordinatorResult.model_validate(done.output).status == "completed"
 
 
 def test_a_run_without_an_owner_records_no_turn(index) -> None:
     done = in_thread(index, Script(), owner=None)
-    assert done.named(names.RECORD_TURN) == []
+    (recorded,) = done.named(names.RECORD_WORKFLOW)
+    assert WorkflowRecord.model_validate(recorded.input).turn is None
