@@ -14,7 +14,8 @@ import inspect
 import json
 import logging
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from multidict import CIMultiDict
 from pydantic import BaseModel
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -102,11 +103,28 @@ def as_response(result: object) -> Response:
     return JSONResponse(json.loads(json.dumps(result, default=str)))
 
 
+def whole_response(response: Response) -> web.Response | None:
+    """`response` as one aiohttp response, when its body is already whole: a plain Starlette
+    response (no streaming, no background task) that states its length. The client gets
+    the same bytes as from `send_response`, written at once instead of in parts."""
+    if type(response).__call__ is not Response.__call__ or response.background is not None:
+        return None
+    headers = CIMultiDict(
+        (name.decode("latin-1"), value.decode("latin-1")) for name, value in response.raw_headers
+    )
+    if hdrs.CONTENT_LENGTH not in headers:
+        return None
+    return web.Response(status=response.status_code, body=bytes(response.body), headers=headers)
+
+
 async def send_response(
     request: web.Request, scope: Scope, response: Response
 ) -> web.StreamResponse:
     """Send `response` to the client as the ASGI server does: headers first, then each part
-    of the body as soon as the response yields it."""
+    of the body as soon as the response yields it (a whole body goes out with the headers)."""
+    whole = whole_response(response)
+    if whole is not None:
+        return whole
     sent = web.StreamResponse()
 
     async def receive() -> Message:
