@@ -66,6 +66,21 @@ def worker_thread_count() -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
+_TRIGGER, _FIXED, _HOLDER = range(3)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How one function's parameters are filled, worked out once per function: each bound
+    parameter takes the trigger value, a fixed value (the `durableClient` JSON, None for
+    other inputs) or a fresh `func.Out` holder; `context` when the function declares it."""
+
+    function: FunctionInfo
+    parameters: tuple[tuple[str, int, Any], ...]
+    context: bool
+    is_async: bool
+
+
 class Invoker:
     """Runs user functions with their bindings filled in."""
 
@@ -73,31 +88,54 @@ class Invoker:
         self._webhooks = webhooks
         self._app_dir = app_dir
         self._pool = ThreadPoolExecutor(max_workers=worker_thread_count(), thread_name_prefix="func")
+        self._plans: dict[str, _Plan] = {}
 
-    def _arguments(
-        self, function: FunctionInfo, trigger_value: Any
-    ) -> tuple[dict[str, Any], dict[str, OutValue]]:
-        parameters = inspect.signature(function.func).parameters
-        kwargs: dict[str, Any] = {}
-        outs: dict[str, OutValue] = {}
+    def _plan(self, function: FunctionInfo) -> _Plan:
+        plan = self._plans.get(function.name)
+        if plan is not None and plan.function is function:
+            return plan
+        declared = inspect.signature(function.func).parameters
+        bound: dict[str, tuple[int, Any]] = {}
         for binding in function.bindings:
             name = binding["name"]
             if binding is function.trigger or name == function.trigger_param:
-                kwargs[name] = trigger_value
+                bound[name] = (_TRIGGER, None)
             elif binding.get("type") == "durableClient":
-                kwargs[name] = client_binding_json(self._webhooks, binding)
+                bound[name] = (_FIXED, client_binding_json(self._webhooks, binding))
             elif binding.get("direction") == _OUT and name != RETURN_BINDING:
+                bound[name] = (_HOLDER, None)
+            elif name in declared:
+                bound[name] = (_FIXED, None)
+        plan = _Plan(
+            function=function,
+            parameters=tuple((name, kind, value) for name, (kind, value) in bound.items()),
+            context="context" in declared and "context" not in bound,
+            is_async=inspect.iscoroutinefunction(function.func),
+        )
+        self._plans[function.name] = plan
+        return plan
+
+    def _arguments(
+        self, plan: _Plan, trigger_value: Any
+    ) -> tuple[dict[str, Any], dict[str, OutValue]]:
+        kwargs: dict[str, Any] = {}
+        outs: dict[str, OutValue] = {}
+        for name, kind, value in plan.parameters:
+            if kind == _TRIGGER:
+                kwargs[name] = trigger_value
+            elif kind == _HOLDER:
                 outs[name] = kwargs[name] = OutValue()
-            elif name in parameters:
-                kwargs[name] = None
-        if "context" in parameters and "context" not in kwargs:
-            kwargs["context"] = InvocationContext(function.name, self._app_dir)
+            else:
+                kwargs[name] = value
+        if plan.context:
+            kwargs["context"] = InvocationContext(plan.function.name, self._app_dir)
         return kwargs, outs
 
     async def invoke(self, function: FunctionInfo, trigger_value: Any) -> Invocation:
         """Call `function` with `trigger_value` bound to its trigger parameter."""
-        kwargs, outs = self._arguments(function, trigger_value)
-        if inspect.iscoroutinefunction(function.func):
+        plan = self._plan(function)
+        kwargs, outs = self._arguments(plan, trigger_value)
+        if plan.is_async:
             result = await function.func(**kwargs)
         else:
             loop = asyncio.get_running_loop()
