@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -100,6 +101,31 @@ def match(
         if values is not None:
             return candidate, values
     return None
+
+
+Match = tuple[HttpFunction, dict[str, str]]
+
+
+class RouteTable:
+    """The app's HTTP triggers in precedence order; remembers the outcome for recent short
+    paths (a client polling one status URL asks for the same one again and again)."""
+
+    REMEMBERED = 4096
+    MAX_REMEMBERED_PATH = 512
+
+    def __init__(self, functions: list[HttpFunction]) -> None:
+        self.functions = functions
+        self._recent = functools.lru_cache(maxsize=self.REMEMBERED)(self._find)
+
+    def _find(self, path: str, method: str) -> Match | None:
+        return match(self.functions, path, method)
+
+    def match(self, path: str, method: str) -> Match | None:
+        """The first trigger whose route and method match, with its route values."""
+        if len(path) > self.MAX_REMEMBERED_PATH:
+            return self._find(path, method)
+        found = self._recent(path, method)
+        return None if found is None else (found[0], dict(found[1]))
 
 
 def _joined(values: MultiMapping[str] | Mapping[str, str], separator: str) -> dict[str, str]:

@@ -34,7 +34,7 @@ from devhost.host.header_limits import (
     header_size_limit,
     redact_parser_errors,
 )
-from devhost.host.http_triggers import HttpTriggerDispatcher, http_functions, match
+from devhost.host.http_triggers import HttpTriggerDispatcher, RouteTable, http_functions
 from devhost.host.invoker import Invoker, worker_thread_count
 from devhost.host.keys import AuthLevel, HostKeys, key_allows, load_keys, presented_key
 from devhost.host.loading import load_function_app
@@ -191,6 +191,7 @@ class DevHost:
     def _add_routes(self, rpc_app: web.Application, public: web.Application) -> None:
         settings = self.settings
         self.http = http_functions(self.index, settings.route_prefix)
+        self._routes = RouteTable(self.http)
         self._dispatcher = HttpTriggerDispatcher(
             self.invoker, settings.max_concurrent_requests, settings.max_outstanding_requests
         )
@@ -251,7 +252,7 @@ class DevHost:
         return await handler(request)
 
     async def _http_trigger(self, request: web.Request) -> web.StreamResponse:
-        found = match(self.http, request.raw_path.split("?", 1)[0].lstrip("/"), request.method)
+        found = self._routes.match(request.raw_path.split("?", 1)[0].lstrip("/"), request.method)
         if found is None:
             return web.Response(status=404)
         target, values = found

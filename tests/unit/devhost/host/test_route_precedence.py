@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devhost.app_loader import FunctionIndex, FunctionInfo
-from devhost.host.http_triggers import http_functions, match
+from devhost.host.http_triggers import RouteTable, http_functions, match
 from devhost.host.keys import AuthLevel
 from devhost.host.routes import RouteTemplateError, compile_route, sort_by_precedence
 
@@ -179,3 +179,20 @@ def test_each_function_keeps_its_auth_level_and_methods():
     assert served["keyed"].auth_level is AuthLevel.ADMIN
     assert served["open"].methods is None
     assert served["keyed"].methods == frozenset({"GET", "POST"})
+
+
+def test_the_route_table_answers_a_repeated_path_as_the_first_time_and_by_method():
+    functions = [trigger("any", "items/{id}"), trigger("post_only", "items/new", ["post"])]
+    table = RouteTable(http_functions(FunctionIndex(Path("."), functions), "api"))
+    for _ in range(2):
+        assert table.match("api/items/new", "POST")[0].function.name == "post_only"
+        assert table.match("api/items/new", "GET")[0].function.name == "any"
+        assert table.match("api/orders/1", "GET") is None
+    long_id = "x" * (RouteTable.MAX_REMEMBERED_PATH + 1)
+    assert table.match(f"api/items/{long_id}", "GET")[1] == {"id": long_id}
+
+
+def test_route_values_from_the_route_table_belong_to_the_caller():
+    table = RouteTable(http_functions(FunctionIndex(Path("."), [trigger("f", "items/{id}")]), ""))
+    table.match("items/3", "GET")[1]["id"] = "changed"
+    assert table.match("items/3", "GET")[1] == {"id": "3"}
