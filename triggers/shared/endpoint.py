@@ -41,7 +41,7 @@ def json_response(
     """A JSON answer; a model is written in its JSON mode, without the `exclude` fields."""
     data = body.model_dump(mode="json", exclude=exclude) if isinstance(body, BaseModel) else body
     return func.HttpResponse(
-        json_text(data),
+        json_bytes(data),
         status_code=status_code,
         headers=headers,
         mimetype="application/json",
@@ -52,12 +52,16 @@ def json_response(
 def json_text(data: Any) -> str:
     """`data` as JSON text that encodes as UTF-8: non-ASCII characters as they are, unless
     the data holds a lone surrogate (from a malformed URL or body), then all escaped."""
+    return json_bytes(data).decode("utf-8")
+
+
+def json_bytes(data: Any) -> bytes:
+    """`json_text(data)` encoded as UTF-8."""
     text = json.dumps(data, ensure_ascii=False, default=str)
     try:
-        text.encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(data, default=str)
-    return text
+        return json.dumps(data, default=str).encode("utf-8")
 
 
 def error_response(error: ApiError) -> func.HttpResponse:

@@ -21,7 +21,6 @@ from urllib.parse import unquote, urlsplit
 
 import azure.functions as func
 from azurefunctions.extensions.http.fastapi import Request, Response
-from starlette.datastructures import Headers
 from starlette.responses import Response as StarletteResponse
 from starlette.responses import StreamingResponse
 from starlette.types import ASGIApp, Message, Scope
@@ -32,18 +31,22 @@ Handler = Callable[..., Awaitable[Answer] | Answer]
 StreamedHandler = Callable[..., Awaitable[StarletteResponse]]
 
 
-def _first(headers: Headers, name: str) -> str | None:
-    value = headers.get(name)
+def _first(value: str | None) -> str | None:
     return value.split(",", 1)[0].strip() or None if value else None
 
 
-def client_url(request: Request) -> str:
+def _header(pairs: list[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in pairs if key == name), None)
+
+
+def client_url(request: Request, headers: list[tuple[str, str]] | None = None) -> str:
     """The URL the client called: the forwarded scheme and host, the request's path and
-    query."""
+    query (`headers`: the request's headers as pairs, when the caller has them)."""
+    pairs = request.headers.items() if headers is None else headers
     url = request.url
-    scheme = _first(request.headers, "x-forwarded-proto") or url.scheme
-    host = _first(request.headers, "x-forwarded-host") or url.netloc
-    return str(url.replace(scheme=scheme, netloc=host))
+    scheme = _first(_header(pairs, "x-forwarded-proto")) or url.scheme
+    host = _first(_header(pairs, "x-forwarded-host")) or url.netloc
+    return url.components._replace(scheme=scheme, netloc=host).geturl()
 
 
 def _joined(pairs: list[tuple[str, str]], separator: str) -> dict[str, str]:
@@ -56,14 +59,29 @@ def _joined(pairs: list[tuple[str, str]], separator: str) -> dict[str, str]:
 async def to_http_request(request: Request) -> func.HttpRequest:
     """The `func.HttpRequest` the worker would have built: method, the client's URL, headers
     (repeated ones joined by `, `), query (repeated keys joined by `,`), route values, body."""
+    headers = request.headers.items()
+    query = request.query_params.multi_items() if request.scope.get("query_string") else []
     return func.HttpRequest(
         method=request.method,
-        url=client_url(request),
-        headers=_joined(request.headers.items(), ", "),
-        params=_joined(request.query_params.multi_items(), ","),
+        url=client_url(request, headers),
+        headers=_joined(headers, ", "),
+        params=_joined(query, ","),
         route_params={key: str(value) for key, value in request.path_params.items()},
         body=await request.body(),
     )
+
+
+def _put(raw: list[tuple[bytes, bytes]], name: str, value: str) -> None:
+    """Set a header as Starlette's `MutableHeaders` does: the first of that name takes the
+    value in place, later ones go; a new name goes last."""
+    key = name.lower().encode("latin-1")
+    found = [i for i, (existing, _) in enumerate(raw) if existing == key]
+    for i in reversed(found[1:]):
+        del raw[i]
+    if found:
+        raw[found[0]] = (key, value.encode("latin-1"))
+    else:
+        raw.append((key, value.encode("latin-1")))
 
 
 def to_response(answer: Answer) -> StarletteResponse:
@@ -72,18 +90,18 @@ def to_response(answer: Answer) -> StarletteResponse:
     if isinstance(answer, StarletteResponse):
         return answer
     response = StarletteResponse(answer.get_body() or b"", status_code=answer.status_code)
-    for name, value in answer.headers.items():
+    raw = response.raw_headers
+    headers = answer.headers
+    for name, value in headers.items():
         if name.lower() != "set-cookie":
-            response.headers[name] = value
-    if "set-cookie" in answer.headers:
-        for cookie in answer.headers.get_all("Set-Cookie"):
-            response.headers.append("Set-Cookie", cookie)
-    if "content-type" not in answer.headers:
+            _put(raw, name, value)
+    if "set-cookie" in headers:
+        for cookie in headers.get_all("Set-Cookie"):
+            raw.append((b"set-cookie", cookie.encode("latin-1")))
+    if "content-type" not in headers:
         mimetype = answer.mimetype or "text/plain"
         text = mimetype.startswith("text/")
-        response.headers["Content-Type"] = (
-            f"{mimetype}; charset={answer.charset}" if text else mimetype
-        )
+        _put(raw, "content-type", f"{mimetype}; charset={answer.charset}" if text else mimetype)
     return response
 
 
@@ -92,10 +110,12 @@ def streamed(handler: Handler) -> StreamedHandler:
     extension's `Request`, its answer a Starlette response. The handler itself still gets a
     `func.HttpRequest` and answers as before; sync handlers run on a worker thread."""
 
+    coroutine = handler if inspect.iscoroutinefunction(handler) else None
+
     async def serve(**kwargs: Any) -> StarletteResponse:
         kwargs[TRIGGER_PARAM] = await to_http_request(kwargs[TRIGGER_PARAM])
-        if inspect.iscoroutinefunction(handler):
-            answer = await handler(**kwargs)
+        if coroutine is not None:
+            answer = await coroutine(**kwargs)
         else:
             answer = await asyncio.to_thread(functools.partial(handler, **kwargs))
         return to_response(answer)

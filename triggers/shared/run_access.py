@@ -105,10 +105,13 @@ async def accessible_run(
     the same for a run that is not the caller's as for one that does not exist.
     BadRequestError for an id that does not match the instance-id pattern."""
     status = await find_instance(client, checked_instance_id(instance_id), show_input=True)
-    what = f"{name} workflow" if name else "instance"
-    missing = NotFoundError.about("id", f"no {what} '{instance_id}'")
-    if status is None or (name is not None and status.name != name):
-        raise missing
-    if not may_access_run(principal, await owning_input(client, instance_id, status.input_), action):
-        raise missing
+    if (
+        status is None
+        or (name is not None and status.name != name)
+        or not may_access_run(
+            principal, await owning_input(client, instance_id, status.input_), action
+        )
+    ):
+        what = f"{name} workflow" if name else "instance"
+        raise NotFoundError.about("id", f"no {what} '{instance_id}'")
     return status
