@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +24,12 @@ class WebhookSettings:
     system_key: str
     rpc_base_url: str
 
-    @property
+    @functools.cached_property
     def base_url(self) -> str:
         """`http://host:port/runtime/webhooks/durabletask`."""
         return self.origin.rstrip("/") + WEBHOOK_PATH
 
-    @property
+    @functools.cached_property
     def key_query(self) -> str:
         """The query string every webhook link carries (the system key)."""
         return f"code={quote(self.system_key, safe='')}"
