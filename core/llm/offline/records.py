@@ -50,14 +50,16 @@ class Reading:
 
     request: str
     english: bool = True
-    _words: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _stems: frozenset[str] = field(init=False, repr=False, compare=False)
     _folded: str | None = field(init=False, repr=False, compare=False)
     _named: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
     _mentioned: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        words = _WORD.findall(self.request.casefold())
-        object.__setattr__(self, "_words", tuple(w for w in words if len(w) >= 3))
+        # The beginnings a key's word may share with a word of the request.
+        words = [w for w in _WORD.findall(self.request.casefold()) if len(w) >= 3]
+        stems = frozenset(w[:size] for w in words for size in range(3, _STEM + 1))
+        object.__setattr__(self, "_stems", stems)
         # Case-insensitive matching of Latin text in a Latin request is plain ASCII folding.
         ascii_only = self.request.isascii()
         object.__setattr__(self, "_folded", self.request.lower() if ascii_only else None)
@@ -67,8 +69,8 @@ class Reading:
         the key's words ("congested" names `congestion`)."""
         found = self._named.get(key)
         if found is None:
-            stems = tuple(p[:_STEM] for p in key.casefold().split("_") if len(p) >= 3)
-            found = bool(stems) and any(w.startswith(stems) for w in self._words)
+            parts = key.casefold().split("_")
+            found = any(p[:_STEM] in self._stems for p in parts if len(p) >= 3)
             self._named[key] = found
         return found
 
