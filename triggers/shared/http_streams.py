@@ -91,14 +91,17 @@ def to_response(answer: Answer) -> StarletteResponse:
         return answer
     response = StarletteResponse(answer.get_body() or b"", status_code=answer.status_code)
     raw = response.raw_headers
-    headers = answer.headers
-    for name, value in headers.items():
-        if name.lower() != "set-cookie":
-            _put(raw, name, value)
-    if "set-cookie" in headers:
-        for cookie in headers.get_all("Set-Cookie"):
-            raw.append((b"set-cookie", cookie.encode("latin-1")))
-    if "content-type" not in headers:
+    cookies: list[tuple[bytes, bytes]] = []
+    typed = False
+    for name, value in answer.headers.items():
+        lowered = name.lower()
+        if lowered == "set-cookie":
+            cookies.append((b"set-cookie", value.encode("latin-1")))
+            continue
+        typed = typed or lowered == "content-type"
+        _put(raw, name, value)
+    raw.extend(cookies)
+    if not typed:
         mimetype = answer.mimetype or "text/plain"
         text = mimetype.startswith("text/")
         _put(raw, "content-type", f"{mimetype}; charset={answer.charset}" if text else mimetype)
