@@ -30,7 +30,8 @@ class WriteJournal:
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
-        # Sync tools run on worker threads; the check and the write must be one step.
+        # A plain (not async) tool runs on a worker thread; the check and the write must be
+        # one step.
         self._lock = threading.Lock()
 
     def apply(self, key: str, tool: str, arguments: Mapping[str, Any], write: Callable[[], R]) -> R:

@@ -51,7 +51,7 @@ def create_server(store: CustomerSupportStore | None = None) -> MCPServer[Any]:
     )
 
     @server.tool(annotations=READ_ONLY)
-    def lookup_customer(
+    async def lookup_customer(
         customer_id: CustomerId | None = None, email: Email | None = None
     ) -> CustomerProfile:
         """Find a customer by customer_id or by email (give exactly one). Returns the profile
@@ -63,17 +63,17 @@ def create_server(store: CustomerSupportStore | None = None) -> MCPServer[Any]:
         raise InvalidRequestError("customer_id", "give exactly one of customer_id or email")
 
     @server.tool(annotations=READ_ONLY)
-    def get_order(order_id: OrderId) -> Order:
+    async def get_order(order_id: OrderId) -> Order:
         """Get one order: status, lines, total in JPY, payment method, carrier and tracking."""
         return data.order(order_id)
 
     @server.tool(annotations=READ_ONLY)
-    def get_ticket(ticket_id: TicketId) -> Ticket:
+    async def get_ticket(ticket_id: TicketId) -> Ticket:
         """Get one support ticket with its full history of notes."""
         return data.ticket(ticket_id)
 
     @server.tool(annotations=READ_ONLY)
-    def search_tickets(
+    async def search_tickets(
         status: list[TicketStatus] | None = None,
         min_priority: TicketPriority | None = None,
         category: TicketCategory | None = None,
@@ -95,7 +95,7 @@ def create_server(store: CustomerSupportStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=IDEMPOTENT_WRITE)
-    def update_ticket(
+    async def update_ticket(
         ticket_id: TicketId,
         idempotency_key: IdempotencyKey,
         status: TicketStatus | None = None,

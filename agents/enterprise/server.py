@@ -55,7 +55,7 @@ def create_server(store: EnterpriseStore | None = None) -> MCPServer[Any]:
     server: MCPServer[Any] = ToolServer("enterprise", instructions=INSTRUCTIONS, version="1.0.0")
 
     @server.tool(annotations=READ_ONLY)
-    def check_inventory(
+    async def check_inventory(
         sku: Sku | None = None,
         query: Query | None = None,
         category: ItemCategory | None = None,
@@ -76,7 +76,7 @@ def create_server(store: EnterpriseStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=IDEMPOTENT_WRITE)
-    def reserve_inventory(
+    async def reserve_inventory(
         idempotency_key: IdempotencyKey,
         sku: Sku,
         warehouse: Warehouse,
@@ -96,13 +96,13 @@ def create_server(store: EnterpriseStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=READ_ONLY)
-    def get_purchase_order(po_number: PONumber) -> PurchaseOrder:
+    async def get_purchase_order(po_number: PONumber) -> PurchaseOrder:
         """Get one purchase order: supplier, department, status, approver, lines and
         totals in JPY (tax 10%), expected delivery."""
         return data.purchase_order(po_number)
 
     @server.tool(annotations=READ_ONLY)
-    def list_purchase_orders(
+    async def list_purchase_orders(
         status: list[POStatus] | None = None,
         department: Department | None = None,
         supplier_id: SupplierId | None = None,
@@ -115,7 +115,7 @@ def create_server(store: EnterpriseStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=READ_ONLY)
-    def lookup_policy(
+    async def lookup_policy(
         policy_id: PolicyId | None = None,
         query: Query | None = None,
         category: PolicyCategory | None = None,
@@ -129,7 +129,7 @@ def create_server(store: EnterpriseStore | None = None) -> MCPServer[Any]:
         return data.policies(policy_id=policy_id, query=query, category=category, limit=limit)
 
     @server.tool(annotations=READ_ONLY)
-    def get_budget_status(
+    async def get_budget_status(
         department: Department, fiscal_year: FiscalYear = 2025, quarter: Quarter | None = None
     ) -> BudgetStatus:
         """Get a department's budget for a fiscal year (all quarters, or one): allocated,

@@ -55,14 +55,14 @@ def create_server(store: SmartCityStore | None = None) -> MCPServer[Any]:
     server: MCPServer[Any] = ToolServer("smart-city", instructions=INSTRUCTIONS, version="1.0.0")
 
     @server.tool(annotations=READ_ONLY)
-    def get_sensor_readings(sensor_id: SensorId, hours: Hours = 6) -> SensorReadings:
+    async def get_sensor_readings(sensor_id: SensorId, hours: Hours = 6) -> SensorReadings:
         """Get a sensor (type, place, unit, thresholds, status) with its latest hourly
         readings, oldest first, and the level of the latest one (normal, warning,
         critical, offline or maintenance)."""
         return data.sensor_readings(sensor_id, hours)
 
     @server.tool(annotations=READ_ONLY)
-    def list_sensor_anomalies(
+    async def list_sensor_anomalies(
         district: District | None = None,
         sensor_type: SensorType | None = None,
         min_level: MinLevel = "warning",
@@ -79,7 +79,7 @@ def create_server(store: SmartCityStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=READ_ONLY)
-    def get_traffic(
+    async def get_traffic(
         segment_id: SegmentId | None = None,
         district: District | None = None,
         road: Annotated[str, Field(min_length=1, max_length=60)] | None = None,
@@ -98,7 +98,7 @@ def create_server(store: SmartCityStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=READ_ONLY)
-    def list_incidents(
+    async def list_incidents(
         status: list[IncidentStatus] | None = None,
         min_severity: Severity | None = None,
         district: District | None = None,
@@ -117,7 +117,7 @@ def create_server(store: SmartCityStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=READ_ONLY)
-    def list_service_requests(
+    async def list_service_requests(
         status: list[RequestStatus] | None = None,
         district: District | None = None,
         category: RequestCategory | None = None,
@@ -130,7 +130,7 @@ def create_server(store: SmartCityStore | None = None) -> MCPServer[Any]:
         )
 
     @server.tool(annotations=IDEMPOTENT_WRITE)
-    def create_service_request(
+    async def create_service_request(
         idempotency_key: IdempotencyKey,
         category: RequestCategory,
         district: District,
