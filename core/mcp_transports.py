@@ -15,7 +15,9 @@ from mcp import Client
 from mcp.client.session import MessageHandlerFnT
 from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from mcp.server._otel import OpenTelemetryMiddleware
 from mcp.server.mcpserver import MCPServer
+from opentelemetry import trace
 
 from core.catalogue import AgentSpec, HttpServer, InProcessServer, StdioServer
 from core.catalogue.loader import import_factory
@@ -37,6 +39,9 @@ class ManagedIdentityTokenError(Exception):
         reason = next((line for line in str(cause).splitlines() if line.strip()), "")
         super().__init__(f"no token of the app's managed identity for {scope}: {reason}")
 
+
+_NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+"""The OpenTelemetry API's own tracer providers: no SDK installed, no span recorded."""
 
 _servers: dict[str, MCPServer[Any]] = {}
 _servers_lock = threading.Lock()
@@ -70,8 +75,20 @@ def in_process_server(agent: AgentSpec) -> MCPServer[Any]:
     assert isinstance(server, InProcessServer)
     with _servers_lock:
         if agent.id not in _servers:
-            _servers[agent.id] = import_factory(server.module)()
+            _servers[agent.id] = _untraced(import_factory(server.module)())
         return _servers[agent.id]
+
+
+def _untraced(server: MCPServer[Any]) -> MCPServer[Any]:
+    """`server` without the SDK's OpenTelemetry middleware when the process has no tracer
+    provider (telemetry off, see `core.telemetry.configure`): its server spans would go
+    nowhere, yet it builds one on every call. Dropping it from the middleware list is the
+    SDK's way to opt out."""
+    if isinstance(trace.get_tracer_provider(), _NO_TRACING):
+        server.middleware[:] = [
+            layer for layer in server.middleware if not isinstance(layer, OpenTelemetryMiddleware)
+        ]
+    return server
 
 
 def reset_in_process_servers() -> None:
