@@ -65,9 +65,9 @@ async def audit_write(call: ToolCallInput, action: str, digest: str, detail: str
 
 async def _run(call: ToolCallInput) -> ToolCallRecord:
     spec = await find_tool(call.agent, call.tool)
-    gated = needs_approval(call.agent, spec)
-    digest = call.proposed().digest()
-    if gated:
+    # Only a gated call is matched against its approval and audited, both by its digest.
+    digest = call.proposed().digest() if needs_approval(call.agent, spec) else None
+    if digest is not None:
         refused = approvals.refusal(call.approval, call.workflow_id, digest, call.idempotency_key)
         if refused is not None:
             await audit_write(call, "write_refused", digest, refused)
@@ -77,7 +77,7 @@ async def _run(call: ToolCallInput) -> ToolCallRecord:
         call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
     )
     record = to_record(call.tool, call.arguments, result)
-    if gated and record.error is None:
+    if digest is not None and record.error is None:
         await audit_write(call, "write_executed", digest, "ran under its approval")
     return record
 

@@ -119,17 +119,7 @@ _pool = SessionPool(on_tools_changed=_tools_changed)
 async def list_tools(agent_id: str, *, fresh: bool = False) -> list[ToolSpec]:
     """The tools of an agent's server, in the server's order; cached per server target
     unless `fresh`, which asks the server again (a reachability check)."""
-    definition = _definition(agent_id)
-    if definition.a2a is not None:
-        return [await _remote_tool(definition)]
-    key = SessionPool.key_of(definition)
-    if fresh or key not in _tool_cache:
-        tools = await _exchange(definition, _fetch_tools, repeatable=True)
-        allowed = definition.tools.allow
-        _tool_cache[key] = [
-            _spec(tool) for tool in tools if allowed is None or tool.name in allowed
-        ]
-    return list(_tool_cache[key])
+    return list(await _tools(_definition(agent_id), fresh=fresh))
 
 
 async def call_tool(
@@ -147,11 +137,12 @@ async def call_tool(
     Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError, and
     ToolClientError for a remote A2A agent.
     """
-    if _definition(agent_id).a2a is not None:
+    definition = _definition(agent_id)
+    if definition.a2a is not None:
         raise ToolClientError(
             f"agent '{agent_id}' is a remote A2A agent: a coordinator run sends it its task"
         )
-    spec = await find_tool(agent_id, tool)
+    spec = await _find_tool(definition, tool)
     properties = spec.input_schema.get("properties", {})
     unknown = sorted(set(arguments) - set(properties) - {IDEMPOTENCY_KEY})
     if unknown:
@@ -168,7 +159,7 @@ async def call_tool(
         return await client.call_tool(tool, sent)
 
     try:
-        result = await _exchange(_definition(agent_id), call, repeatable=spec.read_only or keyed)
+        result = await _exchange(definition, call, repeatable=spec.read_only or keyed)
     except MCPError as exc:
         error = f"MCP error {exc.code}: {exc.message}"
         return ToolCallResult(agent_id=agent_id, tool=tool, is_error=True, error=error)
@@ -195,14 +186,32 @@ async def close_sessions() -> None:
 async def find_tool(agent_id: str, tool: str) -> ToolSpec:
     """The tool's spec, refreshing a cached tool list once before giving up on the name.
     Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError."""
+    return await _find_tool(_definition(agent_id), tool)
+
+
+async def _find_tool(definition: AgentSpec, tool: str) -> ToolSpec:
     for attempt in range(2):
-        specs = await list_tools(agent_id)
+        specs = await _tools(definition)
         found = next((s for s in specs if s.name == tool), None)
         if found is not None:
             return found
         if attempt == 0:
-            _tool_cache.pop(SessionPool.key_of(_definition(agent_id)), None)
-    raise UnknownToolError(agent_id, tool, [s.name for s in specs])
+            _tool_cache.pop(SessionPool.key_of(definition), None)
+    raise UnknownToolError(definition.id, tool, [s.name for s in specs])
+
+
+async def _tools(definition: AgentSpec, *, fresh: bool = False) -> list[ToolSpec]:
+    """The agent's tool list: the cached one itself (not a copy) unless `fresh`."""
+    if definition.a2a is not None:
+        return [await _remote_tool(definition)]
+    key = SessionPool.key_of(definition)
+    cached = None if fresh else _tool_cache.get(key)
+    if cached is None:
+        tools = await _exchange(definition, _fetch_tools, repeatable=True)
+        allowed = definition.tools.allow
+        cached = [_spec(tool) for tool in tools if allowed is None or tool.name in allowed]
+        _tool_cache[key] = cached
+    return cached
 
 
 _REMOTE_INPUT = {
@@ -261,12 +270,13 @@ class _SessionBroke(Exception):
 
 async def _attempt(definition: AgentSpec, work: Callable[[Client], Awaitable[T]]) -> T:
     timeout = get_settings().MCP_TOOL_TIMEOUT_SECONDS
-    target = target_of(definition)
     try:
         client, reused = await _pool.client(definition, timeout)
     except Exception as exc:
         reason = f"no answer within {timeout:g} s" if isinstance(exc, TimeoutError) else None
-        error = ToolServerUnavailableError(definition.id, target, reason or _describe(exc))
+        error = ToolServerUnavailableError(
+            definition.id, target_of(definition), reason or _describe(exc)
+        )
         raise error from exc
     try:
         with anyio.fail_after(timeout):
@@ -283,7 +293,8 @@ async def _attempt(definition: AgentSpec, work: Callable[[Client], Awaitable[T]]
         else:
             raise _single(exc) from None
         await _pool.discard(definition)
-        raise _SessionBroke(ToolServerUnavailableError(definition.id, target, reason)) from exc
+        error = ToolServerUnavailableError(definition.id, target_of(definition), reason)
+        raise _SessionBroke(error) from exc
 
 
 async def _fetch_tools(client: Client) -> list[Tool]:
