@@ -331,9 +331,9 @@ class ToolCallRecord(BaseModel):
     arguments: dict[str, Any]
     result: dict[str, Any] | None = Field(
         None,
-        description="What the call returned. In an agent's answer only a remote A2A agent's "
-        "task (its id, state and text) is given here; a tool's result is summarised in "
-        "`summary` and read in full in the agent's history (`{workflow id}:{agent}`).",
+        description="What the call returned, for a remote A2A agent's task (its id, state "
+        "and text) and a self-test's call. An agent's tool call has a `summary` instead; its "
+        "full result is in the agent's history (instance `{workflow id}:{agent}`).",
     )
     error: str | None = None
     summary: ToolResultSummary | None = Field(
