@@ -44,16 +44,17 @@ bp = df.Blueprint()
 def _status(
     phase: str, done: int, total: int, tokens: int, budget: int | None, **extra: Any
 ) -> dict[str, Any]:
-    # Custom status is readable by every status query: anything secret-like is masked.
-    shown: dict[str, Any] = {
+    status: dict[str, Any] = {
         "phase": phase,
         "agents_done": done,
         "agents_total": total,
         "tokens_used": tokens,
     }
     if budget is not None:
-        shown["budget_tokens"] = budget
-    status: dict[str, Any] = redact({**shown, **extra})
+        status["budget_tokens"] = budget
+    # Custom status is readable by every status query: anything secret-like in what comes
+    # from outside the code (the plan, errors) is masked. It runs on every replay.
+    status.update(redact(extra))
     return status
 
 
