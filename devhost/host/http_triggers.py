@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import azure.functions as func
@@ -24,6 +23,10 @@ from devhost.host.keys import AuthLevel
 from devhost.host.routes import RouteTemplate, compile_route, sort_by_precedence
 
 logger = logging.getLogger("devhost.http")
+
+# Header names, spelled once: function answers and aiohttp's headers ignore their case.
+CONTENT_TYPE = "Content-Type"
+SET_COOKIE = "Set-Cookie"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def http_functions(index: FunctionIndex, route_prefix: str) -> list[HttpFunction
     found: list[HttpFunction] = []
     for function in index.of_type("httpTrigger"):
         route = str(function.trigger.get("route") or function.name).strip("/")
-        if route.split("/", 1)[0].casefold() == "admin":
+        if route.split("/")[0].casefold() == "admin":
             # The Functions host reserves `admin` for its own API and does not load such a
             # function, whatever the route prefix.
             logger.error(
@@ -128,13 +131,9 @@ class RouteTable:
         return None if found is None else (found[0], dict(found[1]))
 
 
-def _joined(values: MultiMapping[str] | Mapping[str, str], separator: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for key in values:
-        if key not in result:
-            getall = getattr(values, "getall", None)
-            result[key] = separator.join(getall(key)) if getall else values[key]
-    return result
+def _joined(values: MultiMapping[str], separator: str) -> dict[str, str]:
+    """One value per name, repeated values joined by `separator`."""
+    return {key: separator.join(values.getall(key)) for key in values}
 
 
 async def to_http_request(request: web.Request, route_params: dict[str, str]) -> func.HttpRequest:
@@ -157,20 +156,19 @@ def to_web_response(result: object) -> web.Response:
     if result is None:
         return web.Response(status=204)
     if isinstance(result, str):
-        return web.Response(text=result, content_type="text/plain", charset="utf-8")
+        return web.Response(text=result)  # text/plain; charset=utf-8
     if not isinstance(result, func.HttpResponse):
         raise TypeError(f"unsupported HTTP return type {type(result).__name__}")
-    response = web.Response(status=result.status_code, body=result.get_body() or b"")
+    response = web.Response(status=result.status_code, body=result.get_body())
     headers = result.headers
     for name, value in headers.items():
-        if name.lower() != "set-cookie":
+        if name.lower() != SET_COOKIE.lower():
             response.headers[name] = value
-    if "set-cookie" in headers:
-        for cookie in headers.get_all("Set-Cookie"):
-            response.headers.add("Set-Cookie", cookie)
-    if "content-type" not in headers:
-        mimetype = result.mimetype or "text/plain"
-        response.headers["Content-Type"] = (
+    for cookie in headers.get_all(SET_COOKIE):
+        response.headers.add(SET_COOKIE, cookie)
+    if CONTENT_TYPE not in headers:
+        mimetype = result.mimetype
+        response.headers[CONTENT_TYPE] = (
             f"{mimetype}; charset={result.charset}" if mimetype.startswith("text/") else mimetype
         )
     return response

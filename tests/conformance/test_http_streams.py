@@ -84,5 +84,10 @@ async def test_a_value_that_is_not_a_response_is_sent_as_json(http):
     assert response.json() == {"plain": True, "name": "ada"}
 
 
-async def test_a_function_that_raises_answers_500(http):
-    assert (await http.get("/api/fails")).status_code == 500
+async def test_a_function_that_raises_answers_an_empty_500_and_is_logged(http, caplog):
+    response = await http.get("/api/fails")
+    assert (response.status_code, response.content) == (500, b"")
+    (failed,) = [r for r in caplog.records if r.name == "devhost.http"]
+    assert failed.getMessage() == "Executed 'Functions.fails' (Failed)"
+    assert failed.exc_info is not None
+    assert str(failed.exc_info[1]) == "this function fails"

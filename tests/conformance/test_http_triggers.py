@@ -104,11 +104,21 @@ async def test_response_status_mimetype_headers_and_cookies(http):
     assert response.text == "<p>made</p>"
 
 
-async def test_unhandled_exception_is_empty_500(http):
+async def test_unhandled_exception_is_empty_500_and_logged_with_its_function(http, caplog):
     response = await http.get("/api/boom")
     assert response.status_code == 500
     assert b"secret" not in response.content
     assert response.content == b""
+    (failed,) = [r for r in caplog.records if r.name == "devhost.http"]
+    assert failed.getMessage() == "Executed 'Functions.boom' (Failed)"
+    assert failed.exc_info is not None
+    assert str(failed.exc_info[1]) == "secret internal detail"
+
+
+async def test_a_content_type_header_the_function_sets_is_kept(http):
+    response = await http.get("/api/typed")
+    assert response.headers["Content-Type"] == "application/x-ndjson"
+    assert response.text == '{"n": 1}\n'
 
 
 async def test_method_not_in_route_methods_is_404(http):

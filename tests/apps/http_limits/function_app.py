@@ -1,6 +1,6 @@
 """HTTP limits app for devhost tests: one function that holds each call until the test sets
-`release` (devhost runs in the test's process and loop) and answers how many calls ran at
-once."""
+`release` (devhost runs in the test's process and loop) and answers with its route value and
+how many calls ran at once."""
 
 import asyncio
 
@@ -12,7 +12,7 @@ entered = asyncio.Event()
 release = asyncio.Event()
 
 
-@app.route(route="hold")
+@app.route(route="hold/{turn}")
 async def hold(req: func.HttpRequest) -> func.HttpResponse:
     calls["running"] += 1
     calls["most"] = max(calls["most"], calls["running"])
@@ -21,4 +21,4 @@ async def hold(req: func.HttpRequest) -> func.HttpResponse:
         await release.wait()
     finally:
         calls["running"] -= 1
-    return func.HttpResponse(str(calls["most"]))
+    return func.HttpResponse(f"{req.route_params['turn']}: {calls['most']}")

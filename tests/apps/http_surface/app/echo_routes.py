@@ -69,6 +69,11 @@ def cookies(req: func.HttpRequest) -> func.HttpResponse:
     return response
 
 
+@bp.route(route="typed", auth_level=func.AuthLevel.ANONYMOUS)
+def typed(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse('{"n": 1}\n', headers={"Content-Type": "application/x-ndjson"})
+
+
 @bp.route(route="nothing", auth_level=func.AuthLevel.ANONYMOUS)
 def nothing(req: func.HttpRequest) -> None:
     return None
