@@ -26,6 +26,7 @@ from devhost.engine.config import EngineConfig
 from devhost.engine.entities import is_entity_id, run_entity_batch
 from devhost.engine.episodes import EpisodeEffects, EpisodeRunner, played
 from devhost.engine.errors import FunctionNotFoundError, InstanceNotFoundError
+from devhost.engine.heap import freeze_loaded_objects
 from devhost.engine.history import Event
 from devhost.engine.invoke import ActivityOutcome, run_activity
 from devhost.engine.queries import build_page, to_state
@@ -111,6 +112,7 @@ class Engine(ClientOps):
     async def start(self) -> None:
         """Open the task hub, recover unfinished work and start dispatching."""
         install_sdk_speedups()
+        freeze_loaded_objects()
         self._store = TaskHubStore(self.config.hub_path)
         self._recover()
         self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="devhost-dispatcher"))
@@ -407,7 +409,7 @@ class Engine(ClientOps):
             return ActivityOutcome(result=None)
         if activity.fail_immediately:
             return ActivityOutcome(failed=True, reason=activity.fail_immediately)
-        info = self.index.find("activityTrigger", activity.name)
+        info = self.runner.function("activityTrigger", activity.name)
         if info is None:
             known = ", ".join(f"'{f.durable_name}'" for f in self.index.of_type("activityTrigger"))
             reason = (
@@ -429,7 +431,7 @@ class Engine(ClientOps):
         await future
 
     def _orchestrator_name(self, name: str) -> str:
-        info = self.index.find("orchestrationTrigger", name)
+        info = self.runner.function("orchestrationTrigger", name)
         if info is None:
             raise FunctionNotFoundError("orchestrator", name)
         return info.durable_name
