@@ -10,6 +10,11 @@
   (`2024-05-01T12:30:45Z`), read the same way.
 - The SDK's executor builds the same `namedtuple` class anew for every episode; the engine
   hands it a cached one (the class is immutable, so sharing it changes nothing).
+- azure.functions' JSON codec asks whether strict typing is on
+  (`AZURE_FUNCTIONS_DURABLE_STRICT_TYPING`) for every value it encodes or decodes, ten times
+  an episode and more; `os.environ.get` raises and catches two exceptions each time the
+  variable is unset. The engine reads the same mapping `os.environ` keeps, without them, on
+  every call (so setting the variable takes effect at once, as before).
 
 Only the host process is changed, never the app.
 """
@@ -17,6 +22,7 @@ Only the host process is changed, never the app.
 from __future__ import annotations
 
 import importlib
+import os
 from collections import namedtuple
 from datetime import datetime
 from functools import lru_cache
@@ -37,7 +43,9 @@ history_event_module: Any = importlib.import_module(
 status_module: Any = importlib.import_module(
     "azure.durable_functions.models.DurableOrchestrationStatus"
 )
+codec_module: Any = importlib.import_module("azure.functions._durable_functions")
 _dateutil_parse = history_event_module.dt_parse
+sdk_is_strict_mode = codec_module._is_strict_mode
 
 
 def _status_time(text: str) -> datetime | None:
@@ -77,9 +85,21 @@ def _namedtuple(typename: str, field_names: Any) -> type:
     return cached_namedtuple(typename, tuple(field_names))
 
 
+def is_strict_mode() -> bool:
+    """Whether azure.functions' Durable JSON codec runs in strict typing mode: the variable's
+    value, as `os.environ` holds it, stripped and lowercased, is one of its truthy words."""
+    environ: Any = os.environ
+    raw = environ._data.get(environ.encodekey(codec_module._STRICT_ENV_VAR))
+    if raw is None:
+        return False
+    return environ.decodevalue(raw).strip().lower() in codec_module._TRUTHY
+
+
 def install() -> None:
-    """Route the SDK's history and status timestamp parsing through `parse_timestamp` and its
-    executor's namedtuple through the cache."""
+    """Route the SDK's history and status timestamp parsing through `parse_timestamp`, its
+    executor's namedtuple through the cache and the codec's strict-mode check through
+    `is_strict_mode`."""
     history_event_module.dt_parse = parse_timestamp
     status_module.dt_parse = parse_timestamp
     executor_module.namedtuple = _namedtuple
+    codec_module._is_strict_mode = is_strict_mode

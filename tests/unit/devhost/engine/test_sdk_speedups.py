@@ -1,14 +1,24 @@
-"""The fast timestamp parser gives exactly what dateutil gives, for every input shape."""
+"""The fast timestamp parser gives exactly what dateutil gives, for every input shape; the
+strict-mode check answers as azure.functions' own does."""
 
 import random
+import warnings
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from dateutil.parser import parse as dateutil_parse
 
 from devhost.engine.history import format_time
-from devhost.engine.sdk_speedups import parse_timestamp
+from devhost.engine.sdk_speedups import (
+    codec_module,
+    install,
+    is_strict_mode,
+    parse_timestamp,
+    sdk_is_strict_mode,
+)
 from devhost.host.formatting import format_time as status_time
+
+STRICT = "AZURE_FUNCTIONS_DURABLE_STRICT_TYPING"
 
 
 def test_fast_parser_matches_dateutil_on_devhost_timestamps():
@@ -42,3 +52,30 @@ def test_impossible_dates_fail_as_dateutil_fails():
             dateutil_parse(text)
         with pytest.raises(ValueError, match="day is out of range"):
             parse_timestamp(text)
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "1", "true", " TRUE ", "Yes", "yes\n", "0", "false", "no", "tru", "ja", "é"]
+)
+def test_strict_mode_reads_the_variable_as_azure_functions_does(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv(STRICT, raising=False)
+    else:
+        monkeypatch.setenv(STRICT, value)
+    assert is_strict_mode() == sdk_is_strict_mode()
+    assert is_strict_mode() == (value is not None and value.strip().lower() in {"1", "true", "yes"})
+
+
+def test_the_codec_sees_strict_mode_change_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    install()
+    envelope = '{"__class__": "Decimal", "__module__": "decimal", "__data__": "1"}'
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        monkeypatch.setenv(STRICT, "1")
+        with pytest.raises(TypeError, match="strict mode requires expected_type"):
+            codec_module.df_loads(envelope)
+        monkeypatch.setenv(STRICT, "0")
+        with pytest.raises(TypeError, match="does not expose a `from_json`"):
+            codec_module.df_loads(envelope)

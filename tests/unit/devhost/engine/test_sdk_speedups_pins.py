@@ -1,9 +1,11 @@
 """`devhost/engine/sdk_speedups.py` replaces three names inside the Durable Functions SDK's
-modules. It was checked against one SDK release: these tests fail when the SDK pinned or
-installed is another, or when the SDK code that uses those names changes, so an upgrade
-cannot silently break the speedups. After checking the speedups against a new release
-(`parse_timestamp` still gets what `dt_parse` got, the namedtuple is still immutable), update
-CHECKED_SDK and the hashes below."""
+modules and one inside azure.functions' Durable JSON codec. It was checked against one release
+of each: these tests fail when the release pinned or installed is another, or when the code
+that uses those names (or the codec's strict-mode check itself) changes, so an upgrade cannot
+silently break the speedups. After checking the speedups against a new release
+(`parse_timestamp` still gets what `dt_parse` got, the namedtuple is still immutable,
+`is_strict_mode` still reads the variable as the codec does), update the checked releases and
+the hashes below."""
 
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ from tests.requirement_files import RUNTIME, declared
 
 SDK = "azure-functions-durable"
 CHECKED_SDK = "1.7.0"
+FUNCTIONS = "azure-functions"
+CHECKED_FUNCTIONS = "1.26.0"
+STRICT_MODE_SOURCE = "43e282351259b7e23a60feaf383eb0ad890c23ab15fb0bb7a9ea0decff34ebdc"
 # Per patched module: the global the speedups replace, and every function that reads it,
 # with the sha256 of its source.
 PATCHED: dict[str, tuple[ModuleType, str, dict[str, str]]] = {
@@ -50,6 +55,26 @@ PATCHED: dict[str, tuple[ModuleType, str, dict[str, str]]] = {
             ),
         },
     ),
+    "codec strict mode": (
+        sdk_speedups.codec_module,
+        "_is_strict_mode",
+        {
+            "_notify_loose_codec_used": (
+                "16f144b8ae4b4cfdae8698792ec01caf9ce3ef9f705a1b71946bda49aa014de0"
+            ),
+            "_notify_no_expected_type": (
+                "ac1d5ad1e4e63590b8823081ba8870855c19c133f7bb44788bf6a572cba294dc"
+            ),
+            "df_dumps": "4606c55c385c97b85a92863af5b8b3a800f939ff1f8883f866ba9d9967af7304",
+            "df_loads": "0d0c883b82f741a4cf424323937d7c90bffe5916ee67ecb132810b359ed01969",
+            "_get_serialize_default": (
+                "8634b82074bc8f886b99fc0adca50d60a23bf564a0d37bee9006146a91c037a9"
+            ),
+            "_loads_with_expected_type": (
+                "d82c3ddf7c61780f7b0737abe6bbfcf174f6555aca16438a3a50d79c2154b686"
+            ),
+        },
+    ),
 }
 
 
@@ -74,9 +99,19 @@ def readers_of(module: ModuleType, name: str) -> dict[str, str]:
     return readers
 
 
-def test_the_sdk_pinned_and_installed_is_the_release_the_speedups_were_checked_against() -> None:
-    assert str(declared(RUNTIME.requirements)[SDK].specifier) == f"=={CHECKED_SDK}"
-    assert version(SDK) == CHECKED_SDK
+@pytest.mark.parametrize(
+    ("package", "checked"), [(SDK, CHECKED_SDK), (FUNCTIONS, CHECKED_FUNCTIONS)]
+)
+def test_the_release_pinned_and_installed_is_the_one_the_speedups_were_checked_against(
+    package: str, checked: str
+) -> None:
+    assert str(declared(RUNTIME.requirements)[package].specifier) == f"=={checked}"
+    assert version(package) == checked
+
+
+def test_the_codec_strict_mode_check_is_the_one_is_strict_mode_reproduces() -> None:
+    source = inspect.getsource(sdk_speedups.sdk_is_strict_mode)
+    assert hashlib.sha256(source.encode()).hexdigest() == STRICT_MODE_SOURCE
 
 
 @pytest.mark.parametrize("patch", PATCHED)
