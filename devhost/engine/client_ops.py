@@ -91,6 +91,9 @@ class ClientOps:
     ) -> str:
         """Start an orchestration and return its instance id. `input` is JSON text."""
         durable_name = self._orchestrator_name(name)
+        # A new random id names nothing stored yet: there is nothing of an earlier instance to
+        # replace. A given id may: its old instance goes.
+        replaces = [instance_id] if instance_id else []
         instance_id = instance_id or self.new_instance_id()
         if instance_id in self._live:
             if not self.replace_running_instances:
@@ -99,7 +102,7 @@ class ClientOps:
         now = datetime.now(UTC)
         row = self._new_row(durable_name, instance_id, input, version, now)
         message = start_message(row, now)
-        batch = Batch(purge_instances=[instance_id], upsert_instances=[row], add_messages=[message])
+        batch = Batch(purge_instances=replaces, upsert_instances=[row], add_messages=[message])
         self._live[instance_id] = row
         self._histories[instance_id] = []
         self._history_json[instance_id] = []

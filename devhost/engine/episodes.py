@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from devhost.app_loader import FunctionIndex
+from devhost.app_loader import FunctionIndex, FunctionInfo
 from devhost.engine import history as h
 from devhost.engine.history import Event, EventType
 from devhost.engine.invoke import run_orchestrator
@@ -84,6 +84,15 @@ class EpisodeRunner:
     def __init__(self, index: FunctionIndex, default_version: str | None) -> None:
         self.index = index
         self.default_version = default_version
+        self._found: dict[tuple[str, str], FunctionInfo | None] = {}
+
+    def function(self, trigger_type: str, name: str) -> FunctionInfo | None:
+        """The app's function of this trigger type known by `name` (as `FunctionIndex.find`
+        answers), looked up once per name: every episode and activity asks."""
+        key = (trigger_type, name)
+        if key not in self._found:
+            self._found[key] = self.index.find(trigger_type, name)
+        return self._found[key]
 
     def run(
         self,
@@ -170,7 +179,7 @@ class EpisodeRunner:
         self, ep: _Episode, past_json: list[str], live_ids: dict[str, InstanceRow]
     ) -> EpisodeEffects:
         row = ep.row
-        info = self.index.find("orchestrationTrigger", row.name)
+        info = self.function("orchestrationTrigger", row.name)
         if info is None:
             return self._fail(ep, f"The orchestrator function '{row.name}' doesn't exist.", None)
         result = run_orchestrator(info, self._context_json(ep, past_json))

@@ -47,7 +47,15 @@ def utc_now() -> datetime:
 
 def format_time(value: datetime) -> str:
     """ISO 8601 in UTC with a `Z` suffix and seven fractional digits, as .NET writes it."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+    utc = value.astimezone(UTC)
+    if utc.year < 1000:
+        # strftime writes these years without leading zeros.
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
+    # The same text as strftime, formatted directly (every event's timestamp goes through here).
+    return (
+        f"{utc.year}-{utc.month:02}-{utc.day:02}T{utc.hour:02}:{utc.minute:02}:{utc.second:02}"
+        f".{utc.microsecond:06}0Z"
+    )
 
 
 def engine_time(text: str) -> datetime | None:
