@@ -71,40 +71,28 @@ async def to_http_request(request: Request) -> func.HttpRequest:
     )
 
 
-def _put(raw: list[tuple[bytes, bytes]], name: str, value: str) -> None:
-    """Set a header as Starlette's `MutableHeaders` does: the first of that name takes the
-    value in place, later ones go; a new name goes last."""
-    key = name.lower().encode("latin-1")
-    found = [i for i, (existing, _) in enumerate(raw) if existing == key]
-    for i in reversed(found[1:]):
-        del raw[i]
-    if found:
-        raw[found[0]] = (key, value.encode("latin-1"))
-    else:
-        raw.append((key, value.encode("latin-1")))
-
-
 def to_response(answer: Answer) -> StarletteResponse:
     """A Starlette response as it is; a `func.HttpResponse` as the same status, headers
     (every `Set-Cookie` kept) and body."""
     if isinstance(answer, StarletteResponse):
         return answer
     response = StarletteResponse(answer.get_body() or b"", status_code=answer.status_code)
-    raw = response.raw_headers
-    cookies: list[tuple[bytes, bytes]] = []
+    headers = response.headers
+    cookies: list[str] = []
     typed = False
     for name, value in answer.headers.items():
         lowered = name.lower()
         if lowered == "set-cookie":
-            cookies.append((b"set-cookie", value.encode("latin-1")))
+            cookies.append(value)
             continue
         typed = typed or lowered == "content-type"
-        _put(raw, name, value)
-    raw.extend(cookies)
+        headers[name] = value
+    for cookie in cookies:
+        headers.append("Set-Cookie", cookie)
     if not typed:
         mimetype = answer.mimetype or "text/plain"
         text = mimetype.startswith("text/")
-        _put(raw, "content-type", f"{mimetype}; charset={answer.charset}" if text else mimetype)
+        headers["Content-Type"] = f"{mimetype}; charset={answer.charset}" if text else mimetype
     return response
 
 
