@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -326,32 +327,60 @@ class _Replay:
         self.buffer_order.append((name, payload))
 
     def process(self, event: Event) -> None:
-        kind = EventType(event["EventType"])
-        if kind == EventType.ORCHESTRATOR_STARTED:
-            stamp = parse_time(event["Timestamp"])
-            self.now = max(self.now, stamp) if self.now != datetime.min else stamp
-        elif kind == EventType.EXECUTION_STARTED:
+        step = _STEPS.get(event["EventType"])
+        if step is not None:
+            step(self, event)
             self.advance()
-        elif kind == EventType.TASK_SCHEDULED:
-            self.record(event, "activity", event.get("Name"))
-        elif kind == EventType.TIMER_CREATED:
-            self.record(event, "timer", None)
-        elif kind == EventType.SUB_ORCHESTRATION_INSTANCE_CREATED:
-            self.record(event, "suborchestration", event.get("Name"))
-        elif kind == EventType.EVENT_SENT:
-            self.record(event, "event_sent", None)
-        elif kind in (EventType.TASK_COMPLETED, EventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED):
-            self.complete(int(event["TaskScheduledId"]), failed=False)
-        elif kind in (EventType.TASK_FAILED, EventType.SUB_ORCHESTRATION_INSTANCE_FAILED):
-            self.complete(int(event["TaskScheduledId"]), failed=True)
-        elif kind == EventType.TIMER_FIRED:
-            self.complete(int(event["TimerId"]), failed=False)
-        elif kind == EventType.EVENT_RAISED:
-            self.raise_event(str(event.get("Name") or ""), event.get("Input"))
-        else:
-            return
-        if kind != EventType.EXECUTION_STARTED:
-            self.advance()
+
+    def orchestrator_started(self, event: Event) -> None:
+        stamp = parse_time(event["Timestamp"])
+        self.now = max(self.now, stamp) if self.now != datetime.min else stamp
+
+    def execution_started(self, event: Event) -> None:
+        """Nothing to record: the orchestrator's first actions follow."""
+
+    def task_scheduled(self, event: Event) -> None:
+        self.record(event, "activity", event.get("Name"))
+
+    def timer_created(self, event: Event) -> None:
+        self.record(event, "timer", None)
+
+    def sub_orchestration_created(self, event: Event) -> None:
+        self.record(event, "suborchestration", event.get("Name"))
+
+    def event_sent(self, event: Event) -> None:
+        self.record(event, "event_sent", None)
+
+    def task_succeeded(self, event: Event) -> None:
+        self.complete(int(event["TaskScheduledId"]), failed=False)
+
+    def task_failed(self, event: Event) -> None:
+        self.complete(int(event["TaskScheduledId"]), failed=True)
+
+    def timer_fired(self, event: Event) -> None:
+        self.complete(int(event["TimerId"]), failed=False)
+
+    def event_raised(self, event: Event) -> None:
+        self.raise_event(str(event.get("Name") or ""), event.get("Input"))
+
+
+# What each type of history event does to the replay before it takes the next actions, looked up
+# once per event by its type number (building the enum per event cost more than the replay's
+# own work); events of other types change nothing.
+_STEPS: dict[int, Callable[[_Replay, Event], None]] = {
+    EventType.ORCHESTRATOR_STARTED: _Replay.orchestrator_started,
+    EventType.EXECUTION_STARTED: _Replay.execution_started,
+    EventType.TASK_SCHEDULED: _Replay.task_scheduled,
+    EventType.TIMER_CREATED: _Replay.timer_created,
+    EventType.SUB_ORCHESTRATION_INSTANCE_CREATED: _Replay.sub_orchestration_created,
+    EventType.EVENT_SENT: _Replay.event_sent,
+    EventType.TASK_COMPLETED: _Replay.task_succeeded,
+    EventType.SUB_ORCHESTRATION_INSTANCE_COMPLETED: _Replay.task_succeeded,
+    EventType.TASK_FAILED: _Replay.task_failed,
+    EventType.SUB_ORCHESTRATION_INSTANCE_FAILED: _Replay.task_failed,
+    EventType.TIMER_FIRED: _Replay.timer_fired,
+    EventType.EVENT_RAISED: _Replay.event_raised,
+}
 
 
 def replay_actions(
