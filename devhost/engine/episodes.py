@@ -47,6 +47,8 @@ class _Episode:
     now: datetime
     batch: Batch
     effects: EpisodeEffects
+    # The JSON text of the first new events as the orchestrator saw them, once it has run.
+    seen_json: list[str] = field(default_factory=list)
 
     def send(self, message: MessageRow) -> None:
         """Queue a message to an inbox, to be saved with the episode."""
@@ -157,7 +159,8 @@ class EpisodeRunner:
 
     # --- replay ---------------------------------------------------------------------
     def _context_json(self, ep: _Episode, past_json: list[str]) -> str:
-        history_text = ",".join([*past_json, *(json.dumps(e) for e in ep.new_events)])
+        ep.seen_json = [json.dumps(e) for e in ep.new_events]
+        history_text = ",".join([*past_json, *ep.seen_json])
         return (
             '{"history":['
             + history_text
@@ -309,8 +312,10 @@ class EpisodeRunner:
     # --- endings --------------------------------------------------------------------
     def _append(self, ep: _Episode) -> None:
         start = len(ep.past)
-        # Each event is serialised once, as replays see it, for the hub and the cache alike.
-        texts = [played(e) for e in ep.new_events]
+        # Each event is serialised once: as replays see it, for the hub and the cache alike,
+        # from the text the orchestrator saw of it if it saw it.
+        texts = [played_text(t) for t in ep.seen_json]
+        texts.extend(played(e) for e in ep.new_events[len(texts) :])
         ep.batch.append_history.extend(
             (ep.row.instance_id, start + i, text) for i, text in enumerate(texts)
         )
@@ -376,6 +381,16 @@ class EpisodeRunner:
 def played(event: Event) -> str:
     """The JSON text of a past event as the SDK receives it during replay."""
     return json.dumps({**event, "IsPlayed": True})
+
+
+def played_text(text: str) -> str:
+    """`played` of an event from its JSON text as it happened (`json.dumps(event)`).
+
+    An event's own `IsPlayed` comes before any field holding an object (`new_event` writes it
+    third, after two numbers), and JSON escapes every quote inside a string, so the first
+    `"IsPlayed": false` in the text is the event's own.
+    """
+    return text.replace('"IsPlayed": false', '"IsPlayed": true', 1)
 
 
 def _as_stored_input(serialised: str | None) -> str | None:

@@ -7,7 +7,7 @@ import pytest
 
 from devhost.app_loader import FunctionIndex
 from devhost.engine import history as h
-from devhost.engine.episodes import EpisodeRunner, played, start_message
+from devhost.engine.episodes import EpisodeRunner, played, played_text, start_message
 from devhost.engine.history import EventType
 from devhost.engine.store import ActivityRow, Batch, InstanceRow, MessageRow
 from devhost.engine.types import RuntimeStatus
@@ -104,6 +104,23 @@ def test_an_activity_is_recorded_and_queued_with_its_input(feature_index: Functi
         EventType.ORCHESTRATOR_COMPLETED,
     ]
     assert batch.append_history == [("one", i, played(e)) for i, e in enumerate(effects.history)]
+
+
+def test_events_the_orchestrator_saw_are_stored_as_played_whatever_their_payload_says(
+    feature_index: FunctionIndex,
+):
+    row = new_row("uncaught_failure")
+    runner, first, _ = first_episode(feature_index, row)
+    done = h.task_completed(T1, 0, json.dumps({"IsPlayed": False}))
+    effects, batch = next_episode(runner, row, first, [MessageRow(9, "one", done, 0.0)])
+    assert effects.history[:2] == [h.orchestrator_started(T1), done]
+    assert effects.history_json == [played(e) for e in effects.history]
+    assert batch.append_history == [("one", 4 + i, t) for i, t in enumerate(effects.history_json)]
+
+
+def test_only_the_event_itself_is_marked_played_not_an_object_it_holds():
+    event = h.new_event(EventType.GENERIC_EVENT, T0, Data={"IsPlayed": False})
+    assert played_text(json.dumps(event)) == played(event)
 
 
 @pytest.mark.parametrize("parent", [None, "parent"])
