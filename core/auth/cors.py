@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import azure.functions as func
 
@@ -16,7 +17,8 @@ from core.auth.headers import header_value
 from core.settings import get_settings
 
 ALLOWED_METHODS = ("GET", "POST", "PUT", "DELETE", "OPTIONS")
-ALLOWED_HEADERS = ("Authorization", "Content-Type", "X-Requested-With")
+# X-Functions-Key: a browser app calls function-level routes with the key in this header.
+ALLOWED_HEADERS = ("Authorization", "Content-Type", "X-Requested-With", "X-Functions-Key")
 # The Durable 202 contract points at the status URL in Location and paces polls with
 # Retry-After; a browser client must be able to read both.
 EXPOSED_HEADERS = ("Location", "Retry-After", "WWW-Authenticate")
@@ -68,9 +70,14 @@ class CorsPolicy:
         return headers
 
 
+@lru_cache(maxsize=4)
+def _policy_of(value: str) -> CorsPolicy:
+    return CorsPolicy.from_setting(value)
+
+
 def cors_policy() -> CorsPolicy:
     """The policy of the current settings."""
-    return CorsPolicy.from_setting(get_settings().CORS_ALLOWED_ORIGINS)
+    return _policy_of(get_settings().CORS_ALLOWED_ORIGINS)
 
 
 def is_preflight(method: str, headers: Mapping[str, str]) -> bool:
@@ -103,11 +110,19 @@ def with_cors(
     policy: CorsPolicy | None = None,
 ) -> func.HttpResponse:
     """`response` with the CORS headers the request's Origin earns (none if not allowed)."""
-    policy = policy or cors_policy()
-    for name, value in policy.headers_for(header_value(request_headers, ORIGIN)).items():
-        present = response.headers.get(name)
-        if name == "Vary" and present:
-            # Keep what the answer already varies by (Accept-Encoding, ...), Origin once.
-            value = present if value.lower() in present.lower() else f"{present}, {value}"
-        response.headers[name] = value
+    response.headers.update(cors_headers(request_headers, response.headers.get("Vary"), policy))
     return response
+
+
+def cors_headers(
+    request_headers: Mapping[str, str], vary: str | None, policy: CorsPolicy | None = None
+) -> dict[str, str]:
+    """The CORS headers to set on an answer whose own `Vary` header is `vary` (None if it
+    has none), for a request with `request_headers`."""
+    policy = policy or cors_policy()
+    headers = policy.headers_for(header_value(request_headers, ORIGIN))
+    origin_vary = headers.get("Vary")
+    if origin_vary and vary:
+        # Keep what the answer already varies by (Accept-Encoding, ...), Origin once.
+        headers["Vary"] = vary if origin_vary.lower() in vary.lower() else f"{vary}, {origin_vary}"
+    return headers

@@ -1,5 +1,6 @@
 """The coordinator's HTTP API under `/api/`: start and follow workflows, decide approvals,
-read and manage instances, list agents, health, audit, the OpenAPI document and its page."""
+read and manage instances, list agents, health, audit, the OpenAPI document and its page;
+and the route that takes every CORS preflight."""
 
 import azure.durable_functions as df
 
@@ -12,6 +13,7 @@ from triggers.api import (
     health,
     instance_api,
     orchestrate,
+    preflight,
     reset,
     start,
     threads,
@@ -33,4 +35,5 @@ blueprints: list[df.Blueprint] = [
     reset.bp,
     audit.bp,
     docs.bp,
+    preflight.bp,
 ]

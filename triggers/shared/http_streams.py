@@ -6,7 +6,9 @@ Once the app imports the extension, the worker hands every HTTP trigger the exte
 scheme in `X-Forwarded-Host` / `X-Forwarded-Proto`) and sends back the Starlette `Response`
 the trigger returns. `streamed` keeps the app's triggers written against `func.HttpRequest`:
 the handler gets the request as a `func.HttpRequest` and may answer with a `func.HttpResponse`
-or with any Starlette response, a `StreamingResponse` included.
+or with any Starlette response, a `StreamingResponse` included. It is also where CORS
+(`CORS_ALLOWED_ORIGINS`) applies: a preflight is answered before the handler runs, and every
+answer carries the headers the request's Origin earns.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from azurefunctions.extensions.http.fastapi import Request, Response
 from starlette.responses import Response as StarletteResponse
 from starlette.responses import StreamingResponse
 from starlette.types import ASGIApp, Message, Scope
+
+from core.auth.cors import cors_headers, cors_policy, is_preflight, preflight_response
 
 TRIGGER_PARAM = "req"
 Answer = func.HttpResponse | StarletteResponse
@@ -104,12 +108,19 @@ def streamed(handler: Handler) -> StreamedHandler:
     coroutine = handler if inspect.iscoroutinefunction(handler) else None
 
     async def serve(**kwargs: Any) -> StarletteResponse:
-        kwargs[TRIGGER_PARAM] = await to_http_request(kwargs[TRIGGER_PARAM])
+        req = kwargs[TRIGGER_PARAM] = await to_http_request(kwargs[TRIGGER_PARAM])
+        policy = cors_policy()
+        if is_preflight(req.method, req.headers):
+            return to_response(preflight_response(req.headers, policy))
         if coroutine is not None:
             answer = await coroutine(**kwargs)
         else:
             answer = await asyncio.to_thread(functools.partial(handler, **kwargs))
-        return to_response(answer)
+        response = to_response(answer)
+        if policy.origins:
+            # With no origin listed, answers do not vary by origin.
+            response.headers.update(cors_headers(req.headers, response.headers.get("vary"), policy))
+        return response
 
     # The worker reads the parameters with inspect.signature and their types with
     # typing.get_type_hints: both must show the extension's types.

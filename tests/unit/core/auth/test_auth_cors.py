@@ -105,7 +105,7 @@ def test_a_preflight_answer_lists_methods_headers_and_how_long_to_keep_it() -> N
     assert answer.status_code == 204
     assert answer.headers["Access-Control-Allow-Methods"] == "GET, POST, PUT, DELETE, OPTIONS"
     assert answer.headers["Access-Control-Allow-Headers"] == (
-        "Authorization, Content-Type, X-Requested-With"
+        "Authorization, Content-Type, X-Requested-With, X-Functions-Key"
     )
     assert answer.headers["Access-Control-Max-Age"] == "600"
     assert answer.headers["Access-Control-Allow-Origin"] == "https://app.example"
