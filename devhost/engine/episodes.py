@@ -112,7 +112,7 @@ class EpisodeRunner:
         terminate_reason: str | None = None
         terminated = False
         for message in messages:
-            kind = EventType(message.event["EventType"])
+            kind = message.event["EventType"]
             if kind == EventType.EXECUTION_TERMINATED:
                 terminated = True
                 terminate_reason = message.event.get("Input")
