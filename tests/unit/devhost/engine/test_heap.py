@@ -48,12 +48,12 @@ def test_later_calls_neither_collect_nor_freeze() -> None:
     heap.freeze_loaded_objects()
     later = Node()
     garbage = weakref.ref(Node())
-    frozen = gc.get_freeze_count()
 
     heap.freeze_loaded_objects()
 
+    # Not collected, and not frozen: what is made after the first start stays collectable.
+    # (The freeze count is no witness: it drops whenever a frozen object is freed.)
     assert garbage() is not None
-    assert gc.get_freeze_count() == frozen
     assert tracked(later)
     gc.collect()
     assert garbage() is None
