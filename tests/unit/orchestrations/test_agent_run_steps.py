@@ -22,11 +22,13 @@ from core.models import (
     EarlierTurn,
     LlmStepInput,
     ProposedCall,
+    RemoteAgentCall,
     SealInput,
     ThreadContext,
     ToolCallInput,
     ToolResultSummary,
 )
+from core.remote_agents import SEND_MESSAGE, RemoteStart, RemoteTask, RemoteWork
 from devhost.app_loader import FunctionIndex, load_app
 from orchestrations import names
 from orchestrations.admission import RejectedInputError
@@ -528,4 +530,54 @@ def test_a_refused_input_names_the_orchestrator_and_where_the_refusal_is() -> No
     assert str(refused) == (
         "agent_run refused its input: it was not issued by the coordinator "
         "(nothing was run; the refusal is in the audit log)"
+    )
+
+
+class RemoteScript(Script):
+    """A remote A2A agent's run: `a2a_send` answers with `started`."""
+
+    def __init__(self, started: dict[str, Any]) -> None:
+        super().__init__()
+        self.started = started
+
+    def __call__(self, task: Task) -> Any:
+        if task.name == names.A2A_SEND:
+            return self.started
+        return super().__call__(task)
+
+
+def test_a_remote_agent_is_sent_its_thread_and_task_as_one_message_and_answers_with_its_text(
+    index,
+) -> None:
+    thread = ThreadContext(
+        thread_id="t-1",
+        turns=[EarlierTurn(workflow_id="wf-0", query="Which tickets are open?", items=["T-1"])],
+    )
+    finished = RemoteTask(task_id="r-1", state="completed", text="T-1 is closed.")
+    started = RemoteStart(
+        task=finished,
+        work=RemoteWork(poll_seconds=1, max_poll_seconds=4, timeout_seconds=60),
+    )
+    done, answer = agent(
+        index,
+        RemoteScript(started.model_dump(mode="json")),
+        thread=thread.model_dump(mode="json"),
+        remote=RemoteAgentCall(needs_approval=False),
+    )
+    (send,) = [ToolCallInput.model_validate(t.input) for t in done.named(names.A2A_SEND)]
+    assert (send.tool, send.idempotency_key) == (SEND_MESSAGE, f"{RUN_ID}:{SEND_MESSAGE}")
+    assert send.arguments == {
+        "text": f"{describe_thread(thread)}\n\nClose ticket T-1\n\nOriginal request: Please close T-1"
+    }
+    assert done.named(names.LLM_STEP) == []
+    assert (answer.agent, answer.status, answer.answer) == (
+        "customer-support",
+        AgentStatus.OK,
+        "T-1 is closed.",
+    )
+    [record] = answer.tool_calls
+    assert (record.tool, record.error, record.result) == (
+        SEND_MESSAGE,
+        None,
+        finished.model_dump(mode="json"),
     )
