@@ -129,6 +129,8 @@ def remote_a2a_agent(timeout: float = 30.0) -> Iterator[RemoteAgent]:
 
     def serve() -> None:
         loop = asyncio.new_event_loop()
+        # Current in this thread, so gathering no pending tasks at the end still finds it.
+        asyncio.set_event_loop(loop)
         loops.append(loop)
         try:
             loop.run_until_complete(server.serve())
