@@ -22,6 +22,7 @@ from core.models import (
     Plan,
     PlannedTask,
     ProposedCall,
+    RemoteAgentCall,
     SealInput,
     SynthesisInput,
     ThreadContext,
@@ -60,6 +61,7 @@ class Script:
         self.plan = plan
         self.plan_tokens = 600
         self.max_steps: dict[str, int] = {}
+        self.remote: dict[str, RemoteAgentCall] = {}
         self.offline = False
         self.answers: dict[str, Any] = {}
         self.approval: Any = None
@@ -93,6 +95,7 @@ class Script:
                 "offline": self.offline,
                 "limits": self.limits.model_dump(mode="json"),
                 "max_steps": self.max_steps,
+                "remote": {a: r.model_dump(mode="json") for a, r in self.remote.items()},
             }
         if task.name == names.AGENT_RUN:
             agent = task.input["agent"]
@@ -260,6 +263,34 @@ def test_changes_not_made_are_listed_after_the_answer(index) -> None:
     assert result.answer == (
         "Both agents answered.\n\nChanges not made:\n- update_ticket(id='T-1'): denied"
     )
+
+
+def test_every_change_not_made_is_listed_on_its_own_line_across_agents(index) -> None:
+    support = Script().answer("customer-support", not_done=["update_ticket(id='T-1'): denied"])
+    city = Script().answer("smart-city", not_done=["close_road(id='R-9'): expired"])
+    _, result = coordinate(index, Script(answers={"customer-support": support, "smart-city": city}))
+    assert result.answer.splitlines()[-3:] == [
+        "Changes not made:",
+        "- update_ticket(id='T-1'): denied",
+        "- close_road(id='R-9'): expired",
+    ]
+
+
+def test_a_spent_budget_adds_its_note_after_the_answer(index) -> None:
+    script = Script(answers={"smart-city": Script().answer("smart-city", tokens=5000)})
+    _, result = coordinate(index, script)
+    assert result.answer == (
+        "Both agents answered.\n\nNote: the token budget of 6000 was reached; "
+        "some agents stopped early."
+    )
+
+
+def test_a_remote_agent_is_started_with_how_it_is_asked(index) -> None:
+    remote = {"smart-city": RemoteAgentCall(needs_approval=True)}
+    done, _ = coordinate(index, Script(remote=remote))
+    support, city = agent_tasks(done)
+    assert (support.agent, support.remote) == ("customer-support", None)
+    assert (city.agent, city.remote) == ("smart-city", RemoteAgentCall(needs_approval=True))
 
 
 def test_the_status_follows_the_run_phase_by_phase(index) -> None:
@@ -530,11 +561,15 @@ def in_thread(index: FunctionIndex, script: Script, owner: Any = OWNER) -> Run:
     return done
 
 
-def test_a_turn_of_a_thread_shows_its_earlier_turns_to_the_plan_and_the_agents(index) -> None:
+def test_a_turn_of_a_thread_shows_its_earlier_turns_to_the_plan_the_agents_and_the_synthesis(
+    index,
+) -> None:
     done = in_thread(index, Script())
     (planning,) = done.named(names.PLAN)
     assert ThreadContext.model_validate(planning.input["thread"]) == THREAD
     assert all(t.thread == THREAD for t in agent_tasks(done))
+    (synthesis,) = done.named(names.SYNTHESIZE)
+    assert SynthesisInput.model_validate(synthesis.input).thread == THREAD
 
 
 def test_a_finished_turn_is_recorded_in_its_thread_with_the_workflow(index) -> None:
