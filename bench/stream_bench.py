@@ -211,7 +211,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.stream_bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer single runs")
     args = parser.parse_args()
-    results = asyncio.run(measure(args.quick, ROOT / "bench" / "logs"))
+    results = asyncio.run(measure(args.quick, ROOT / "bench" / "results" / "logs"))
     print(json.dumps(results, indent=1))
     print(table(results))
 
