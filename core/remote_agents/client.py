@@ -35,7 +35,7 @@ from a2a.utils.errors import A2AError
 from core.catalogue import AgentSpec, get_catalogue
 from core.catalogue.model import RemoteA2aAgent
 from core.catalogue.settings_refs import expand
-from core.mcp_transports import endpoint_headers
+from core.mcp_transports import ManagedIdentityTokenError, endpoint_headers
 from core.remote_agents.models import RemoteTask
 from core.settings import get_settings
 
@@ -92,6 +92,8 @@ async def _client(agent_id: str) -> AsyncIterator[tuple[Client, AgentCard]]:
                 yield client, card
     except RemoteAgentError:
         raise
+    except ManagedIdentityTokenError as exc:
+        raise RemoteAgentUnavailableError(agent.id, url, str(exc)) from exc
     except _UNREACHABLE as exc:
         raise RemoteAgentUnavailableError(agent.id, url, _describe(exc)) from exc
     except A2AError as exc:
