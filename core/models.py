@@ -196,6 +196,23 @@ class ProposedCall(BaseModel):
         return f"{self.agent}: {self.tool}({shown})"
 
 
+def change_not_made(
+    agent: str, tool: str, arguments: dict[str, Any], error: str | None
+) -> str | None:
+    """The line an answer lists for a call of `tool` that ended in `error`, when the error says
+    the change was not carried out; None for any other outcome."""
+    if not (error and error.startswith(NOT_CARRIED_OUT)):
+        return None
+    return f"{ProposedCall(agent=agent, tool=tool, arguments=arguments).describe()}: {error}"
+
+
+def with_changes_not_made(answer: str, not_done: list[str]) -> str:
+    """`answer` followed by the changes not made, one per line; `answer` itself when none."""
+    if not not_done:
+        return answer
+    return answer + "\n\nChanges not made:\n" + "\n".join(f"- {n}" for n in not_done)
+
+
 class Plan(BaseModel):
     """The coordinator's plan: which agents to ask, what to ask each, and whether a human
     must approve first. `writes` lists data-changing calls the plan intends; approving the

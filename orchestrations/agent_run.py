@@ -21,15 +21,15 @@ from core.conversations.items import listed_items
 from core.conversations.prompt import describe_thread
 from core.llm.types import ChatMessage
 from core.models import (
-    NOT_CARRIED_OUT,
     AgentAnswer,
     AgentStatus,
     AgentTask,
     LlmStepInput,
     LlmStepOutput,
-    ProposedCall,
     ToolCallInput,
     ToolCallRecord,
+    change_not_made,
+    with_changes_not_made,
 )
 from core.telemetry import record_agent_request, record_tokens
 from core.tool_results import summarized
@@ -88,12 +88,10 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
     step = 0
 
     def ended(status: AgentStatus, answer: str, error: str | None = None) -> AgentAnswer:
-        if not_done:
-            answer += "\n\nChanges not made:\n" + "\n".join(f"- {n}" for n in not_done)
         return AgentAnswer(
             agent=task.agent,
             status=status,
-            answer=answer,
+            answer=with_changes_not_made(answer, not_done),
             tool_calls=[summarized(r) for r in records],
             items=listed_items(records),
             tokens=tokens,
@@ -170,11 +168,9 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
                     record = ToolCallRecord(tool=call.name, arguments=call.arguments, error=item)
                 else:
                     record = ToolCallRecord.model_validate(next(ran))
-                if record.error and record.error.startswith(NOT_CARRIED_OUT):
-                    proposed = ProposedCall(
-                        agent=task.agent, tool=call.name, arguments=call.arguments
-                    )
-                    not_done.append(f"{proposed.describe()}: {record.error}")
+                line = change_not_made(task.agent, call.name, call.arguments, record.error)
+                if line is not None:
+                    not_done.append(line)
                 records.append(record)
                 body = record.error if record.error is not None else record.result
                 messages.append(

@@ -31,6 +31,7 @@ from core.models import (
     TurnRecord,
     WorkflowRecord,
     is_self_test,
+    with_changes_not_made,
 )
 from core.telemetry import workflow_finished, workflow_started
 from orchestrations import names
@@ -235,10 +236,8 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
     tokens += synthesized.usage.total_tokens
     failed = [a.agent for a in answers if a.status == AgentStatus.FAILED]
     exhausted = any(a.status == AgentStatus.BUDGET_EXHAUSTED for a in answers) or tokens >= budget
-    answer = synthesized.synthesis.answer
     not_done = [change for a in answers for change in a.not_done]
-    if not_done:
-        answer += "\n\nChanges not made:\n" + "\n".join(f"- {n}" for n in not_done)
+    answer = with_changes_not_made(synthesized.synthesis.answer, not_done)
     if exhausted:
         answer += f"\n\nNote: the token budget of {budget} was reached; some agents stopped early."
     result = CoordinatorResult(

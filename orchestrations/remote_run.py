@@ -19,9 +19,10 @@ from core.models import (
     AgentAnswer,
     AgentStatus,
     AgentTask,
-    ProposedCall,
     ToolCallInput,
     ToolCallRecord,
+    change_not_made,
+    with_changes_not_made,
 )
 from core.remote_agents import SEND_MESSAGE, RemoteStart, RemoteTask, RemoteTaskRef
 from core.remote_agents.cancellation import remote_task_status
@@ -46,15 +47,12 @@ def remote_part(
     )
 
     def ended(status: AgentStatus, answer: str, record: ToolCallRecord) -> AgentAnswer:
-        not_done = []
-        if record.error and record.error.startswith(NOT_CARRIED_OUT):
-            proposed = ProposedCall(agent=task.agent, tool=SEND_MESSAGE, arguments=call.arguments)
-            not_done.append(f"{proposed.describe()}: {record.error}")
-            answer += "\n\nChanges not made:\n" + "\n".join(f"- {n}" for n in not_done)
+        line = change_not_made(task.agent, SEND_MESSAGE, call.arguments, record.error)
+        not_done = [] if line is None else [line]
         return AgentAnswer(
             agent=task.agent,
             status=status,
-            answer=answer,
+            answer=with_changes_not_made(answer, not_done),
             tool_calls=[record],
             error=record.error if status == AgentStatus.FAILED else None,
             not_done=not_done,
