@@ -51,6 +51,12 @@ class CorsPolicy:
         listed = {o.strip().rstrip("/").lower() for o in value.split(",") if o.strip()}
         return cls(origins=frozenset(listed), any_origin="*" in listed)
 
+    @property
+    def enabled(self) -> bool:
+        """Whether any origin is listed (`*` included): with none, answers get no CORS
+        headers and do not vary by origin."""
+        return bool(self.origins)
+
     def allows(self, origin: str | None) -> bool:
         """Whether a request from `origin` may read the answer."""
         return origin is not None and (self.any_origin or origin.lower() in self.origins)

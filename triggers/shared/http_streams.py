@@ -117,8 +117,7 @@ def streamed(handler: Handler) -> StreamedHandler:
         else:
             answer = await asyncio.to_thread(functools.partial(handler, **kwargs))
         response = to_response(answer)
-        if policy.origins:
-            # With no origin listed, answers do not vary by origin.
+        if policy.enabled:
             response.headers.update(cors_headers(req.headers, response.headers.get("vary"), policy))
         return response
 
