@@ -86,15 +86,19 @@ class EpisodeRunner:
     def __init__(self, index: FunctionIndex, default_version: str | None) -> None:
         self.index = index
         self.default_version = default_version
-        self._found: dict[tuple[str, str], FunctionInfo | None] = {}
+        self._found: dict[tuple[str, str], FunctionInfo] = {}
 
     def function(self, trigger_type: str, name: str) -> FunctionInfo | None:
         """The app's function of this trigger type known by `name` (as `FunctionIndex.find`
-        answers), looked up once per name: every episode and activity asks."""
+        answers), looked up once per name: every episode and activity asks. Names no function
+        has (a client may send any) are not remembered."""
         key = (trigger_type, name)
-        if key not in self._found:
-            self._found[key] = self.index.find(trigger_type, name)
-        return self._found[key]
+        found = self._found.get(key)
+        if found is None:
+            found = self.index.find(trigger_type, name)
+            if found is not None:
+                self._found[key] = found
+        return found
 
     def run(
         self,
