@@ -17,11 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 
-from bench.http_bench import QUERY, WEBHOOK, Devhost, HttpBenchError, parse_time
+from bench.http_bench import QUERY, TERMINAL, Devhost, HttpBenchError
 from bench.stats import latency_summary, median, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +29,6 @@ SINGLE_RUNS = {"quick": 5, "full": 20}
 CONCURRENT_STREAMS = 100
 POLL_SECONDS = 0.5
 """The baseline's status poll interval: as often as a stream reads the histories."""
-ENDED = {"Completed", "Failed", "Terminated"}
 
 
 class StreamHost(Devhost):
@@ -66,15 +64,6 @@ async def follow(
                     arrivals.append(time.time())
 
 
-async def first_episode(session: aiohttp.ClientSession, base: str, workflow_id: str) -> float:
-    """When (time.time) the run's first episode began: its ExecutionStarted timestamp."""
-    url = f"{base}{WEBHOOK}/instances/{quote(workflow_id, safe='')}?showHistory=true"
-    async with session.get(url) as response:
-        history = (await response.json())["historyEvents"]
-    started = next(e for e in history if e["EventType"] == "ExecutionStarted")
-    return parse_time(started["Timestamp"]).timestamp()
-
-
 async def one_stream(session: aiohttp.ClientSession, base: str) -> dict[str, float]:
     """Start a run and follow it: first-event latency, events, events per second open."""
     began = time.time()
@@ -87,10 +76,8 @@ async def one_stream(session: aiohttp.ClientSession, base: str) -> dict[str, flo
     if not arrivals:
         raise HttpBenchError(f"the stream of {workflow_id} delivered no event")
     open_for = max(arrivals[-1] - opened, 1e-3)
-    ran = await first_episode(session, base, workflow_id)
     return {
         "first_event_ms": (arrivals[0] - began) * 1000,
-        "first_event_after_running_ms": (arrivals[0] - ran) * 1000,
         "start_ms": (answered - began) * 1000,
         "events": len(arrivals),
         "events_per_second": len(arrivals) / open_for,
@@ -105,7 +92,7 @@ async def one_polled_run(session: aiohttp.ClientSession, base: str) -> None:
     while True:
         await asyncio.sleep(POLL_SECONDS)
         async with session.get(f"{base}/api/coordinator/workflows/{workflow_id}") as response:
-            if (await response.json()).get("runtime_status") in ENDED:
+            if (await response.json()).get("runtime_status") in TERMINAL:
                 return
 
 
@@ -149,17 +136,11 @@ async def measure(quick: bool, log_dir: Path) -> dict[str, Any]:
         "model_latency_ms": 100,
         "single": {
             "first_event": latency_summary([s["first_event_ms"] for s in single]),
-            "first_event_after_running": latency_summary(
-                [s["first_event_after_running_ms"] for s in single]
-            ),
         },
         "concurrent": {
             "streams": CONCURRENT_STREAMS,
             "first_event": latency_summary([s["first_event_ms"] for s in crowd]),
             "start": latency_summary([s["start_ms"] for s in crowd]),
-            "first_event_after_running": latency_summary(
-                [s["first_event_after_running_ms"] for s in crowd]
-            ),
             "events_per_stream": median([s["events"] for s in crowd]),
             "events_per_second_p50": percentile(rates, 50),
             "events_per_second_p5": percentile(rates, 5),
@@ -185,16 +166,13 @@ def table(results: dict[str, Any]) -> str:
     crowd = results["concurrent"]
     base = results["polled_baseline"]
     first = crowd["first_event"]
-    running = crowd["first_event_after_running"]
     return "\n".join(
         [
             f"first event after start, one run at a time ({single['runs']} runs): "
             f"p50 {single['p50_ms']:,.0f} ms, p95 {single['p95_ms']:,.0f} ms",
             f"{crowd['streams']} streams at once: first event p50 {first['p50_ms']:,.0f} ms, "
             f"p95 {first['p95_ms']:,.0f} ms (the POST that starts the run answered after p50 "
-            f"{crowd['start']['p50_ms']:,.0f} ms; the run's first episode began, the host "
-            f"busy, a p50 {running['p50_ms']:,.0f} ms / p95 {running['p95_ms']:,.0f} ms before "
-            f"its first event arrived); {crowd['events_per_stream']:.0f} events per "
+            f"{crowd['start']['p50_ms']:,.0f} ms); {crowd['events_per_stream']:.0f} events per "
             f"stream, {crowd['events_per_second_p50']:.2f} events/s per stream (p50; p5 "
             f"{crowd['events_per_second_p5']:.2f}) over {crowd['stream_open_seconds_p50']:.1f} s "
             "open",
