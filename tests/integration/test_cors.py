@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.apphost import AppHost
+from tests.apphost import AppHost, running_app
 from tests.unit.core.auth.fake_entra import (
     AUDIENCE,
     TENANT,
@@ -189,3 +189,27 @@ def test_a_streamed_events_answer_carries_the_headers_when_it_starts(api: httpx.
         assert_readable_by_the_listed_origin(events)
         event = next(line for line in events.iter_lines() if line.startswith("event:"))
     assert event.removeprefix("event:").strip()
+
+
+@pytest.fixture(scope="module")
+def keyed_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHost]:
+    """The app with function keys checked, as the host checks them in Azure."""
+    settings = {"CORS_ALLOWED_ORIGINS": LISTED, "ORCHESTRATE_WAIT_SECONDS": "0"}
+    with running_app(tmp_path_factory.mktemp("cors-keys"), settings=settings) as host:
+        yield host
+
+
+@pytest.mark.parametrize(("path", "method"), ROUTES[:3])
+def test_a_preflight_needs_no_function_key_where_the_route_itself_does(
+    keyed_host: AppHost, path: str, method: str
+):
+    with httpx.Client(base_url=keyed_host.url + "/api/", timeout=30) as browser:
+        preflight = browser.options(
+            path, headers={"Origin": LISTED, "Access-Control-Request-Method": method}
+        )
+        body: dict[str, str] | None = {} if method == "POST" else None
+        without_key = browser.request(method, path, headers={"Origin": LISTED}, json=body)
+
+    assert preflight.status_code == 204, preflight.text
+    assert preflight.headers["access-control-allow-origin"] == LISTED
+    assert without_key.status_code == 401
