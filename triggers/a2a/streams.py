@@ -62,7 +62,7 @@ async def follow(
     cursor: Cursor = {}
     reads: Reads = {}
     if not from_start:
-        cursor = await _position(client, seen.id, cursor)
+        cursor = await _position(client, seen.id, cursor, reads)
     delay = FIRST_POLL_SECONDS
     while True:
         # The status first: the events read after it include every one before its state.
@@ -87,7 +87,10 @@ async def follow(
         delay = min(delay * 2, MAX_POLL_SECONDS)
 
 
-async def _position(client: df.DurableOrchestrationClient, task_id: str, cursor: Cursor) -> Cursor:
-    """The stream position after every event the run has had so far."""
-    events, _ = await new_events_of(client, task_id, cursor)
+async def _position(
+    client: df.DurableOrchestrationClient, task_id: str, cursor: Cursor, reads: Reads
+) -> Cursor:
+    """The stream position after every event the run has had so far (what it read is kept
+    in `reads`)."""
+    events, _ = await new_events_of(client, task_id, cursor, reads)
     return parse_cursor(events[-1].id) if events else cursor

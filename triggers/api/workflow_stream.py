@@ -58,16 +58,16 @@ async def event_stream(
     cursor: Cursor,
     seconds: float,
     first: tuple[list[StreamEvent], bool],
+    reads: Reads,
 ) -> AsyncIterator[str]:
     """The SSE text of the events past `cursor`, beginning with `first` (the events of a
-    read already made and whether the workflow had ended then), as they happen, until the
-    workflow's end was sent or `seconds` passed."""
+    read already made, with what it read in `reads`, and whether the workflow had ended
+    then), as they happen, until the workflow's end was sent or `seconds` passed."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     quiet_since = loop.time()
     yield retry_text(RETRY_MS)
     events, ended = first
-    reads: Reads = {}
     while True:
         if events:
             yield sse_text(events)
@@ -98,12 +98,13 @@ async def workflow_events(
     cursor = parse_cursor(req.headers.get("Last-Event-ID"))
     workflow_id = req.route_params.get("id", "")
     await coordinator_workflow(client, workflow_id, principal)
-    first = await new_events_of(client, workflow_id, cursor)
+    reads: Reads = {}
+    first = await new_events_of(client, workflow_id, cursor, reads)
     if first == ([], True):
         return func.HttpResponse(status_code=204)
     seconds = get_settings().EVENT_STREAM_SECONDS
     return StreamingResponse(
-        event_stream(client, workflow_id, cursor, seconds, first),
+        event_stream(client, workflow_id, cursor, seconds, first, reads),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
