@@ -12,10 +12,9 @@ from typing import Any
 import azure.durable_functions as df
 
 from activities.step_log import StepLog
-from activities.tools import audit_write
-from core import approvals
+from activities.tools import audit_write, refused_write
 from core.agent_logs import Outcome
-from core.models import NOT_CARRIED_OUT, ToolCallInput
+from core.models import ToolCallInput
 from core.remote_agents import (
     RemoteAgentError,
     RemoteStart,
@@ -59,10 +58,8 @@ async def a2a_send(payload: dict[str, Any]) -> dict[str, Any]:
     gated = remote_needs_approval(call.agent)
     digest = call.proposed().digest()
     if gated:
-        refused = approvals.refusal(call.approval, call.workflow_id, digest, call.idempotency_key)
-        if refused is not None:
-            await audit_write(call, "write_refused", digest, refused)
-            error = f"{NOT_CARRIED_OUT}: sending {call.agent} its task changes data and {refused}."
+        error = await refused_write(call, digest, f"sending {call.agent} its task")
+        if error is not None:
             await step_log.write(Outcome.ERROR, error=error)
             return RemoteStart(refused=error).model_dump(mode="json")
     try:

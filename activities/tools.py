@@ -63,15 +63,23 @@ async def audit_write(call: ToolCallInput, action: str, digest: str, detail: str
     )
 
 
+async def refused_write(call: ToolCallInput, digest: str, what: str) -> str | None:
+    """Why the data-changing call (`what`, as the error names it) may not run, audited as
+    refused; None when its approval covers it."""
+    refused = approvals.refusal(call.approval, call.workflow_id, digest, call.idempotency_key)
+    if refused is None:
+        return None
+    await audit_write(call, "write_refused", digest, refused)
+    return f"{NOT_CARRIED_OUT}: {what} changes data and {refused}."
+
+
 async def _run(call: ToolCallInput) -> ToolCallRecord:
     spec = await find_tool(call.agent, call.tool)
     # Only a gated call is matched against its approval and audited, both by its digest.
     digest = call.proposed().digest() if needs_approval(call.agent, spec) else None
     if digest is not None:
-        refused = approvals.refusal(call.approval, call.workflow_id, digest, call.idempotency_key)
-        if refused is not None:
-            await audit_write(call, "write_refused", digest, refused)
-            error = f"{NOT_CARRIED_OUT}: {call.tool} changes data and {refused}."
+        error = await refused_write(call, digest, call.tool)
+        if error is not None:
             return ToolCallRecord(tool=call.tool, arguments=call.arguments, error=error)
     result = await call_tool(
         call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
