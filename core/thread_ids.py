@@ -23,9 +23,14 @@ ThreadId = Annotated[
 ]
 
 
+def is_thread_id(text: str) -> bool:
+    """Whether `text` can be a thread id (THREAD_ID_PATTERN)."""
+    return re.fullmatch(THREAD_ID_PATTERN, text) is not None
+
+
 def thread_id_for(conversation: str) -> str:
     """The thread id of a conversation id from elsewhere (an A2A `contextId`): the id itself
     when it is a valid thread id, else a stable id derived from it."""
-    if re.fullmatch(THREAD_ID_PATTERN, conversation):
+    if is_thread_id(conversation):
         return conversation
     return f"ctx-{uuid.uuid5(THREAD_IDS, conversation).hex}"

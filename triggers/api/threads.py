@@ -5,14 +5,12 @@ as one that does not exist."""
 
 from __future__ import annotations
 
-import re
-
 import azure.durable_functions as df
 import azure.functions as func
 
 from core.agent_logs import ThreadTurn, TurnStatus, get_agent_log_store
 from core.auth import ADMIN, APPROVER, OPERATOR, Principal
-from core.thread_ids import THREAD_ID_PATTERN
+from core.thread_ids import is_thread_id
 from triggers.shared import routes
 from triggers.shared.api_models import ThreadDeleted, ThreadView
 from triggers.shared.endpoint import api_endpoint, json_response
@@ -39,7 +37,7 @@ async def accessible_thread(
     """The turns of `thread_id` if it exists and `principal` may do `action` on it;
     NotFoundError otherwise, the same either way."""
     missing = NotFoundError.about("id", f"no thread '{thread_id[:128]}'")
-    if not re.fullmatch(THREAD_ID_PATTERN, thread_id):
+    if not is_thread_id(thread_id):
         raise missing  # no thread can have this id; the store is not asked
     turns = await get_agent_log_store().list_turns(thread_id)
     if not may_access_thread(principal, turns, action):

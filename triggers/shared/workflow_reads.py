@@ -19,6 +19,7 @@ from typing import Any
 import azure.durable_functions as df
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 
+from core.agent_logs.models import as_utc
 from triggers.shared.errors import NotFoundError
 from triggers.shared.instance_ids import url_segment
 from triggers.shared.instance_scan import scan_instances
@@ -69,9 +70,7 @@ def _time(value: Any) -> datetime | None:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return None
-    if not isinstance(value, datetime):
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return as_utc(value) if isinstance(value, datetime) else None
 
 
 def _stamp(updated: Any, runtime_status: Any) -> Stamp:
