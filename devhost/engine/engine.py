@@ -30,6 +30,7 @@ from devhost.engine.heap import freeze_loaded_objects
 from devhost.engine.history import Event
 from devhost.engine.invoke import ActivityOutcome, run_activity
 from devhost.engine.queries import build_page, to_state
+from devhost.engine.run_order import run_began
 from devhost.engine.sdk_speedups import install as install_sdk_speedups
 from devhost.engine.store import ActivityRow, Batch, InstanceRow, MessageRow, TaskHubStore
 from devhost.engine.types import (
@@ -43,6 +44,10 @@ from devhost.engine.types import (
 log = logging.getLogger("devhost.engine")
 
 AfterCommit = Callable[[], None]
+
+# Episode work one dispatcher cycle does before it commits and lets the loop run activities,
+# HTTP requests and the next cycle: a burst of ready instances is not one long stall.
+CYCLE_BUDGET_SECONDS = 0.01
 
 
 class Engine(ClientOps):
@@ -60,7 +65,10 @@ class Engine(ClientOps):
         self._ready: dict[str, None] = {}
         self._timers: list[tuple[float, int, str]] = []
         self._entity_states: dict[str, tuple[str | None, bool]] = {}
-        self._activity_queue: asyncio.Queue[ActivityRow] = asyncio.Queue()
+        self._activity_queue: asyncio.PriorityQueue[tuple[float, int, ActivityRow]] = (
+            asyncio.PriorityQueue()
+        )
+        self._queued = 0
         self._completions: list[tuple[ActivityRow, ActivityOutcome]] = []
         self._client_batches: list[tuple[Batch, list[Effect], asyncio.Future[None]]] = []
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
@@ -107,7 +115,10 @@ class Engine(ClientOps):
         self._history_json.pop(instance_id, None)
 
     def _enqueue(self, activity: ActivityRow) -> None:
-        self._activity_queue.put_nowait(activity)
+        """Queue an activity behind those of runs that began before its run."""
+        self._queued += 1
+        began = run_began(activity.instance_id, self._live, self._inbox)
+        self._activity_queue.put_nowait((began, self._queued, activity))
 
     async def start(self) -> None:
         """Open the task hub, recover unfinished work and start dispatching."""
@@ -159,7 +170,7 @@ class Engine(ClientOps):
             row = self._live.get(activity.instance_id)
             if row is not None and row.execution_id == activity.execution_id:
                 self.redelivered_activities += 1
-                self._activity_queue.put_nowait(activity)
+                self._enqueue(activity)
             else:
                 dead.append(activity.id)
         if stale or dead:
@@ -222,10 +233,7 @@ class Engine(ClientOps):
                 now = time.time()
                 self._promote_timers(now)
                 now_dt = datetime.fromtimestamp(now, UTC)
-                limit = self.config.max_concurrent_orchestrations
-                for instance_id in list(self._ready)[:limit]:
-                    del self._ready[instance_id]
-                    self._episode(instance_id, now, now_dt, batch, after)
+                self._episodes(now, now_dt, batch, after)
             if not batch.is_empty():
                 self.store.commit(batch)
         except Exception as exc:
@@ -239,6 +247,21 @@ class Engine(ClientOps):
         for _, _, future in client:
             if not future.done():
                 future.set_result(None)
+
+    def _episodes(
+        self, now: float, now_dt: datetime, batch: Batch, after: list[AfterCommit]
+    ) -> None:
+        """Run ready instances, oldest run first, until the cycle's budget or the
+        orchestration limit is spent; the rest wait for the next cycle."""
+        ready = list(self._ready)
+        if len(ready) > 1:
+            ready.sort(key=lambda i: run_began(i, self._live, self._inbox))
+        stop_at = time.perf_counter() + CYCLE_BUDGET_SECONDS
+        for instance_id in ready[: self.config.max_concurrent_orchestrations]:
+            del self._ready[instance_id]
+            self._episode(instance_id, now, now_dt, batch, after)
+            if time.perf_counter() > stop_at:
+                break
 
     def _complete_activity(
         self,
@@ -378,7 +401,7 @@ class Engine(ClientOps):
         for message in effects.new_messages:
             self._deliver(message)
         for activity in effects.new_activities:
-            self._activity_queue.put_nowait(activity)
+            self._enqueue(activity)
         if effects.terminal:
             self._notify(instance_id)
 
@@ -390,7 +413,7 @@ class Engine(ClientOps):
     # --- activities -----------------------------------------------------------------
     async def _activity_worker(self) -> None:
         while not self._stopping:
-            activity = await self._activity_queue.get()
+            _, _, activity = await self._activity_queue.get()
             if self._stopping:
                 return
             self._running_activities += 1

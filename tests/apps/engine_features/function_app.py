@@ -36,6 +36,20 @@ def chain(context: df.DurableOrchestrationContext):
     return value
 
 
+@app.orchestration_trigger(context_name="context")
+def doubling_chain(context: df.DurableOrchestrationContext):
+    value = 1
+    for _ in range(context.get_input()):
+        value = yield context.call_activity("double", value)
+    return value
+
+
+@app.orchestration_trigger(context_name="context")
+def doubling_parent(context: df.DurableOrchestrationContext):
+    child_id = f"{context.instance_id}-child"
+    return (yield context.call_sub_orchestrator("doubling_chain", 5, child_id))
+
+
 @app.activity_trigger(input_name="value")
 def double(value: int) -> int:
     return value * 2
