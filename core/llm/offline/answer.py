@@ -201,14 +201,17 @@ def _collection(
     if not items:
         return [words["none"].format(intro=intro, noun=noun)]
     records = [i for i in items if isinstance(i, dict)]
-    mentioned = [
-        [v for v in i.values() if isinstance(v, str) and reading.mentions(v)] for i in records
-    ]
-    named = [i for i, values in zip(records, mentioned, strict=True) if values]
+    # Each text value is looked up in the request once, however many records repeat it.
+    mentioned = reading.mentioned({v for i in records for v in i.values() if isinstance(v, str)})
+    named = (
+        [i for i in records if any(isinstance(v, str) and v in mentioned for v in i.values())]
+        if mentioned
+        else []
+    )
     noun = singular(noun) if count == 1 else noun
     line = words["found"].format(intro=intro, count=count, noun=noun)
     if named and len(named) < len(records):
-        names = sorted({v for values in mentioned for v in values})
+        names = sorted(mentioned)
         items = named
         line += words["naming"].format(shown=min(len(named), MAX_ITEMS), names=", ".join(names))
     elif min(len(items), MAX_ITEMS) < count:

@@ -48,9 +48,10 @@ def fill_arguments(parameters: dict[str, Any], text: str) -> FilledArguments | N
     values: dict[str, Any] = {}
     free_text: list[str] = []
     matched = 0
+    folded = _ascii_folded(text)
     for name, raw in parameters.get("properties", {}).items():
         schema = _resolve(raw, parameters)
-        value = _match(schema, parameters, text)
+        value = _match(schema, parameters, text, folded)
         if value is None and schema.get("type") == "boolean" and _named_in(name, text):
             value = True
         if value is not None:
@@ -113,17 +114,23 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _match(schema: dict[str, Any], root: dict[str, Any], text: str) -> Any:
+def _ascii_folded(text: str) -> str | None:
+    """The text lower-cased when it is ASCII (then a case-insensitive match of an ASCII
+    value in it is a plain substring of it), else None."""
+    return text.lower() if text.isascii() else None
+
+
+def _match(schema: dict[str, Any], root: dict[str, Any], text: str, folded: str | None) -> Any:
     """The value the text gives this property, or None."""
     if schema.get("type") == "array":
         items = _resolve(schema.get("items", {}), root)
-        found = _all_pattern_matches(items, text) or _mentioned_enum_values(items, text)
+        found = _all_pattern_matches(items, text) or _mentioned_enum_values(items, text, folded)
         return found or None
     if "pattern" in schema:
         matches = _all_pattern_matches(schema, text)
         if matches:
             return matches[0]
-    mentioned = _mentioned_enum_values(schema, text)
+    mentioned = _mentioned_enum_values(schema, text, folded)
     if mentioned:
         return mentioned[0]
     shaped = _all_pattern_matches({**schema, "pattern": _example_shape(schema)}, text)
@@ -136,7 +143,12 @@ def _example_shape(schema: dict[str, Any]) -> str | None:
     examples without a separator (/, _, -, :) are too common a shape to tell values by."""
     if schema.get("type") != "string" or "pattern" in schema or "enum" in schema:
         return None
-    description = str(schema.get("description", ""))
+    return _description_shape(str(schema.get("description", "")))
+
+
+@lru_cache(maxsize=1024)
+def _description_shape(description: str) -> str | None:
+    """`_example_shape` of a string property with this description, worked out once."""
     examples = [m.group(1) or m.group(2) for m in _QUOTED.finditer(description)]
     shapes = {_shape(example) for example in examples if _SEPARATOR.search(example)}
     return "|".join(sorted(shapes, key=lambda shape: (-len(shape), shape))) or None
@@ -195,25 +207,38 @@ def _coerce(value: str, json_type: Any) -> Any:
     return value
 
 
-def _mentioned_enum_values(schema: dict[str, Any], text: str) -> list[Any]:
-    """Enum values the text mentions, in the order they appear in it."""
+def _mentioned_enum_values(schema: dict[str, Any], text: str, folded: str | None) -> list[Any]:
+    """Enum values the text mentions, in the order they appear in it; `folded` is
+    `_ascii_folded(text)`."""
     positions: list[tuple[int, int, Any]] = []
     for order, value in enumerate(schema.get("enum", [])):
-        found = [_position(word, text) for word in (str(value), *JAPANESE_ENUM_WORDS.get(value, ()))]
+        found = [
+            _position(word, text, folded)
+            for word in (str(value), *JAPANESE_ENUM_WORDS.get(value, ()))
+        ]
         position = min((p for p in found if p is not None), default=None)
         if position is not None:
             positions.append((position, order, value))
     return [value for _, _, value in sorted(positions)]
 
 
-def _position(value: str, text: str) -> int | None:
+def _position(value: str, text: str, folded: str | None) -> int | None:
     if not value:
         return None
     if not value.isascii():
         index = text.find(value)
         return None if index < 0 else index
+    if folded is not None and not all(part in folded for part in _folded_parts(value)):
+        # A word of the value missing from an ASCII text: the search below cannot match.
+        return None
     match = _value_in_text(value).search(text)
     return None if match is None else match.start()
+
+
+@lru_cache(maxsize=1024)
+def _folded_parts(value: str) -> tuple[str, ...]:
+    """The lower-cased words of a Latin enum value, each of which a mention contains."""
+    return tuple(part.lower() for part in _VALUE_SEPARATOR.split(value))
 
 
 @lru_cache(maxsize=1024)

@@ -5,6 +5,7 @@ its telling fields with their units ("SEG-028 本町通り: congestion heavy, av
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -89,6 +90,18 @@ class Reading:
             found = self._contains(value)
             self._mentioned[value] = found
         return found
+
+    def mentioned(self, values: Iterable[Any]) -> set[str]:
+        """The values the request contains (those `mentions` is true for)."""
+        folded = self._folded
+        return {
+            value
+            for value in values
+            # An ASCII value not even a substring of an ASCII request is no mention: most
+            # values of a tool's result are told apart here, without a look-up.
+            if (folded is None or not isinstance(value, str) or value.lower() in folded)
+            and self.mentions(value)
+        }
 
     def _contains(self, value: str) -> bool:
         if not value.isascii():

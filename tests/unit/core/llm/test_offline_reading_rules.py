@@ -40,3 +40,54 @@ def test_a_request_names_a_key_when_a_word_starts_like_one_of_the_keys_words(
 
     assert reading.names(key) is expected
     assert reading.names(key) is expected  # asked again, the same answer
+
+
+def _is_wide(char: str) -> bool:
+    code = ord(char)
+    return any(
+        low <= code <= high
+        for low, high in ((0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+    )
+
+
+@given(text=MIXED | st.text(max_size=80))
+def test_a_text_takes_a_token_per_wide_character_and_one_per_four_others(text: str) -> None:
+    wide = sum(1 for char in text if _is_wide(char))
+
+    assert estimate_tokens(text) == wide + -(-(len(text) - wide) // 4)
+
+
+VALUE = st.text(alphabet="abcXY-9 ", min_size=1, max_size=6)
+
+
+@given(
+    values=st.lists(VALUE, max_size=8),
+    words=st.lists(VALUE | st.sampled_from(["é", "-", "xé"]), max_size=6),
+    swapped=st.booleans(),
+)
+def test_a_request_mentions_a_value_it_holds_as_a_whole_word_in_any_case(
+    values: list[str], words: list[str], swapped: bool
+) -> None:
+    # The request holds some of the values, in another case when swapped, among other words.
+    request = "".join(words[:3] + values[:2] + words[3:])
+    request = request.swapcase() if swapped else request
+
+    def holds(value: str) -> bool:
+        if len(value) < 2:
+            return False
+        folded, text = value.casefold(), request.casefold()
+        starts = [i for i in range(len(text)) if text.startswith(folded, i)]
+        return any(
+            (i == 0 or not text[i - 1].isascii() or not text[i - 1].isalnum())
+            and (
+                i + len(folded) == len(text)
+                or not text[i + len(folded)].isascii()
+                or not text[i + len(folded)].isalnum()
+            )
+            for i in starts
+        )
+
+    reading = Reading(request)
+
+    assert reading.mentioned(values) == {v for v in values if holds(v)}
+    assert all(reading.mentions(v) is holds(v) for v in values)
