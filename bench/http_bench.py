@@ -49,6 +49,9 @@ WEBHOOK = "/runtime/webhooks/durabletask"
 TERMINAL = {"Completed", "Failed", "Terminated", "Canceled"}
 ACTIVITY_DONE = {"TaskCompleted", "TaskFailed"}
 RAISED_SLOTS = 100
+# FUNCTIONS_WORKER_PROCESS_COUNT for the measured host: one worker process per core, as the
+# setting is meant to be used (devhost runs activities in all but the first).
+WORKER_PROCESSES = min(os.cpu_count() or 1, 10)
 NOT_THE_APP = {"devhost", "tests", "bench"}
 NEVER_DURING_THE_BENCH = "0 0 0 1 1 *"
 """Schedule of the batch sweep timer while measuring (once a year, on 1 January), so that
@@ -160,6 +163,7 @@ class Devhost:
         for name in UNSET_FOR_OFFLINE:
             env[name] = ""
         env["OFFLINE_MODEL_LATENCY_MS"] = str(MODEL_LATENCY_MS)
+        env["FUNCTIONS_WORKER_PROCESS_COUNT"] = str(WORKER_PROCESSES)
         env["BATCH_SWEEP_SCHEDULE"] = NEVER_DURING_THE_BENCH
         env["RETENTION_SCHEDULE"] = NEVER_DURING_THE_BENCH
         env["AGENT_LOG_SQLITE_PATH"] = str(self.hub_dir / "agent_logs.sqlite3")
@@ -416,5 +420,6 @@ async def run(quick: bool, log_dir: Path, level_timeout: float = 300) -> dict[st
         "query": QUERY,
         "configured_slots": slots,
         "raised_slots": RAISED_SLOTS,
+        "worker_processes": WORKER_PROCESSES,
         "hosts": hosts,
     }

@@ -125,6 +125,8 @@ def print_report(results: dict[str, Any]) -> None:
               "synthesis) x 100 ms. CPU ms/workflow: devhost's CPU time (and its\nchildren's) "
               "during the level, polls included, per run. Client p50: POST to the poll that saw "
               "it\nfinish (poll interval in ms).")  # fmt: skip
+        print(f"FUNCTIONS_WORKER_PROCESS_COUNT={http.get('worker_processes', 1)} (one per core): "
+              "activities run in worker processes beside devhost's own.")  # fmt: skip
         if len(http["hosts"]) > 1:
             print(f"The slots {http['raised_slots']} rows run a copy of the app with host.json's "
                   "activity and orchestrator limits raised.")  # fmt: skip

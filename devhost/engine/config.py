@@ -18,6 +18,9 @@ class EngineConfig:
     # so sync activities are bounded by it as well as by maxConcurrentActivityFunctions.
     sync_activity_threads: int | None = None
     default_version: str | None = None
+    # FUNCTIONS_WORKER_PROCESS_COUNT: above 1, activities run in that many minus one worker
+    # processes (devhost's own process keeps the rest of the app).
+    worker_processes: int = 1
     # host.json overridableExistingInstanceStates: AnyState (the default) lets a start with
     # the id of a running instance replace it; NonRunningStates refuses.
     replace_running_instances: bool = True
@@ -28,5 +31,7 @@ class EngineConfig:
             raise ValueError("max_concurrent_activities must be >= 1")
         if self.max_concurrent_orchestrations < 1:
             raise ValueError("max_concurrent_orchestrations must be >= 1")
+        if self.worker_processes < 1:
+            raise ValueError("worker_processes must be >= 1")
         if self.sync_activity_threads is not None and self.sync_activity_threads < 1:
             raise ValueError("sync_activity_threads must be >= 1")

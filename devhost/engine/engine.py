@@ -40,6 +40,7 @@ from devhost.engine.types import (
     InstanceState,
     RuntimeStatus,
 )
+from devhost.engine.worker_pool import WorkerPool, WorkerStartError
 
 log = logging.getLogger("devhost.engine")
 
@@ -83,6 +84,7 @@ class Engine(ClientOps):
             thread_name_prefix="activity",
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self._workers: WorkerPool | None = None
         self._running_activities = 0
         self._stopping = False
         self.redelivered_activities = 0
@@ -126,6 +128,13 @@ class Engine(ClientOps):
         freeze_loaded_objects()
         self._store = TaskHubStore(self.config.hub_path)
         self._recover()
+        if self.config.worker_processes > 1:
+            self._workers = WorkerPool(
+                self.index.app_dir,
+                self.config.worker_processes - 1,
+                self.config.sync_activity_threads,
+            )
+            await self._workers.start()
         self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="devhost-dispatcher"))
         for i in range(self.config.max_concurrent_activities):
             self._tasks.append(
@@ -149,6 +158,9 @@ class Engine(ClientOps):
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         self._cycle(run_episodes=False)
+        if self._workers is not None:
+            await self._workers.stop(grace_seconds)
+            self._workers = None
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._store.close()
         self._store = None
@@ -440,6 +452,19 @@ class Engine(ClientOps):
                 f"function. Additional info: The following are the known activity functions: {known}."
             )
             return ActivityOutcome(failed=True, reason=reason)
+        workers = self._workers
+        if workers is not None:
+            try:
+                return await workers.run(activity.name, activity.input)
+            except WorkerStartError as exc:
+                if self._workers is workers:
+                    self._workers = None
+                    log.error(
+                        "Activity worker processes could not load the app; activities run in "
+                        "devhost's process from now on:\n%s",
+                        exc,
+                    )
+                    await workers.stop(0)
         return await run_activity(info, activity.input, self._executor, self.index.app_dir)
 
     # --- used by the client operations ---------------------------------------------

@@ -59,11 +59,21 @@ class Invocation:
         return self.result
 
 
+MAX_WORKER_PROCESSES = 10
+
+
 def worker_thread_count() -> int | None:
     """PYTHON_THREADPOOL_THREAD_COUNT, the Python worker's pool for sync functions; None when
     unset (the pool's own default)."""
     value = os.environ.get("PYTHON_THREADPOOL_THREAD_COUNT", "")
     return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def worker_process_count() -> int:
+    """FUNCTIONS_WORKER_PROCESS_COUNT, how many language worker processes the host runs
+    (1 to 10, as the Functions host accepts; 1 when unset or out of range)."""
+    value = os.environ.get("FUNCTIONS_WORKER_PROCESS_COUNT", "")
+    return int(value) if value.isdigit() and 1 <= int(value) <= MAX_WORKER_PROCESSES else 1
 
 
 _TRIGGER, _FIXED, _HOLDER = range(3)

@@ -35,7 +35,7 @@ from devhost.host.header_limits import (
     redact_parser_errors,
 )
 from devhost.host.http_triggers import HttpTriggerDispatcher, RouteTable, http_functions
-from devhost.host.invoker import Invoker, worker_thread_count
+from devhost.host.invoker import Invoker, worker_process_count, worker_thread_count
 from devhost.host.keys import AuthLevel, HostKeys, key_allows, load_keys, presented_key
 from devhost.host.loading import load_function_app
 from devhost.host.loopback import is_loopback
@@ -122,6 +122,7 @@ class DevHost:
             max_concurrent_activities=settings.max_concurrent_activities,
             max_concurrent_orchestrations=settings.max_concurrent_orchestrations,
             sync_activity_threads=worker_thread_count(),
+            worker_processes=worker_process_count(),
             default_version=settings.default_version,
             replace_running_instances=settings.replace_running_instances,
         )

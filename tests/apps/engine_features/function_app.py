@@ -1,6 +1,8 @@
 """A v2 app whose orchestrators exercise every engine feature the tests check."""
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -48,6 +50,29 @@ def doubling_chain(context: df.DurableOrchestrationContext):
 def doubling_parent(context: df.DurableOrchestrationContext):
     child_id = f"{context.instance_id}-child"
     return (yield context.call_sub_orchestrator("doubling_chain", 5, child_id))
+
+
+@app.activity_trigger(input_name="value")
+def process_id(value: int) -> int:
+    return os.getpid()
+
+
+@app.activity_trigger(input_name="marker")
+def ends_its_process_once(marker: str) -> str:
+    path = Path(marker)
+    if not path.exists():
+        path.touch()
+        os._exit(3)
+    return "ran again"
+
+
+@app.orchestration_trigger(context_name="context")
+def where_activities_run(context: df.DurableOrchestrationContext):
+    marker = context.get_input()
+    pids = yield context.task_all([context.call_activity("process_id", i) for i in range(4)])
+    again = (yield context.call_activity("ends_its_process_once", marker)) if marker else None
+    point = yield context.call_activity("move_point", Point(1, 2))
+    return {"pids": pids, "again": again, "point": [point.x, point.y]}
 
 
 @app.activity_trigger(input_name="value")
