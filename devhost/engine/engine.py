@@ -40,7 +40,7 @@ from devhost.engine.types import (
     InstanceState,
     RuntimeStatus,
 )
-from devhost.engine.worker_pool import WorkerPool, WorkerStartError
+from devhost.engine.worker_pool import WorkerLostError, WorkerPool, WorkerStartError
 
 log = logging.getLogger("devhost.engine")
 
@@ -129,17 +129,28 @@ class Engine(ClientOps):
         self._store = TaskHubStore(self.config.hub_path)
         self._recover()
         if self.config.worker_processes > 1:
-            self._workers = WorkerPool(
-                self.index.app_dir,
-                self.config.worker_processes - 1,
-                self.config.sync_activity_threads,
-            )
-            await self._workers.start()
+            self._workers = await self._start_workers(self.config.worker_processes - 1)
         self._tasks.append(asyncio.create_task(self._dispatch_loop(), name="devhost-dispatcher"))
         for i in range(self.config.max_concurrent_activities):
             self._tasks.append(
                 asyncio.create_task(self._activity_worker(), name=f"devhost-activity-{i}")
             )
+
+    async def _start_workers(self, count: int) -> WorkerPool | None:
+        """`count` activity worker processes with the app loaded; None, after saying why,
+        when they could not start (activities then run in this process)."""
+        pool = WorkerPool(self.index.app_dir, count, self.config.sync_activity_threads)
+        try:
+            await pool.start()
+        except (WorkerStartError, WorkerLostError) as exc:
+            log.error(
+                "Activity worker processes could not start; activities run in devhost's "
+                "process:\n%s",
+                exc,
+            )
+            await pool.stop(0)
+            return None
+        return pool
 
     async def stop(self, grace_seconds: float = 5.0) -> None:
         """Stop taking work, let running activities finish (up to the grace period) and

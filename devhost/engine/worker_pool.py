@@ -117,9 +117,12 @@ class WorkerPool:
         self._ids = itertools.count(1)
 
     async def start(self) -> None:
-        """Spawn the processes; activities sent before one is ready wait for it."""
+        """Spawn the processes and wait until each has loaded the app, as the Functions host
+        waits for its workers; raise `WorkerStartError` if one could not."""
         for _ in range(self.count):
             self._workers.append(await self._spawn())
+        for worker in self._workers:
+            await worker.ready
 
     async def _spawn(self) -> _Worker:
         worker = _Worker(self.app_dir, self.threads)

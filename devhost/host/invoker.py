@@ -97,7 +97,9 @@ class Invoker:
     def __init__(self, webhooks: WebhookSettings, app_dir: str) -> None:
         self._webhooks = webhooks
         self._app_dir = app_dir
-        self._pool = ThreadPoolExecutor(max_workers=worker_thread_count(), thread_name_prefix="func")
+        self._pool = ThreadPoolExecutor(
+            max_workers=worker_thread_count(), thread_name_prefix="func"
+        )
         self._plans: dict[str, _Plan] = {}
 
     def _plan(self, function: FunctionInfo) -> _Plan:

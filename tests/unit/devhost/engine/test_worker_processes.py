@@ -69,10 +69,9 @@ async def test_an_activity_whose_worker_dies_runs_again_in_a_new_one(
 async def test_a_worker_that_cannot_load_the_app_says_why(tmp_path: Path):
     (tmp_path / "function_app.py").write_text("raise RuntimeError('no app here')\n")
     pool = WorkerPool(tmp_path, 1, None)
-    await pool.start()
     try:
         with pytest.raises(WorkerStartError, match="no app here"):
-            await pool.run("anything", None)
+            await pool.start()
     finally:
         await pool.stop()
 
