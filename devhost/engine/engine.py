@@ -46,10 +46,6 @@ log = logging.getLogger("devhost.engine")
 
 AfterCommit = Callable[[], None]
 
-# Episode work one dispatcher cycle does before it commits and lets the loop run activities,
-# HTTP requests and the next cycle: a burst of ready instances is not one long stall.
-CYCLE_BUDGET_SECONDS = 0.01
-
 
 class Engine(ClientOps):
     """A durable task engine for one app and one task hub."""
@@ -70,6 +66,7 @@ class Engine(ClientOps):
             asyncio.PriorityQueue()
         )
         self._queued = 0
+        self._began: dict[str, float] = {}
         self._completions: list[tuple[ActivityRow, ActivityOutcome]] = []
         self._client_batches: list[tuple[Batch, list[Effect], asyncio.Future[None]]] = []
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
@@ -111,6 +108,7 @@ class Engine(ClientOps):
         """Forget a running instance that a new start replaces; its old execution's activity
         results are dropped by the execution id check."""
         self._live.pop(instance_id, None)
+        self._began.pop(instance_id, None)
         self._inbox.pop(instance_id, None)
         self._ready.pop(instance_id, None)
         self._histories.pop(instance_id, None)
@@ -119,8 +117,18 @@ class Engine(ClientOps):
     def _enqueue(self, activity: ActivityRow) -> None:
         """Queue an activity behind those of runs that began before its run."""
         self._queued += 1
-        began = run_began(activity.instance_id, self._live, self._inbox)
+        began = self._run_began(activity.instance_id)
         self._activity_queue.put_nowait((began, self._queued, activity))
+
+    def _run_began(self, instance_id: str) -> float:
+        """`run_began` of a live instance, worked out once: it does not change while the
+        instance runs."""
+        began = self._began.get(instance_id)
+        if began is None:
+            began = run_began(instance_id, self._live, self._inbox)
+            if instance_id in self._live:
+                self._began[instance_id] = began
+        return began
 
     async def start(self) -> None:
         """Open the task hub, recover unfinished work and start dispatching."""
@@ -274,17 +282,14 @@ class Engine(ClientOps):
     def _episodes(
         self, now: float, now_dt: datetime, batch: Batch, after: list[AfterCommit]
     ) -> None:
-        """Run ready instances, oldest run first, until the cycle's budget or the
-        orchestration limit is spent; the rest wait for the next cycle."""
+        """Run ready instances, oldest run first, up to the orchestration limit; the rest
+        wait for the next cycle."""
         ready = list(self._ready)
         if len(ready) > 1:
-            ready.sort(key=lambda i: run_began(i, self._live, self._inbox))
-        stop_at = time.perf_counter() + CYCLE_BUDGET_SECONDS
+            ready.sort(key=self._run_began)
         for instance_id in ready[: self.config.max_concurrent_orchestrations]:
             del self._ready[instance_id]
             self._episode(instance_id, now, now_dt, batch, after)
-            if time.perf_counter() > stop_at:
-                break
 
     def _complete_activity(
         self,
@@ -404,6 +409,7 @@ class Engine(ClientOps):
         if effects.row is not None:
             if effects.terminal:
                 self._live.pop(instance_id, None)
+                self._began.pop(instance_id, None)
                 self._histories.pop(instance_id, None)
                 self._history_json.pop(instance_id, None)
                 self._inbox.pop(instance_id, None)
