@@ -2,7 +2,7 @@
 
 All SQL runs on one dedicated thread that owns the only connection, so any number of
 async tasks may share the store: their calls queue up on that thread and never block
-the event loop.
+the event loop. Writes queued together are committed together (`sqlite_writes`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from core.agent_logs.models import (
 )
 from core.agent_logs.percentile import p95_top_count
 from core.agent_logs.sqlite_schema import PRAGMAS, SCHEMA
+from core.agent_logs.sqlite_writes import GroupedWrites
 from core.agent_logs.store import check_agent_id, check_limit
 
 T = TypeVar("T")
@@ -43,6 +44,15 @@ _UNAVAILABLE_CODES = {
     sqlite3.SQLITE_CANTOPEN,
     sqlite3.SQLITE_PROTOCOL,
 }
+
+_APPEND_COLUMNS = (
+    "agent_id", "id", "workflow_id", "step", "outcome", "latency_ms", "prompt_tokens",
+    "completion_tokens", "total_tokens", "timestamp", "doc",
+)  # fmt: skip
+_APPEND_SQL = (
+    f"INSERT OR REPLACE INTO agent_logs ({', '.join(_APPEND_COLUMNS)}) "
+    f"VALUES (:{', :'.join(_APPEND_COLUMNS)})"
+)
 
 _STATS_SQL = """
 SELECT COUNT(*), COALESCE(SUM(outcome = 'error'), 0), AVG(latency_ms),
@@ -71,6 +81,7 @@ class SqliteAgentLogStore:
         self._busy_timeout = busy_timeout_seconds
         self._connection: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-log-sqlite")
+        self._writes = GroupedWrites(self._executor, self._connect, self._error)
 
     async def append(self, record: AgentLogRecord) -> None:
         """Write `record`; the same `(agent_id, id)` again replaces it (idempotent)."""
@@ -87,14 +98,13 @@ class SqliteAgentLogStore:
             "timestamp": utc_iso(record.timestamp),
             "doc": record.model_dump_json(),
         }
-        sql = f"INSERT OR REPLACE INTO agent_logs ({', '.join(row)}) VALUES (:{', :'.join(row)})"
-        await self._run("append", lambda db: db.execute(sql, row))
+        await self._writes.write("append", _APPEND_SQL, row)
 
     async def append_audit(self, record: AuditRecord) -> None:
         """Append `record` to the audit log; an existing `id` is kept, never overwritten."""
         row = (record.id, utc_iso(record.timestamp), record.model_dump_json())
         sql = "INSERT OR IGNORE INTO audit_log (id, timestamp, doc) VALUES (?, ?, ?)"
-        await self._run("append_audit", lambda db: db.execute(sql, row))
+        await self._writes.write("append_audit", sql, row)
 
     async def list_for_workflow(self, workflow_id: str) -> list[AgentLogRecord]:
         """All records of one workflow across agents, oldest first."""
@@ -150,7 +160,7 @@ class SqliteAgentLogStore:
         )
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         sql = f"{verb} INTO thread_turns (thread_id, workflow_id, started_at, written_at, doc)"
-        await self._run("put_turn", lambda db: db.execute(sql + " VALUES (?, ?, ?, ?, ?)", row))
+        await self._writes.write("put_turn", sql + " VALUES (?, ?, ?, ?, ?)", row)
 
     async def list_turns(self, thread_id: str) -> list[ThreadTurn]:
         """Every turn of one thread, oldest first."""
@@ -188,12 +198,24 @@ class SqliteAgentLogStore:
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor, lambda: work(self._connect()))
-        except sqlite3.Error as exc:
-            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _UNAVAILABLE_CODES:
+        except (sqlite3.Error, OSError) as exc:
+            error = self._error(operation, exc)
+            if error is exc:
                 raise
-            raise AgentLogStoreUnavailableError(str(self._path), operation, str(exc)) from exc
-        except OSError as exc:
-            raise AgentLogStoreUnavailableError(str(self._path), operation, str(exc)) from exc
+            raise error from exc
+
+    def _error(self, operation: str, exc: Exception) -> Exception:
+        """What a caller sees of `exc`: the store unavailable when the file cannot be used
+        right now, else `exc` itself (a bug in the SQL)."""
+        unavailable = isinstance(exc, OSError) or (
+            isinstance(exc, sqlite3.Error)
+            and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _UNAVAILABLE_CODES
+        )
+        if not unavailable:
+            return exc
+        error = AgentLogStoreUnavailableError(str(self._path), operation, str(exc))
+        error.__cause__ = exc
+        return error
 
     def _connect(self) -> sqlite3.Connection:
         # Runs on the store's thread only, which is the one thread that uses the connection.
