@@ -17,7 +17,6 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server._otel import OpenTelemetryMiddleware
 from mcp.server.mcpserver import MCPServer
-from opentelemetry import trace
 
 from core.catalogue import AgentSpec, HttpServer, InProcessServer, StdioServer
 from core.catalogue.loader import import_factory
@@ -25,6 +24,7 @@ from core.catalogue.model import RemoteEndpoint
 from core.catalogue.settings_refs import expand
 from core.llm.azure.auth import default_credential
 from core.settings import get_settings
+from core.telemetry import tracing
 
 IN_PROCESS = "in-process"
 
@@ -39,9 +39,6 @@ class ManagedIdentityTokenError(Exception):
         reason = next((line for line in str(cause).splitlines() if line.strip()), "")
         super().__init__(f"no token of the app's managed identity for {scope}: {reason}")
 
-
-_NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
-"""The OpenTelemetry API's own tracer providers: no SDK installed, no span recorded."""
 
 _servers: dict[str, MCPServer[Any]] = {}
 _servers_lock = threading.Lock()
@@ -84,7 +81,7 @@ def _untraced(server: MCPServer[Any]) -> MCPServer[Any]:
     provider (telemetry off, see `core.telemetry.configure`): its server spans would go
     nowhere, yet it builds one on every call. Dropping it from the middleware list is the
     SDK's way to opt out."""
-    if isinstance(trace.get_tracer_provider(), _NO_TRACING):
+    if not tracing():
         server.middleware[:] = [
             layer for layer in server.middleware if not isinstance(layer, OpenTelemetryMiddleware)
         ]

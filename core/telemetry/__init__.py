@@ -33,6 +33,7 @@ from core.telemetry.spans import (
     model_call_span,
     orchestration_event,
     tracer,
+    tracing,
     workflow_trace_context,
 )
 
@@ -63,6 +64,7 @@ __all__ = [
     "record_tokens",
     "service_resource",
     "tracer",
+    "tracing",
     "workflow_finished",
     "workflow_started",
     "workflow_trace_context",

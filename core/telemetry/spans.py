@@ -18,6 +18,7 @@ from typing import Any
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import (
+    INVALID_SPAN,
     NonRecordingSpan,
     Span,
     SpanContext,
@@ -51,14 +52,31 @@ def workflow_trace_context(workflow_id: str) -> otel_context.Context:
     return trace.set_span_in_context(NonRecordingSpan(root))
 
 
+_NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+"""The OpenTelemetry API's own tracer providers: no SDK installed, no span recorded."""
+
+
+def tracing() -> bool:
+    """True when the process has a tracer provider that records spans (telemetry on)."""
+    return not isinstance(trace.get_tracer_provider(), _NO_TRACING)
+
+
 @contextmanager
 def _span(name: str, kind: SpanKind, attributes: dict[str, Any]) -> Iterator[Span]:
-    parent = None
     workflow_id = attributes.get(a.WORKFLOW_ID)
+    logged = log_context(
+        workflow_id=workflow_id and str(workflow_id), agent_id=attributes.get(a.AGENT)
+    )
+    if not tracing():
+        # The API's no-op tracer would build a span that records nothing, on every call.
+        with logged:
+            yield INVALID_SPAN
+        return
+    parent = None
     if workflow_id and not trace.get_current_span().get_span_context().is_valid:
         parent = workflow_trace_context(str(workflow_id))
     with (
-        log_context(workflow_id=workflow_id and str(workflow_id), agent_id=attributes.get(a.AGENT)),
+        logged,
         tracer().start_as_current_span(
             name, context=parent, kind=kind, attributes=a.clean_attributes(attributes)
         ) as span,

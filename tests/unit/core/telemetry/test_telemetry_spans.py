@@ -11,6 +11,7 @@ from core.telemetry import (
     mark_failed,
     mcp_tool_span,
     model_call_span,
+    tracing,
 )
 
 
@@ -112,3 +113,17 @@ def test_attribute_values_are_cleaned():
         "c": "{'k': 1}",
         "d": 1.5,
     }
+
+
+def test_with_telemetry_off_a_span_records_nothing_and_errors_still_propagate():
+    assert not tracing()  # no tracer provider installed: the API's own proxy
+
+    with mcp_tool_span("wf-1", "enterprise", "lookup") as span:
+        mark_failed(span, "tool_error", "no such employee")
+    assert not span.is_recording()
+    with pytest.raises(TimeoutError), activity_span("mcp_tool", "wf-1", "enterprise"):
+        raise TimeoutError
+
+
+def test_installing_a_tracer_provider_turns_tracing_on(spans):
+    assert tracing()
