@@ -39,7 +39,8 @@ class ForecastExecutor(AgentExecutor):
 
     messages: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
-    held: list[str] = field(default_factory=list)
+    held: dict[str, str] = field(default_factory=dict)
+    """Tasks waiting for `RemoteAgent.release`: task id -> the message that asked."""
     releases: dict[str, asyncio.Event] = field(default_factory=dict)
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
@@ -64,7 +65,7 @@ class ForecastExecutor(AgentExecutor):
             return
         if HOLD_WORD in text.casefold():
             release = self.releases.setdefault(context.task_id, asyncio.Event())
-            self.held.append(context.task_id)
+            self.held[context.task_id] = text
             await release.wait()
         forecast = f"Forecast for {city}: {CITIES[city]}."
         await updater.add_artifact([new_text_part(forecast)], name="forecast")

@@ -202,7 +202,7 @@ def remote_task_held(host: AppHost, remote: RemoteAgent, workflow_id: str, words
     """The id of the remote task the forecaster holds for `words`, once the run's agent
     names it in its custom status (so the send is in the agent run's history)."""
     wait_until(lambda: sent(remote, words) == 1, "the task was never sent")
-    held = remote.executor.held[-1]
+    (held,) = (task for task, text in remote.executor.held.items() if words in text)
 
     def recorded() -> bool:
         with api(host) as client:
