@@ -8,12 +8,18 @@ from typing import Any
 
 from devhost.engine.types import InstanceState
 
+MIN_FOUR_DIGIT_YEAR = 1000
+
 
 def format_time(moment: datetime) -> str:
     """A UTC time as the extension writes status times: `2024-05-01T12:30:45Z` (whole seconds)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    if utc.year < MIN_FOUR_DIGIT_YEAR:
+        # strftime writes such a year without leading zeros.
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{utc.year}-{utc.month:02}-{utc.day:02}T{utc.hour:02}:{utc.minute:02}:{utc.second:02}Z"
 
 
 def parse_time(text: str | None) -> datetime | None:

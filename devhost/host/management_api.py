@@ -24,6 +24,7 @@ from devhost.host.engine_port import DurableEngine
 from devhost.host.formatting import error_body, status_payload
 from devhost.host.request_body import MalformedBodyError, body_text, parse_json
 from devhost.host.request_params import QueryParams
+from devhost.host.request_urls import RequestUrls
 
 DEFAULT_PAGE_SIZE = 100
 MAX_INSTANCE_ID_LENGTH = 256
@@ -41,8 +42,11 @@ _INVALID_ID = re.compile(r"[/\\?#\x00-\x1f\x7f-\x9f]")
 
 def json_response(value: Any, status: int = 200) -> web.Response:
     """A JSON body written compactly, as Newtonsoft.Json does."""
-    return web.json_response(
-        value, status=status, dumps=lambda v: json.dumps(v, separators=(",", ":"))
+    return web.Response(
+        body=json.dumps(value, separators=(",", ":")).encode("utf-8"),
+        status=status,
+        content_type="application/json",
+        charset="utf-8",
     )
 
 
@@ -70,6 +74,7 @@ class ManagementApi:
         self._engine = engine
         self._webhooks = webhooks
         self._public = public
+        self._urls = RequestUrls()
 
     def routes(self, prefix: str) -> list[web.RouteDef]:
         """The API's routes under `prefix` (no trailing slash)."""
@@ -174,7 +179,7 @@ class ManagementApi:
             code = 500
         response = json_response(status_payload(state, show_input=show_input), code)
         if code == 202:
-            response.headers["Location"] = str(request.url)
+            response.headers["Location"] = self._urls.of(request)
             response.headers["Retry-After"] = "5"
         return response
 

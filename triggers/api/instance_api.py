@@ -49,7 +49,7 @@ async def get_instance(
     )
     if is_finished(status):
         return json_response(view)
-    link = routes.status_links(req, routes.INSTANCE, instance_id).statusQueryGetUri
+    link = routes.status_url(req, routes.INSTANCE, instance_id)
     return json_response(view, 202, {"Location": link, "Retry-After": RETRY_AFTER_SECONDS})
 
 

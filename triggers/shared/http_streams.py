@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import azure.functions as func
 from azurefunctions.extensions.http.fastapi import Request, Response
+from starlette.datastructures import URL
 from starlette.responses import Response as StarletteResponse
 from starlette.responses import StreamingResponse
 from starlette.types import ASGIApp, Message, Scope
@@ -33,6 +34,8 @@ TRIGGER_PARAM = "req"
 Answer = func.HttpResponse | StarletteResponse
 Handler = Callable[..., Awaitable[Answer] | Answer]
 StreamedHandler = Callable[..., Awaitable[StarletteResponse]]
+REMEMBERED_URLS = 1024
+"""How many distinct request URLs `client_url` keeps the answer for."""
 
 
 def _first(value: str | None) -> str | None:
@@ -47,17 +50,50 @@ def client_url(request: Request, headers: list[tuple[str, str]] | None = None) -
     """The URL the client called: the forwarded scheme and host, the request's path and
     query (`headers`: the request's headers as pairs, when the caller has them)."""
     pairs = request.headers.items() if headers is None else headers
-    url = request.url
-    scheme = _first(_header(pairs, "x-forwarded-proto")) or url.scheme
-    host = _first(_header(pairs, "x-forwarded-host")) or url.netloc
-    return url.components._replace(scheme=scheme, netloc=host).geturl()
+    scope = request.scope
+    server = scope.get("server")
+    return _forwarded_url(
+        scope.get("scheme", "http"),
+        tuple(server) if server is not None else None,
+        scope["path"],
+        scope.get("query_string", b""),
+        _header(pairs, "host"),
+        _first(_header(pairs, "x-forwarded-proto")),
+        _first(_header(pairs, "x-forwarded-host")),
+    )
+
+
+@functools.lru_cache(maxsize=REMEMBERED_URLS)
+def _forwarded_url(
+    scheme: str,
+    server: tuple[str, int | None] | None,
+    path: str,
+    query_string: bytes,
+    host_header: str | None,
+    forwarded_scheme: str | None,
+    forwarded_host: str | None,
+) -> str:
+    """Starlette's URL of a request with these parts, its scheme and host replaced by the
+    forwarded ones; remembered, as a polling client calls the same URL again and again."""
+    host = [] if host_header is None else [(b"host", host_header.encode("latin-1"))]
+    scope = {
+        "scheme": scheme,
+        "server": server,
+        "path": path,
+        "query_string": query_string,
+        "headers": host,
+    }
+    url = URL(scope=scope)
+    return url.components._replace(
+        scheme=forwarded_scheme or url.scheme, netloc=forwarded_host or url.netloc
+    ).geturl()
 
 
 def _joined(pairs: list[tuple[str, str]], separator: str) -> dict[str, str]:
-    joined: dict[str, list[str]] = {}
+    joined: dict[str, str] = {}
     for key, value in pairs:
-        joined.setdefault(key, []).append(value)
-    return {key: separator.join(values) for key, values in joined.items()}
+        joined[key] = f"{joined[key]}{separator}{value}" if key in joined else value
+    return joined
 
 
 async def to_http_request(request: Request) -> func.HttpRequest:

@@ -40,10 +40,16 @@ def workflow_url(req: func.HttpRequest, route: str, workflow_id: str) -> str:
     return api_base(req, route) + WORKFLOW.format(id=url_segment(workflow_id))
 
 
+def status_url(req: func.HttpRequest, route: str, instance_id: str) -> str:
+    """The app's own `GET instances/{id}` URL of an instance, for a request that matched
+    `route` (where every link of `status_links` points)."""
+    return api_base(req, route) + INSTANCE.format(id=url_segment(instance_id))
+
+
 def status_links(req: func.HttpRequest, route: str, instance_id: str) -> StatusLinks:
     """The Durable check-status payload of an instance, for a request that matched `route`,
     pointing to the app's own role-checked `instances/{id}` routes: no link carries a key."""
-    instance = api_base(req, route) + INSTANCE.format(id=url_segment(instance_id))
+    instance = status_url(req, route, instance_id)
     return StatusLinks(
         id=instance_id,
         statusQueryGetUri=instance,

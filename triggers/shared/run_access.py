@@ -8,6 +8,7 @@ Its sub-orchestrations, whose ids are `{parent id}:{part}`, belong to the same o
 
 from __future__ import annotations
 
+import functools
 import json
 from enum import StrEnum
 from typing import Any
@@ -38,11 +39,34 @@ class RunAction(StrEnum):
 
 def run_owner(run_input: Any) -> RunOwner | None:
     """The owner recorded in a run's input (a dict, or the JSON text a status shows)."""
-    if isinstance(run_input, str):
-        try:
-            run_input = json.loads(run_input)
-        except ValueError:
-            return None
+    if not isinstance(run_input, str):
+        return _owner_in(run_input)
+    if len(run_input) > MAX_REMEMBERED_INPUT:
+        return _owner_in_text(run_input)
+    owner = _text_owner(run_input)
+    # A copy: the remembered owner is shared by every later read of the same input.
+    return owner.model_copy() if owner is not None else None
+
+
+MAX_REMEMBERED_INPUT = 4096
+"""Inputs up to this many characters have their owner remembered (`_text_owner`): at most
+1024 of them, a few MB at worst."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _text_owner(run_input: str) -> RunOwner | None:
+    """`_owner_in_text`, remembered: a run is polled many times, its input never changes."""
+    return _owner_in_text(run_input)
+
+
+def _owner_in_text(run_input: str) -> RunOwner | None:
+    try:
+        return _owner_in(json.loads(run_input))
+    except ValueError:
+        return None
+
+
+def _owner_in(run_input: Any) -> RunOwner | None:
     found = run_input.get("owner") if isinstance(run_input, dict) else None
     try:
         return RunOwner.model_validate(found) if found is not None else None

@@ -46,6 +46,15 @@ def test_the_owner_is_read_from_the_input_as_a_status_shows_it():
         assert run_owner(unowned) is None
 
 
+def test_each_read_of_the_same_input_gets_its_own_owner():
+    text = json.dumps(ADAS_RUN)
+    first = run_owner(text)
+    first.oid = "mallory"
+    assert run_owner(text).oid == "ada"
+    assert may_access_run(ADA, text, RunAction.READ)
+    assert not may_access_run(BOB, text, RunAction.READ)
+
+
 def test_a_child_run_is_looked_up_under_its_parents_nearest_first_and_bounded():
     assert parent_ids("wf:customer-support") == ["wf"]
     assert parent_ids("batch_sweep:slot:TCK-1:enterprise") == [

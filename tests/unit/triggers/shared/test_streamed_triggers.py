@@ -40,6 +40,29 @@ async def test_without_forwarded_headers_the_request_url_is_its_own():
     assert (await to_http_request(request)).url == "http://localhost:7071/api/health"
 
 
+async def test_the_same_path_called_through_another_host_or_scheme_reads_that_host_and_scheme():
+    path = "/api/instances/run-1"
+    seen = []
+    for host, scheme in [("a.example", "https"), ("b.example", "https"), ("a.example", "http")] * 2:
+        forwarded = [
+            ("Host", "127.0.0.1:50051"),
+            ("X-Forwarded-Host", host),
+            ("X-Forwarded-Proto", scheme),
+        ]
+        seen.append((await to_http_request(streams_request(path=path, headers=forwarded))).url)
+    assert seen == [
+        "https://a.example/api/instances/run-1",
+        "https://b.example/api/instances/run-1",
+        "http://a.example/api/instances/run-1",
+    ] * 2
+
+
+async def test_characters_that_would_end_the_path_stay_in_it():
+    host = [("Host", "localhost:7071")]
+    request = streams_request(path="/api/instances/a?b#c", query="x=1", headers=host)
+    assert (await to_http_request(request)).url == "http://localhost:7071/api/instances/a%3Fb%23c?x=1"
+
+
 def test_an_http_response_keeps_status_headers_cookies_and_text_charset():
     answer = func.HttpResponse("hé", status_code=201, mimetype="text/plain", charset="utf-8")
     answer.headers["X-Kept"] = "1"
