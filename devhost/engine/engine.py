@@ -515,10 +515,10 @@ class Engine(ClientOps):
         show_history_output: bool = False,
         show_input: bool = True,
     ) -> InstanceState:
-        """The status of one instance, optionally with its history."""
-        row = self.store.instance(instance_id)
-        if row is None:
-            raise InstanceNotFoundError(instance_id)
+        """The status of one instance, optionally with its history. An instance the engine
+        runs is answered from the row it holds (as its last commit saved it; from the start
+        call on for a new one, as for events and termination), without reading the store."""
+        row = self._row(instance_id)
         history = None
         if show_history:
             history = to_api_history(
