@@ -12,12 +12,11 @@ coordinator sealed (`admission`). A remote A2A agent's part is one message and i
 instead (`remote_run`).
 """
 
-import json
 from typing import Any
 
 import azure.durable_functions as df
 
-from core.conversations.items import listed_items
+from core.conversations.items import first_items, item_lines
 from core.conversations.prompt import describe_thread
 from core.llm.types import ChatMessage
 from core.models import (
@@ -32,7 +31,7 @@ from core.models import (
     with_changes_not_made,
 )
 from core.telemetry import record_agent_request, record_tokens
-from core.tool_results import summarized
+from core.tool_results import result_text, summarized
 from orchestrations import names
 from orchestrations.admission import admitted
 from orchestrations.policies import MODEL_RETRY, TOOL_RETRY
@@ -83,17 +82,26 @@ def _run(context: df.DurableOrchestrationContext) -> Any:
 def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
     messages = _opening(task)
     records: list[ToolCallRecord] = []
+    # Each record's result as the JSON text its tool message carries (None after an error).
+    result_texts: list[str | None] = []
     not_done: list[str] = []
     tokens = 0
     step = 0
 
     def ended(status: AgentStatus, answer: str, error: str | None = None) -> AgentAnswer:
+        # Each result is written as JSON and read for the records it lists once.
+        listed = [item_lines(r.result) if r.result is not None else [] for r in records]
         return AgentAnswer(
             agent=task.agent,
             status=status,
             answer=with_changes_not_made(answer, not_done),
-            tool_calls=[summarized(r) for r in records],
-            items=listed_items(records),
+            tool_calls=[
+                summarized(r, text, lines)
+                for r, text, lines in zip(records, result_texts, listed, strict=True)
+            ],
+            items=first_items(
+                lines for r, lines in zip(records, listed, strict=True) if r.error is None
+            ),
             tokens=tokens,
             steps=step,
             error=error,
@@ -171,15 +179,10 @@ def _loop(context: df.DurableOrchestrationContext, task: AgentTask) -> Any:
                 line = change_not_made(task.agent, call.name, call.arguments, record.error)
                 if line is not None:
                     not_done.append(line)
+                content = result_text(record.error if record.error is not None else record.result)
                 records.append(record)
-                body = record.error if record.error is not None else record.result
-                messages.append(
-                    ChatMessage(
-                        role="tool",
-                        tool_call_id=call.id,
-                        content=json.dumps(body, ensure_ascii=False, default=str),
-                    )
-                )
+                result_texts.append(content if record.error is None else None)
+                messages.append(ChatMessage(role="tool", tool_call_id=call.id, content=content))
         return ended(
             AgentStatus.MAX_STEPS,
             f"Stopped after {step} model calls without a final answer (the step limit).",

@@ -207,15 +207,17 @@ def _coordinate(context: df.DurableOrchestrationContext) -> Any:
         for t in plan.tasks
     ]
     runs = yield from start_children(context, workflow_id, agent_starts)
+    # Each agent's answer is read from its result once (on every replay), as its run ends.
+    done: dict[int, AgentAnswer] = {}
     pending = list(runs)
-    done = 0
     while pending:
         finished = yield context.task_any(pending)
         pending.remove(finished)
-        done += 1
-        tokens += _agent_result("agent", finished).tokens
-        context.set_custom_status(_status("running_agents", done, total, tokens, budget))
-    answers = [_agent_result(t.agent, run) for t, run in zip(plan.tasks, runs, strict=True)]
+        index = runs.index(finished)
+        done[index] = _agent_result(plan.tasks[index].agent, finished)
+        tokens += done[index].tokens
+        context.set_custom_status(_status("running_agents", len(done), total, tokens, budget))
+    answers = [done[index] for index in range(len(runs))]
 
     context.set_custom_status(_status("synthesizing", total, total, tokens, budget))
     remaining = budget - tokens

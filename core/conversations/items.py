@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from core.models import AgentAnswer, ToolCallRecord
@@ -24,11 +26,14 @@ def listed_items(calls: list[ToolCallRecord]) -> list[str]:
     """One line per record the successful tool calls returned in a list, in the order they
     came, each once: its id field and, when it has one, a label (`TCK-10011 (Refund not
     received)`). At most MAX_ITEMS."""
-    items: list[str] = []
-    for call in calls:
-        if call.result is not None and call.error is None:
-            items.extend(item_lines(call.result))
-    return list(dict.fromkeys(items))[:MAX_ITEMS]
+    return first_items(
+        item_lines(call.result) for call in calls if call.result is not None and call.error is None
+    )
+
+
+def first_items(lines: Iterable[list[str]]) -> list[str]:
+    """The lines of each call's `item_lines`, in order, each once, at most MAX_ITEMS."""
+    return list(dict.fromkeys(chain.from_iterable(lines)))[:MAX_ITEMS]
 
 
 def item_lines(result: Any) -> list[str]:
