@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -79,10 +79,16 @@ def encode_activity_output(value: Any) -> str:
     return str(ActivityTriggerConverter.encode(value, expected_type=None).value)
 
 
+@lru_cache(maxsize=1024)
+def _takes_context(target: Callable[..., Any], trigger_param: str) -> bool:
+    """Whether the function also asks for the invocation context (read once per function:
+    every activity asks, and reading a signature costs more than the rest of the call)."""
+    return "context" in inspect.signature(target).parameters and trigger_param != "context"
+
+
 def _call_args(info: FunctionInfo, argument: Any, app_dir: Path) -> dict[str, Any]:
     kwargs: dict[str, Any] = {info.trigger_param: argument}
-    parameters = inspect.signature(info.func).parameters
-    if "context" in parameters and info.trigger_param != "context":
+    if _takes_context(info.func, info.trigger_param):
         kwargs["context"] = InvocationContext(info.name, str(app_dir))
     return kwargs
 
