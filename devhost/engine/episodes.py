@@ -47,8 +47,14 @@ class _Episode:
     now: datetime
     batch: Batch
     effects: EpisodeEffects
-    # The JSON text of the first new events as the orchestrator saw them, once it has run.
+    # The JSON text of the first new events as they happened (`json.dumps(event)`): the events
+    # delivered before the orchestrator runs, which it sees in this form.
     seen_json: list[str] = field(default_factory=list)
+
+    def deliver(self, event: Event, text: str) -> None:
+        """Add an event delivered before the orchestrator runs, with its JSON text."""
+        self.new_events.append(event)
+        self.seen_json.append(text)
 
     def send(self, message: MessageRow) -> None:
         """Queue a message to an inbox, to be saved with the episode."""
@@ -111,7 +117,9 @@ class EpisodeRunner:
         live_ids: dict[str, InstanceRow],
     ) -> EpisodeEffects:
         """Deliver `messages` to the instance and add the episode's writes to `batch`."""
-        ep = _Episode(row, past, [h.orchestrator_started(now)], now, batch, EpisodeEffects())
+        ep = _Episode(row, past, [], now, batch, EpisodeEffects())
+        opened = h.orchestrator_started(now)
+        ep.deliver(opened, json.dumps(opened))
         status = RuntimeStatus(row.status)
         terminate_reason: str | None = None
         terminated = False
@@ -120,7 +128,7 @@ class EpisodeRunner:
             if kind == EventType.EXECUTION_TERMINATED:
                 terminated = True
                 terminate_reason = message.event.get("Input")
-                ep.new_events.append(message.event)
+                ep.deliver(message.event, message.text())
                 ep.effects.consumed.append(message.id)
                 break
             if kind == EventType.EXECUTION_SUSPENDED:
@@ -129,7 +137,7 @@ class EpisodeRunner:
                 status = RuntimeStatus.RUNNING
             elif status == RuntimeStatus.SUSPENDED:
                 continue
-            ep.new_events.append(message.event)
+            ep.deliver(message.event, message.text())
             ep.effects.consumed.append(message.id)
 
         row.updated_at = now.timestamp()
@@ -163,7 +171,6 @@ class EpisodeRunner:
 
     # --- replay ---------------------------------------------------------------------
     def _context_json(self, ep: _Episode, past_json: list[str]) -> str:
-        ep.seen_json = [json.dumps(e) for e in ep.new_events]
         history_text = ",".join([*past_json, *ep.seen_json])
         return (
             '{"history":['
@@ -317,7 +324,7 @@ class EpisodeRunner:
     def _append(self, ep: _Episode) -> None:
         start = len(ep.past)
         # Each event is serialised once: as replays see it, for the hub and the cache alike,
-        # from the text the orchestrator saw of it if it saw it.
+        # from the text it was delivered with if it had one.
         texts = [played_text(t) for t in ep.seen_json]
         texts.extend(played(e) for e in ep.new_events[len(texts) :])
         ep.batch.append_history.extend(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import IntEnum
+from functools import lru_cache
 from typing import Any
 
 Event = dict[str, Any]
@@ -45,8 +46,22 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+_last_formatted: tuple[datetime | None, str] = (None, "")
+
+
 def format_time(value: datetime) -> str:
     """ISO 8601 in UTC with a `Z` suffix and seven fractional digits, as .NET writes it."""
+    # An episode stamps most of its events with one moment: the last one's text is kept.
+    global _last_formatted
+    last = _last_formatted
+    if last[0] is value:
+        return last[1]
+    text = _format(value)
+    _last_formatted = (value, text)
+    return text
+
+
+def _format(value: datetime) -> str:
     utc = value.astimezone(UTC)
     if utc.year < 1000:
         # strftime writes these years without leading zeros.
@@ -82,8 +97,10 @@ def engine_time(text: str) -> datetime | None:
     )
 
 
+@lru_cache(maxsize=16384)
 def parse_time(text: str) -> datetime:
-    """Parse a timestamp written by `format_time` (or any ISO 8601 text) into UTC."""
+    """Parse a timestamp written by `format_time` (or any ISO 8601 text) into UTC (each replay
+    reads the same episode stamps again: the datetimes read are kept by text)."""
     fast = engine_time(text)
     if fast is not None:
         return fast

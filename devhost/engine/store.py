@@ -121,6 +121,15 @@ class MessageRow:
     instance_id: str
     event: Event
     visible_at: float
+    # The event's JSON text (`json.dumps(event)`), made once: the hub saves it and the episode
+    # that delivers the message hands the same text to the orchestrator.
+    saved_text: str | None = field(default=None, repr=False, compare=False)
+
+    def text(self) -> str:
+        """The event as JSON text, serialised on first use."""
+        if self.saved_text is None:
+            self.saved_text = json.dumps(self.event)
+        return self.saved_text
 
 
 @dataclass
@@ -255,7 +264,7 @@ class TaskHubStore:
         rows = self.db.execute(
             "SELECT id, instance_id, event, visible_at FROM messages ORDER BY id"
         ).fetchall()
-        return [MessageRow(r[0], r[1], json.loads(r[2]), r[3]) for r in rows]
+        return [MessageRow(r[0], r[1], json.loads(r[2]), r[3], r[2]) for r in rows]
 
     def activities(self) -> list[ActivityRow]:
         """Every activity work item not yet completed, oldest first."""
@@ -337,7 +346,7 @@ class TaskHubStore:
                 db.executemany(
                     "INSERT INTO messages (id, instance_id, event, visible_at) VALUES (?, ?, ?, ?)",
                     [
-                        (first + i, m.instance_id, json.dumps(m.event), m.visible_at)
+                        (first + i, m.instance_id, m.text(), m.visible_at)
                         for i, m in enumerate(batch.add_messages)
                     ],
                 )
