@@ -15,6 +15,16 @@
   an episode and more; `os.environ.get` raises and catches two exceptions each time the
   variable is unset. The engine reads the same mapping `os.environ` keeps, without them, on
   every call (so setting the variable takes effect at once, as before).
+- The codec serialises every action's input and the episode's state with
+  `json.dumps(value, default=...)` and reads every result with `json.loads(text,
+  object_hook=...)`, and `json` builds a new encoder or decoder for each such call. The codec
+  gets a `json` whose `dumps` and `loads` use one encoder per `default` and one decoder per
+  `object_hook`, built once; every other call goes to `json` itself. Encoders and decoders
+  keep no state between calls, so each call returns what `json`'s own would.
+- The SDK builds each history event of each replay through `HistoryEvent(**fields)`, whose
+  constructor sets every field with `__setattr__`; the engine hands the context a factory that
+  fills the same attributes, in the same order, into the event's `__dict__` (the SDK's own
+  constructor still runs for any field named like one of the class's attributes).
 
 Only the host process is changed, never the app.
 """
@@ -22,6 +32,7 @@ Only the host process is changed, never the app.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 from collections import namedtuple
 from datetime import datetime
@@ -44,8 +55,12 @@ status_module: Any = importlib.import_module(
     "azure.durable_functions.models.DurableOrchestrationStatus"
 )
 codec_module: Any = importlib.import_module("azure.functions._durable_functions")
+context_module: Any = importlib.import_module(
+    "azure.durable_functions.models.DurableOrchestrationContext"
+)
 _dateutil_parse = history_event_module.dt_parse
 sdk_is_strict_mode = codec_module._is_strict_mode
+SdkHistoryEvent: Any = history_event_module.HistoryEvent
 
 
 def _status_time(text: str) -> datetime | None:
@@ -95,11 +110,78 @@ def is_strict_mode() -> bool:
     return environ.decodevalue(raw).strip().lower() in codec_module._TRUTHY
 
 
+class CodecJson:
+    """`json` as the codec calls it: `dumps` with only `default` and `loads` of text with only
+    `object_hook` use an encoder or decoder built once per hook; anything else is `json`'s."""
+
+    def __init__(self) -> None:
+        self._encoders: dict[Any, json.JSONEncoder] = {}
+        self._decoders: dict[Any, json.JSONDecoder] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(json, name)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """`json.dumps(obj, **kwargs)`."""
+        if len(kwargs) != 1 or "default" not in kwargs:
+            return json.dumps(obj, **kwargs)
+        default = kwargs["default"]
+        encoder = self._encoders.get(default)
+        if encoder is None:
+            encoder = self._encoders[default] = json.JSONEncoder(default=default)
+        return encoder.encode(obj)
+
+    def loads(self, s: Any, **kwargs: Any) -> Any:
+        """`json.loads(s, **kwargs)`."""
+        if (
+            len(kwargs) != 1
+            or "object_hook" not in kwargs
+            or not isinstance(s, str)
+            or s.startswith("\ufeff")
+        ):
+            return json.loads(s, **kwargs)
+        hook = kwargs["object_hook"]
+        decoder = self._decoders.get(hook)
+        if decoder is None:
+            decoder = self._decoders[hook] = json.JSONDecoder(object_hook=hook)
+        return decoder.decode(s)
+
+
+_EVENT_CLASS_NAMES = frozenset(dir(SdkHistoryEvent))
+
+
+def history_event(
+    EventType: Any, EventId: Any, IsPlayed: Any, Timestamp: Any, **kwargs: Any
+) -> Any:
+    """A `HistoryEvent` with exactly the attributes its constructor gives it."""
+    if not _EVENT_CLASS_NAMES.isdisjoint(kwargs):
+        return SdkHistoryEvent(EventType, EventId, IsPlayed, Timestamp, **kwargs)
+    event = object.__new__(SdkHistoryEvent)
+    fields = event.__dict__
+    fields["_event_type"] = EventType
+    fields["_event_id"] = EventId
+    fields["_is_played"] = IsPlayed
+    fields["_timestamp"] = history_event_module.dt_parse(Timestamp)
+    fields["_is_processed"] = False
+    fields["Name"] = None
+    fields["InstanceId"] = None
+    fields["TaskScheduledId"] = None
+    fields["Reason"] = None
+    fields["Details"] = None
+    fields["Input"] = None
+    fields.update(kwargs)
+    return event
+
+
 def install() -> None:
     """Route the SDK's history and status timestamp parsing through `parse_timestamp`, its
-    executor's namedtuple through the cache and the codec's strict-mode check through
-    `is_strict_mode`."""
+    executor's namedtuple through the cache, the codec's strict-mode check through
+    `is_strict_mode` and its JSON calls through `CodecJson`, and build the context's history
+    events with `history_event`."""
     history_event_module.dt_parse = parse_timestamp
     status_module.dt_parse = parse_timestamp
     executor_module.namedtuple = _namedtuple
     codec_module._is_strict_mode = is_strict_mode
+    if not isinstance(codec_module.json, CodecJson):
+        codec_module.json = CodecJson()
+    context_module.HistoryEvent = history_event

@@ -1,11 +1,12 @@
-"""`devhost/engine/sdk_speedups.py` replaces three names inside the Durable Functions SDK's
-modules and one inside azure.functions' Durable JSON codec. It was checked against one release
+"""`devhost/engine/sdk_speedups.py` replaces four names inside the Durable Functions SDK's
+modules and two inside azure.functions' Durable JSON codec. It was checked against one release
 of each: these tests fail when the release pinned or installed is another, or when the code
 that uses those names (or the codec's strict-mode check itself) changes, so an upgrade cannot
 silently break the speedups. After checking the speedups against a new release
 (`parse_timestamp` still gets what `dt_parse` got, the namedtuple is still immutable,
-`is_strict_mode` still reads the variable as the codec does), update the checked releases and
-the hashes below."""
+`is_strict_mode` still reads the variable as the codec does, the codec still calls `json` only
+as `CodecJson` serves it, `history_event` still sets what `HistoryEvent.__init__` sets), update
+the checked releases and the hashes below."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ PATCHED: dict[str, tuple[ModuleType, str, dict[str, str]]] = {
         sdk_speedups.history_event_module,
         "dt_parse",
         {
+            # Also the constructor `history_event` reproduces.
             "HistoryEvent.__init__": (
                 "2494336f6442327a143f7394717e15a5a317ae5d83e2f87557ddfeb4d9b85226"
             ),
@@ -72,6 +74,32 @@ PATCHED: dict[str, tuple[ModuleType, str, dict[str, str]]] = {
             ),
             "_loads_with_expected_type": (
                 "d82c3ddf7c61780f7b0737abe6bbfcf174f6555aca16438a3a50d79c2154b686"
+            ),
+        },
+    ),
+    "codec json": (
+        sdk_speedups.codec_module,
+        "json",
+        {
+            "df_dumps": "4606c55c385c97b85a92863af5b8b3a800f939ff1f8883f866ba9d9967af7304",
+            "df_loads": "0d0c883b82f741a4cf424323937d7c90bffe5916ee67ecb132810b359ed01969",
+            "_loads_strict_no_type": (
+                "ea0a9ce26db396138e5b12bf8eda66531ede5368720e176546e1e0e4cdb58728"
+            ),
+            "_loads_with_expected_type": (
+                "d82c3ddf7c61780f7b0737abe6bbfcf174f6555aca16438a3a50d79c2154b686"
+            ),
+        },
+    ),
+    "context history events": (
+        sdk_speedups.context_module,
+        "HistoryEvent",
+        {
+            "DurableOrchestrationContext.__init__": (
+                "a1283dc534467c1b6e2aca1178d55d13e63430981c74b8fce620c5f612425147"
+            ),
+            "DurableOrchestrationContext._extract_version_from_history": (
+                "356efb00459e200f81e0d66b2b52d7d00c76a5f20909537a0f36ee1a140ee1fd"
             ),
         },
     ),
