@@ -35,6 +35,7 @@ import importlib
 import json
 import os
 from collections import namedtuple
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -110,13 +111,19 @@ def is_strict_mode() -> bool:
     return environ.decodevalue(raw).strip().lower() in codec_module._TRUTHY
 
 
+@lru_cache(maxsize=8)
+def _encoder(default: Callable[[Any], Any]) -> json.JSONEncoder:
+    return json.JSONEncoder(default=default)
+
+
+@lru_cache(maxsize=8)
+def _decoder(object_hook: Callable[[dict[str, Any]], Any]) -> json.JSONDecoder:
+    return json.JSONDecoder(object_hook=object_hook)
+
+
 class CodecJson:
     """`json` as the codec calls it: `dumps` with only `default` and `loads` of text with only
     `object_hook` use an encoder or decoder built once per hook; anything else is `json`'s."""
-
-    def __init__(self) -> None:
-        self._encoders: dict[Any, json.JSONEncoder] = {}
-        self._decoders: dict[Any, json.JSONDecoder] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(json, name)
@@ -125,11 +132,7 @@ class CodecJson:
         """`json.dumps(obj, **kwargs)`."""
         if len(kwargs) != 1 or "default" not in kwargs:
             return json.dumps(obj, **kwargs)
-        default = kwargs["default"]
-        encoder = self._encoders.get(default)
-        if encoder is None:
-            encoder = self._encoders[default] = json.JSONEncoder(default=default)
-        return encoder.encode(obj)
+        return _encoder(kwargs["default"]).encode(obj)
 
     def loads(self, s: Any, **kwargs: Any) -> Any:
         """`json.loads(s, **kwargs)`."""
@@ -140,11 +143,7 @@ class CodecJson:
             or s.startswith("\ufeff")
         ):
             return json.loads(s, **kwargs)
-        hook = kwargs["object_hook"]
-        decoder = self._decoders.get(hook)
-        if decoder is None:
-            decoder = self._decoders[hook] = json.JSONDecoder(object_hook=hook)
-        return decoder.decode(s)
+        return _decoder(kwargs["object_hook"]).decode(s)
 
 
 _EVENT_CLASS_NAMES = frozenset(dir(SdkHistoryEvent))
