@@ -72,6 +72,11 @@ CACHE_KIB = 8192
 indexes keyed by instance id; in SQLite's default 2 MB it spills them to the WAL before the
 commit and writes them again at it, and reads evicted pages back. 8 MB holds a cycle of 256
 episodes: a quarter fewer page writes and a third of the reads."""
+CHECKPOINT_PAGES = 10000
+"""WAL pages written before a commit copies them into the database file (SQLite's default is
+1,000, about one cycle of 256 episodes). A page changed in several cycles is copied once per
+checkpoint, and each checkpoint syncs both files: at 10,000 (40 MB of WAL at most) a cycle's
+commit costs a tenth less CPU and syncs a quarter as often."""
 
 # An instance's row is updated where it is (REPLACE would delete it and insert it again at the
 # end of the table, rewriting its index entries: a page more to write per episode).
@@ -221,6 +226,7 @@ class TaskHubStore:
         self.db.execute(f"PRAGMA synchronous={synchronous}")
         self.db.execute("PRAGMA foreign_keys=OFF")
         self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        self.db.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
         self.db.executescript(SCHEMA)
         self._last_message_id = self._last_id("messages")
         self._last_activity_id = self._last_id("activities")
