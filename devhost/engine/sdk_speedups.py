@@ -19,8 +19,9 @@
   `json.dumps(value, default=...)` and reads every result with `json.loads(text,
   object_hook=...)`, and `json` builds a new encoder or decoder for each such call. The codec
   gets a `json` whose `dumps` and `loads` use one encoder per `default` and one decoder per
-  `object_hook`, built once; every other call goes to `json` itself. Encoders and decoders
-  keep no state between calls, so each call returns what `json`'s own would.
+  `object_hook`, built once (an int, None or a bool is written directly, as json writes it);
+  every other call goes to `json` itself. Encoders and decoders keep no state between calls,
+  so each call returns what `json`'s own would.
 - The SDK builds each history event of each replay through `HistoryEvent(**fields)`, whose
   constructor sets every field with `__setattr__`; the engine hands the context a factory that
   fills the same attributes, in the same order, into the event's `__dict__` (the SDK's own
@@ -132,7 +133,17 @@ class CodecJson:
         """`json.dumps(obj, **kwargs)`."""
         if len(kwargs) != 1 or "default" not in kwargs:
             return json.dumps(obj, **kwargs)
-        return _encoder(kwargs["default"]).encode(obj)
+        encoder = _encoder(kwargs["default"])
+        # The texts json writes for an int, None and a bool, without building an encoder:
+        # activity inputs and results are often one of them.
+        kind = type(obj)
+        if kind is int:
+            return int.__repr__(obj)
+        if obj is None:
+            return "null"
+        if kind is bool:
+            return "true" if obj else "false"
+        return encoder.encode(obj)
 
     def loads(self, s: Any, **kwargs: Any) -> Any:
         """`json.loads(s, **kwargs)`."""

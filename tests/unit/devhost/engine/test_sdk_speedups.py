@@ -119,7 +119,12 @@ JSON_VALUES = st.recursive(
     max_leaves=12,
 )
 CODEC_VALUES = st.recursive(
-    st.none() | st.integers() | st.text() | st.builds(Money, st.integers()),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.builds(Money, st.integers()),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=12,
 )
