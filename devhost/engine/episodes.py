@@ -119,7 +119,7 @@ class EpisodeRunner:
         """Deliver `messages` to the instance and add the episode's writes to `batch`."""
         ep = _Episode(row, past, [], now, batch, EpisodeEffects())
         opened = h.orchestrator_started(now)
-        ep.deliver(opened, json.dumps(opened))
+        ep.deliver(opened, h.event_json(opened))
         status = RuntimeStatus(row.status)
         terminate_reason: str | None = None
         terminated = False
@@ -391,7 +391,7 @@ class EpisodeRunner:
 
 def played(event: Event) -> str:
     """The JSON text of a past event as the SDK receives it during replay."""
-    return json.dumps({**event, "IsPlayed": True})
+    return h.event_json({**event, "IsPlayed": True})
 
 
 def played_text(text: str) -> str:

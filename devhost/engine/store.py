@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from devhost.engine.history import Event
+from devhost.engine.history import Event, event_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS instances (
@@ -126,14 +126,14 @@ class MessageRow:
     instance_id: str
     event: Event
     visible_at: float
-    # The event's JSON text (`json.dumps(event)`), made once: the hub saves it and the episode
+    # The event's JSON text (`event_json(event)`), made once: the hub saves it and the episode
     # that delivers the message hands the same text to the orchestrator.
     saved_text: str | None = field(default=None, repr=False, compare=False)
 
     def text(self) -> str:
         """The event as JSON text, serialised on first use."""
         if self.saved_text is None:
-            self.saved_text = json.dumps(self.event)
+            self.saved_text = event_json(self.event)
         return self.saved_text
 
 
@@ -310,7 +310,7 @@ class TaskHubStore:
                 db.execute("DELETE FROM history WHERE instance_id = ?", (instance_id,))
                 db.executemany(
                     "INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)",
-                    [(instance_id, i, json.dumps(e)) for i, e in enumerate(events)],
+                    [(instance_id, i, event_json(e)) for i, e in enumerate(events)],
                 )
             if batch.upsert_instances:
                 db.executemany(

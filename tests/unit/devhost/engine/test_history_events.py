@@ -183,3 +183,30 @@ def test_times_stay_in_utc_on_a_machine_in_another_time_zone(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+JSON_FIELDS = st.dictionaries(
+    st.text(max_size=8),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+        max_leaves=8,
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=300)
+@given(JSON_FIELDS, st.sampled_from(EventType), st.integers(-1, 10**6))
+def test_an_event_is_written_as_json_dumps_writes_it(fields, event_type, event_id):
+    event = {**h.new_event(event_type, T0, event_id), **fields}
+    assert h.event_json(event) == json.dumps(event)
+
+
+def test_an_event_holding_what_json_cannot_write_is_refused_as_json_refuses_it():
+    event = h.new_event(EventType.EVENT_RAISED, T0, Input=object())
+    with pytest.raises(TypeError) as ours:
+        h.event_json(event)
+    with pytest.raises(TypeError) as theirs:
+        json.dumps(event)
+    assert str(ours.value) == str(theirs.value)
