@@ -18,7 +18,7 @@ from core.mcp_client import (
     ToolCallResult,
     ToolClientError,
     ToolServerUnavailableError,
-    call_tool,
+    call_found_tool,
     find_tool,
 )
 from core.models import NOT_CARRIED_OUT, ToolCallInput, ToolCallRecord
@@ -81,8 +81,8 @@ async def _run(call: ToolCallInput) -> ToolCallRecord:
         error = await refused_write(call, digest, call.tool)
         if error is not None:
             return ToolCallRecord(tool=call.tool, arguments=call.arguments, error=error)
-    result = await call_tool(
-        call.agent, call.tool, call.arguments, idempotency_key=call.idempotency_key
+    result = await call_found_tool(
+        call.agent, spec, call.arguments, idempotency_key=call.idempotency_key
     )
     record = to_record(call.tool, call.arguments, result)
     if digest is not None and record.error is None:

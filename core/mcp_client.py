@@ -137,12 +137,38 @@ async def call_tool(
     Raises UnknownAgentError, UnknownToolError or ToolServerUnavailableError, and
     ToolClientError for a remote A2A agent.
     """
+    definition = _server_of(agent_id)
+    return await _call(definition, await _find_tool(definition, tool), arguments, idempotency_key)
+
+
+async def call_found_tool(
+    agent_id: str,
+    spec: ToolSpec,
+    arguments: Mapping[str, Any],
+    *,
+    idempotency_key: str | None = None,
+) -> ToolCallResult:
+    """`call_tool` of the tool `find_tool` returned as `spec`, without looking it up again."""
+    return await _call(_server_of(agent_id), spec, arguments, idempotency_key)
+
+
+def _server_of(agent_id: str) -> AgentSpec:
+    """The agent, which must have an MCP server (not be a remote A2A agent)."""
     definition = _definition(agent_id)
     if definition.a2a is not None:
         raise ToolClientError(
             f"agent '{agent_id}' is a remote A2A agent: a coordinator run sends it its task"
         )
-    spec = await _find_tool(definition, tool)
+    return definition
+
+
+async def _call(
+    definition: AgentSpec,
+    spec: ToolSpec,
+    arguments: Mapping[str, Any],
+    idempotency_key: str | None,
+) -> ToolCallResult:
+    agent_id, tool = definition.id, spec.name
     properties = spec.input_schema.get("properties", {})
     unknown = sorted(set(arguments) - set(properties) - {IDEMPOTENCY_KEY})
     if unknown:
