@@ -95,7 +95,9 @@ class GroupedWrites:
 
     def _in_one_transaction(self, writes: list[_Write]) -> None:
         db = self._connect()
-        db.execute("BEGIN")
+        # IMMEDIATE takes the write lock first (waiting as long as the busy timeout allows),
+        # as a single write does, rather than upgrading a read part-way through the group.
+        db.execute("BEGIN IMMEDIATE")
         try:
             for write in writes:
                 db.execute(write.sql, write.params)
