@@ -201,8 +201,7 @@ def _collection(
     if not items:
         return [words["none"].format(intro=intro, noun=noun)]
     records = [i for i in items if isinstance(i, dict)]
-    # Each text value is looked up in the request once, however many records repeat it.
-    mentioned = reading.mentioned({v for i in records for v in i.values() if isinstance(v, str)})
+    mentioned = reading.mentioned(v for i in records for v in i.values())
     named = (
         [i for i in records if any(isinstance(v, str) and v in mentioned for v in i.values())]
         if mentioned

@@ -99,7 +99,8 @@ class Reading:
             for value in values
             # An ASCII value not even a substring of an ASCII request is no mention: most
             # values of a tool's result are told apart here, without a look-up.
-            if (folded is None or not isinstance(value, str) or value.lower() in folded)
+            if isinstance(value, str)
+            and (folded is None or value.lower() in folded)
             and self.mentions(value)
         }
 
