@@ -35,7 +35,9 @@ async def get_instance(
     """200 with a finished instance's status, 202 (with `Location`) while it is active."""
     principal = await authorize(req, OPERATOR, APPROVER, ADMIN)
     instance_id = req.route_params.get("id", "")
-    status = await accessible_run(client, principal, instance_id, RunAction.READ)
+    status = await accessible_run(
+        client, principal, instance_id, RunAction.READ, with_input=False
+    )
     view = InstanceStatus(
         name=status.name,
         instanceId=instance_id,

@@ -79,13 +79,22 @@ def may_access_run(principal: Principal, run_input: Any, action: RunAction) -> b
     input) is `run_input`: Admins do everything; Approvers read and decide any run;
     Operators read and cancel the runs they started. A run without an owner (the timer's)
     is nobody's: only Admins and Approvers reach it."""
+    granted = role_grant(principal, action)
+    if granted is not None:
+        return granted
+    owner = run_owner(run_input)
+    return owner is not None and owner.oid == principal.oid
+
+
+def role_grant(principal: Principal, action: RunAction) -> bool | None:
+    """What `principal`'s roles alone decide about `action` on any run (see
+    `may_access_run`); None when it rests on who owns the run."""
     if principal.has_role(ADMIN):
         return True
     if principal.has_role(APPROVER) and action in (RunAction.READ, RunAction.DECIDE):
         return True
     if principal.has_role(OPERATOR) and action in (RunAction.READ, RunAction.CANCEL):
-        owner = run_owner(run_input)
-        return owner is not None and owner.oid == principal.oid
+        return None
     return False
 
 
@@ -123,17 +132,26 @@ async def accessible_run(
     action: RunAction,
     *,
     name: str | None = None,
+    with_input: bool = True,
 ) -> DurableOrchestrationStatus:
-    """The instance `instance_id` (with its input), if it exists, is an orchestration named
-    `name` (any when None) and `principal` may do `action` on it; NotFoundError otherwise,
-    the same for a run that is not the caller's as for one that does not exist.
-    BadRequestError for an id that does not match the instance-id pattern."""
-    status = await find_instance(client, checked_instance_id(instance_id), show_input=True)
+    """The instance `instance_id` (with its input, unless not `with_input` and the caller's
+    roles decide without its owner), if it exists, is an orchestration named `name` (any
+    when None) and `principal` may do `action` on it; NotFoundError otherwise, the same for
+    a run that is not the caller's as for one that does not exist. BadRequestError for an
+    id that does not match the instance-id pattern."""
+    granted = role_grant(principal, action)
+    status = await find_instance(
+        client, checked_instance_id(instance_id), show_input=with_input or granted is None
+    )
     if (
         status is None
         or (name is not None and status.name != name)
-        or not may_access_run(
-            principal, await owning_input(client, instance_id, status.input_), action
+        or not (
+            granted
+            if granted is not None
+            else may_access_run(
+                principal, await owning_input(client, instance_id, status.input_), action
+            )
         )
     ):
         what = f"{name} workflow" if name else "instance"
