@@ -19,6 +19,7 @@ from typing import Any
 import azure.functions as func
 
 from devhost.app_loader import FunctionInfo
+from devhost.host.client_speedups import install as install_client_speedups
 from devhost.host.durable_client import WebhookSettings, client_binding_json
 from devhost.invocation_context import InvocationContext
 
@@ -97,6 +98,7 @@ class Invoker:
     def __init__(self, webhooks: WebhookSettings, app_dir: str) -> None:
         self._webhooks = webhooks
         self._app_dir = app_dir
+        install_client_speedups()
         self._pool = ThreadPoolExecutor(
             max_workers=worker_thread_count(), thread_name_prefix="func"
         )
