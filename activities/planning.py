@@ -7,6 +7,7 @@ approval gate for an approval of that exact call, unless the approved plan lists
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import azure.durable_functions as df
@@ -86,9 +87,15 @@ def _names(keyword: str, text: str) -> bool:
     """True when the folded `text` has the keyword; a Latin keyword must start a word, so
     "order" is found in "orders" but not in "reorder"."""
     folded = keyword.casefold()
-    if not folded.isascii():
-        return folded in text
-    return re.search(rf"(?<![a-z0-9]){re.escape(folded)}", text) is not None
+    if folded not in text:
+        return False
+    return not folded.isascii() or _word_start(folded).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _word_start(folded: str) -> re.Pattern[str]:
+    """A regex of the folded Latin keyword at the start of a word."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(folded)}")
 
 
 def known_agents_only(plan: Plan, catalogue: Catalogue) -> Plan:
