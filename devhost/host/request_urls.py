@@ -7,8 +7,9 @@ from aiohttp import web
 
 REMEMBERED = 1024
 """How many distinct (scheme, host, path) URLs are kept; all are dropped when full."""
-MAX_REMEMBERED_PATH = 512
-"""Longer paths are built every time, so that a few huge URLs cannot fill the memory."""
+MAX_REMEMBERED_URL = 512
+"""URLs whose host and path are longer are built every time, so that a few huge URLs cannot
+fill the memory."""
 
 
 class RequestUrls:
@@ -19,10 +20,10 @@ class RequestUrls:
 
     def of(self, request: web.Request) -> str:
         """The request's full URL, as `str(request.url)` gives it."""
-        path = request.raw_path
-        if len(path) > MAX_REMEMBERED_PATH:
+        path, host = request.raw_path, request.host
+        if len(path) + len(host) > MAX_REMEMBERED_URL:
             return str(request.url)
-        key = (request.scheme, request.host, path)
+        key = (request.scheme, host, path)
         url = self._urls.get(key)
         if url is None:
             if len(self._urls) >= REMEMBERED:

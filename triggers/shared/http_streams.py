@@ -36,6 +36,9 @@ Handler = Callable[..., Awaitable[Answer] | Answer]
 StreamedHandler = Callable[..., Awaitable[StarletteResponse]]
 REMEMBERED_URLS = 1024
 """How many distinct request URLs `client_url` keeps the answer for."""
+MAX_REMEMBERED_URL = 2048
+"""Longer URLs (path, query and hosts together) are built every time, so that a few huge
+ones cannot fill the memory."""
 
 
 def _first(value: str | None) -> str | None:
@@ -52,7 +55,7 @@ def client_url(request: Request, headers: list[tuple[str, str]] | None = None) -
     pairs = request.headers.items() if headers is None else headers
     scope = request.scope
     server = scope.get("server")
-    return _forwarded_url(
+    parts = (
         scope.get("scheme", "http"),
         tuple(server) if server is not None else None,
         scope["path"],
@@ -61,9 +64,11 @@ def client_url(request: Request, headers: list[tuple[str, str]] | None = None) -
         _first(_header(pairs, "x-forwarded-proto")),
         _first(_header(pairs, "x-forwarded-host")),
     )
+    if sum(len(part) for part in parts[2:] if part) > MAX_REMEMBERED_URL:
+        return _forwarded_url(*parts)
+    return _remembered_url(*parts)
 
 
-@functools.lru_cache(maxsize=REMEMBERED_URLS)
 def _forwarded_url(
     scheme: str,
     server: tuple[str, int | None] | None,
@@ -74,7 +79,7 @@ def _forwarded_url(
     forwarded_host: str | None,
 ) -> str:
     """Starlette's URL of a request with these parts, its scheme and host replaced by the
-    forwarded ones; remembered, as a polling client calls the same URL again and again."""
+    forwarded ones."""
     host = [] if host_header is None else [(b"host", host_header.encode("latin-1"))]
     scope = {
         "scheme": scheme,
@@ -87,6 +92,10 @@ def _forwarded_url(
     return url.components._replace(
         scheme=forwarded_scheme or url.scheme, netloc=forwarded_host or url.netloc
     ).geturl()
+
+
+_remembered_url = functools.lru_cache(maxsize=REMEMBERED_URLS)(_forwarded_url)
+"""`_forwarded_url`, remembered: a polling client calls the same URL again and again."""
 
 
 def _joined(pairs: list[tuple[str, str]], separator: str) -> dict[str, str]:

@@ -103,3 +103,9 @@ async def test_a_sync_handler_runs_and_answers():
 
     response = await streamed(handler)(req=streams_request(method="DELETE"))
     assert (response.status_code, bytes(response.body)) == (202, b"DELETE")
+
+
+async def test_a_very_long_url_is_read_whole():
+    path = "/api/instances/" + "a" * 3000
+    request = streams_request(path=path, query="x=" + "b" * 3000, headers=[("Host", "h:1")])
+    assert (await to_http_request(request)).url == f"http://h:1{path}?x={'b' * 3000}"
