@@ -72,6 +72,7 @@ class Engine(ClientOps):
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
         self._wake = asyncio.Event()
         self._unsaved_id = 0
+        self._moment: tuple[float, datetime] = (0.0, datetime.min)
         self._idle = asyncio.Event()
         self._executor = ThreadPoolExecutor(
             max_workers=min(
@@ -301,7 +302,7 @@ class Engine(ClientOps):
         row = self._live.get(activity.instance_id)
         if row is None or row.execution_id != activity.execution_id:
             return
-        at = datetime.now(UTC)
+        at = self._cycle_moment(batch.updated_at)
         if outcome.failed:
             event = h.task_failed(at, activity.task_id, outcome.reason, outcome.details)
         else:
@@ -310,6 +311,13 @@ class Engine(ClientOps):
         self._number_unsaved([message])
         batch.add_messages.append(message)
         self._deliver(message)
+
+    def _cycle_moment(self, now: float) -> datetime:
+        """The cycle's start (`now`) as a datetime, made once per cycle: the activity results a
+        cycle records carry it (each finished before the cycle began)."""
+        if self._moment[0] != now:
+            self._moment = (now, datetime.fromtimestamp(now, UTC))
+        return self._moment[1]
 
     def _number_unsaved(self, messages: list[MessageRow]) -> None:
         """Give messages not yet saved a temporary (negative) id; the commit replaces it."""
