@@ -100,7 +100,9 @@ class _Worker:
             try:
                 await asyncio.wait_for(self._process.wait(), grace_seconds)
             except TimeoutError:
-                self._process.kill()
+                # It may have ended meanwhile: asyncio then refuses to signal it.
+                with contextlib.suppress(ProcessLookupError):
+                    self._process.kill()
                 await self._process.wait()
         if self._reading is not None:
             await asyncio.gather(self._reading, return_exceptions=True)
