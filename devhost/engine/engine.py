@@ -456,6 +456,13 @@ class Engine(ClientOps):
             self._running_activities += 1
             try:
                 outcome = await self._execute(activity)
+            except Exception as exc:
+                # A fault of devhost's own (not the function's, which run_activity reports)
+                # fails this activity instead of ending the slot and leaving its run waiting.
+                log.exception(
+                    "Activity %s of %s failed inside devhost", activity.name, activity.instance_id
+                )
+                outcome = ActivityOutcome(failed=True, reason=f"devhost internal error: {exc!r}")
             finally:
                 self._running_activities -= 1
                 if not self._running_activities:
